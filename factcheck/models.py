@@ -1,0 +1,142 @@
+"""Records passed between pipeline stages: small, frozen, slotted dataclasses.
+
+Each stage takes the previous stage's records and returns its own (see DESIGN.md):
+Source -> Body -> Claim -> FactCluster -> Discrepancy.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+
+def stable_id(*parts: str, length: int = 16) -> str:
+    """A short, stable hex id from text parts (same parts, same id, on every machine)."""
+    h = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return h[:length]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One article as ingested: where it came from, what it says about itself, its raw text."""
+
+    source_id: str
+    name: str  # file name inside sources/ (or the URL for fetched pages)
+    outlet: str
+    title: str = ""
+    url: str = ""
+    published: date | None = None
+    language: str = "en"
+    raw: str = ""  # decoded text of the file (HTML for saved pages)
+    kind: str = "txt"  # txt | html | md | url
+    also_outlets: tuple[str, ...] = ()  # outlets carrying the same (syndicated) copy
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A kept block of the article, with its character span in ``Source.raw``."""
+
+    text: str
+    char_start: int
+    char_end: int
+    role: str = "body"  # body | heading
+
+
+@dataclass(frozen=True, slots=True)
+class LineLabel:
+    """How the cleaner classified one line (or block) of a source, and why."""
+
+    line_no: int  # 1-based
+    char_start: int
+    char_end: int
+    text: str
+    label: str  # title | duplicate_title | outlet_and_title | heading | body | boilerplate | blank
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """The article's own text: title and paragraphs, furniture removed."""
+
+    source_id: str
+    title: str
+    paragraphs: tuple[Paragraph, ...]
+    labels: tuple[LineLabel, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    text: str
+    label: str  # PERSON | ORG | GPE | LOC | NORP | FAC | EVENT ...
+    key: str  # canonical key shared by all mentions of one entity across the corpus
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with its bounds: [low, high]; ``None`` means unbounded on that side."""
+
+    text: str
+    low: float | None
+    high: float | None
+    unit: str | None = None
+    measure: str | None = None  # what is counted: dead, aboard, injured, arrested ...
+    vague: bool = False  # "dozens", "several"
+
+
+@dataclass(frozen=True, slots=True)
+class DateSpan:
+    """A date as an interval [start, end] with its granularity."""
+
+    text: str
+    start: date | None
+    end: date | None
+    granularity: str  # day | month | year | decade | unknown
+    resolved: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One checkable statement, with its provenance and its parts."""
+
+    claim_id: str
+    source_id: str
+    sentence_index: int
+    text: str  # the claim (the sentence, or the normalised split-out part)
+    char_start: int  # span of the source sentence in Source.raw
+    char_end: int
+    content: str = ""  # what is asserted, without the attribution frame
+    speaker: str = ""
+    party: str = ""
+    cue: str = ""
+    stance: str = "asserts"  # asserts | denies | suspects | claims | blames | attributes ...
+    frame: str = ""  # cause (an account of why something happened) | "" otherwise
+    entities: tuple[Entity, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    dates: tuple[DateSpan, ...] = ()
+    check_worthiness: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class FactCluster:
+    """Claims from different sources about the same fact."""
+
+    cluster_id: str
+    claim_ids: tuple[str, ...]
+    story_id: str = ""
+    outlets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Discrepancy:
+    discrepancy_id: str
+    kind: str  # quantity | date | name_variant | identifier | attribution_conflict | actor | polarity | omission
+    severity: float  # 0..1: how much it matters if true
+    confidence: float  # 0..1: how sure the check is
+    explanation: str
+    claim_a: str  # claim ids
+    claim_b: str = ""
+    detail: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def score(self) -> float:
+        return self.severity * self.confidence
