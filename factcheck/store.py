@@ -1,0 +1,316 @@
+"""Store: SQLite by default, any SQLAlchemy URL.
+
+Reruns upsert by stable ids, so reviews survive new sources; a discrepancy that no longer appears
+is kept (inactive) and shown as stale. A run is written in one transaction: a run killed half-way
+leaves the previous results and every review intact. Reviews carry a version number, so two
+reviewers saving the same item cannot silently overwrite each other; every change is audited.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict
+from datetime import date, datetime, timezone
+from typing import Iterable, Sequence
+
+import numpy as np
+from sqlalchemy import (Boolean, Column, Float, Integer, LargeBinary, MetaData, String, Table, Text,
+                        create_engine, delete, event, func, insert, select, update)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from .errors import ConflictError, StoreError
+from .models import Alignment, Claim, Discrepancy, FactCluster, Source
+
+log = logging.getLogger(__name__)
+
+STATUSES = ("open", "confirmed", "dismissed", "needs follow-up")
+
+meta = MetaData()
+runs = Table(
+    "runs", meta,
+    Column("run_id", Integer, primary_key=True, autoincrement=True),
+    Column("started_at", String(40)), Column("finished_at", String(40)),
+    Column("sources_dir", Text), Column("n_sources", Integer), Column("n_claims", Integer),
+    Column("n_discrepancies", Integer),
+)
+sources = Table(
+    "sources", meta,
+    Column("source_id", String(32), primary_key=True), Column("name", Text), Column("outlet", Text),
+    Column("title", Text), Column("url", Text), Column("published", String(10)),
+    Column("language", String(8)), Column("kind", String(8)), Column("raw", Text),
+    Column("also_outlets", Text), Column("active", Boolean, default=True),
+)
+claims = Table(
+    "claims", meta,
+    Column("claim_id", String(32), primary_key=True), Column("source_id", String(32), index=True),
+    Column("sentence_index", Integer), Column("text", Text), Column("char_start", Integer),
+    Column("char_end", Integer), Column("content", Text), Column("speaker", Text), Column("party", Text),
+    Column("cue", Text), Column("stance", String(20)), Column("frame", String(20)),
+    Column("entities", Text), Column("quantities", Text), Column("dates", Text),
+    Column("check_worthiness", Float), Column("active", Boolean, default=True),
+)
+clusters = Table(
+    "clusters", meta,
+    Column("cluster_id", String(32), primary_key=True), Column("claim_id", String(32), primary_key=True),
+    Column("story_id", String(32)),
+)
+alignments = Table(
+    "alignments", meta,
+    Column("claim_a", String(32), primary_key=True), Column("claim_b", String(32), primary_key=True),
+    Column("score", Float), Column("cosine", Float),
+)
+discrepancies = Table(
+    "discrepancies", meta,
+    Column("discrepancy_id", String(32), primary_key=True), Column("kind", String(32), index=True),
+    Column("severity", Float), Column("confidence", Float), Column("explanation", Text),
+    Column("claim_a", String(32)), Column("claim_b", String(32)), Column("detail", Text),
+    Column("rank", Integer), Column("active", Boolean, default=True),
+    Column("first_seen", Integer), Column("last_seen", Integer),
+)
+reviews = Table(
+    "reviews", meta,
+    Column("discrepancy_id", String(32), primary_key=True), Column("status", String(20)),
+    Column("note", Text), Column("reviewer", Text), Column("updated_at", String(40)),
+    Column("version", Integer, nullable=False, default=0),
+)
+audit = Table(
+    "audit", meta,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("discrepancy_id", String(32), index=True), Column("reviewer", Text),
+    Column("at", String(40)), Column("field", String(20)), Column("old", Text), Column("new", Text),
+)
+embeddings = Table(
+    "embeddings", meta,
+    Column("model", String(64), primary_key=True), Column("text_key", String(40), primary_key=True),
+    Column("vector", LargeBinary),
+)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+class Store:
+    """The project's state behind one SQLAlchemy engine."""
+
+    def __init__(self, url: str = "sqlite:///factcheck.db"):
+        try:
+            self.engine: Engine = create_engine(url, future=True)
+            if self.engine.dialect.name == "sqlite":
+                event.listen(self.engine, "connect", _sqlite_pragmas)
+            meta.create_all(self.engine)
+        except (SQLAlchemyError, ValueError) as exc:
+            raise StoreError(f"cannot open the store at {url!r} ({exc.__class__.__name__}) — "
+                             "check the --db URL and that its folder is writable") from exc
+        self.url = url
+
+    # ---------------------------------------------------------------- runs
+
+    def save_run(self, *, sources_dir: str, source_records: Sequence[Source], claim_records: Sequence[Claim],
+                 cluster_records: Sequence[FactCluster], pairs: Sequence[Alignment],
+                 found: Sequence[Discrepancy]) -> int:
+        """Write a run's results in one transaction; earlier results are marked inactive, not lost."""
+        with self.engine.begin() as conn:
+            run_id = conn.execute(insert(runs).values(
+                started_at=now(), sources_dir=sources_dir, n_sources=len(source_records),
+                n_claims=len(claim_records), n_discrepancies=len(found))).inserted_primary_key[0]
+            conn.execute(update(sources).values(active=False))
+            conn.execute(update(claims).values(active=False))
+            conn.execute(update(discrepancies).values(active=False))
+            self._upsert(conn, sources, "source_id", [source_row(s) for s in source_records])
+            self._upsert(conn, claims, "claim_id", [claim_row(c) for c in claim_records])
+            conn.execute(delete(clusters))
+            conn.execute(delete(alignments))
+            rows = [{"cluster_id": f.cluster_id, "claim_id": cid, "story_id": f.story_id}
+                    for f in cluster_records for cid in f.claim_ids]
+            if rows:
+                conn.execute(insert(clusters), rows)
+            if pairs:
+                conn.execute(insert(alignments), [asdict(p) for p in pairs])
+            self._save_discrepancies(conn, found, run_id)
+            conn.execute(update(runs).where(runs.c.run_id == run_id).values(finished_at=now()))
+        return int(run_id)
+
+    def _save_discrepancies(self, conn, found: Sequence[Discrepancy], run_id: int) -> None:
+        existing = {r.discrepancy_id: r.first_seen for r in conn.execute(
+            select(discrepancies.c.discrepancy_id, discrepancies.c.first_seen))}
+        rows = []
+        for rank, d in enumerate(found, 1):
+            rows.append({
+                "discrepancy_id": d.discrepancy_id, "kind": d.kind, "severity": d.severity,
+                "confidence": d.confidence, "explanation": d.explanation, "claim_a": d.claim_a,
+                "claim_b": d.claim_b, "detail": json.dumps(d.detail, default=str, sort_keys=True),
+                "rank": rank, "active": True, "first_seen": existing.get(d.discrepancy_id, run_id),
+                "last_seen": run_id,
+            })
+        self._upsert(conn, discrepancies, "discrepancy_id", rows)
+
+    @staticmethod
+    def _upsert(conn, table: Table, key: str, rows: list[dict]) -> None:
+        if not rows:
+            return
+        ids = {r[key] for r in conn.execute(select(table.c[key]).where(table.c[key].in_([x[key] for x in rows])))}
+        new = [r for r in rows if r[key] not in ids]
+        if new:
+            conn.execute(insert(table), new)
+        for r in rows:
+            if r[key] in ids:
+                conn.execute(update(table).where(table.c[key] == r[key]).values(**r))
+
+    def last_run(self) -> dict | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(runs).order_by(runs.c.run_id.desc()).limit(1)).mappings().first()
+            return dict(row) if row else None
+
+    # ---------------------------------------------------------------- embeddings cache
+
+    def cached_embeddings(self, model: str, keys: Iterable[str]) -> dict[str, np.ndarray]:
+        keys = list(set(keys))
+        out: dict[str, np.ndarray] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(keys), 500):
+                part = keys[start:start + 500]
+                q = select(embeddings.c.text_key, embeddings.c.vector).where(
+                    embeddings.c.model == model, embeddings.c.text_key.in_(part))
+                out.update({k: np.frombuffer(v, dtype=np.float32) for k, v in conn.execute(q)})
+        return out
+
+    def save_embeddings(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        if not vectors:
+            return
+        rows = [{"model": model, "text_key": k, "vector": np.asarray(v, dtype=np.float32).tobytes()}
+                for k, v in vectors.items()]
+        with self.engine.begin() as conn:
+            have = self.cached_embeddings(model, vectors.keys())
+            rows = [r for r in rows if r["text_key"] not in have]
+            if rows:
+                conn.execute(insert(embeddings), rows)
+
+    # ---------------------------------------------------------------- reads
+
+    def claim_rows(self, *, active_only: bool = True) -> list[dict]:
+        q = select(claims, sources.c.name.label("source"), sources.c.outlet).join(
+            sources, sources.c.source_id == claims.c.source_id)
+        if active_only:
+            q = q.where(claims.c.active.is_(True))
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q.order_by(sources.c.name, claims.c.sentence_index,
+                                                             claims.c.claim_id)).mappings()]
+
+    def source_rows(self, *, active_only: bool = True) -> list[dict]:
+        q = select(sources)
+        if active_only:
+            q = q.where(sources.c.active.is_(True))
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q.order_by(sources.c.name)).mappings()]
+
+    def discrepancy_rows(self, *, include_stale: bool = False) -> list[dict]:
+        """One dict per discrepancy, joined with both claims, their sources and the review."""
+        with self.engine.connect() as conn:
+            claim_map = {r["claim_id"]: dict(r) for r in conn.execute(select(claims)).mappings()}
+            source_map = {r["source_id"]: dict(r) for r in conn.execute(select(sources)).mappings()}
+            review_map = {r["discrepancy_id"]: dict(r) for r in conn.execute(select(reviews)).mappings()}
+            q = select(discrepancies).order_by(discrepancies.c.active.desc(), discrepancies.c.rank)
+            if not include_stale:
+                q = q.where(discrepancies.c.active.is_(True))
+            rows = [dict(r) for r in conn.execute(q).mappings()]
+        return [joined(r, claim_map, source_map, review_map) for r in rows]
+
+    # ---------------------------------------------------------------- reviews
+
+    def review(self, discrepancy_id: str) -> dict:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(reviews).where(reviews.c.discrepancy_id == discrepancy_id)).mappings().first()
+        return dict(row) if row else {"discrepancy_id": discrepancy_id, "status": "open", "note": "",
+                                      "reviewer": "", "updated_at": "", "version": 0}
+
+    def set_review(self, discrepancy_id: str, *, status: str | None = None, note: str | None = None,
+                   reviewer: str = "", expected_version: int | None = None) -> dict:
+        """Save a verdict; raise ConflictError if someone saved it since ``expected_version``."""
+        if status is not None and status not in STATUSES:
+            raise StoreError(f"unknown status {status!r} — use one of: {', '.join(STATUSES)}")
+        with self.engine.begin() as conn:
+            cur = conn.execute(select(reviews).where(reviews.c.discrepancy_id == discrepancy_id)).mappings().first()
+            old = dict(cur) if cur else {"status": "open", "note": "", "version": 0}
+            if expected_version is not None and old["version"] != expected_version:
+                raise ConflictError(
+                    f"{discrepancy_id}: {old.get('reviewer') or 'someone'} saved this item at "
+                    f"{old.get('updated_at')} — reload it and apply your change again")
+            values = {"status": status if status is not None else old["status"],
+                      "note": note if note is not None else old["note"], "reviewer": reviewer,
+                      "updated_at": now(), "version": old["version"] + 1}
+            if cur:
+                res = conn.execute(update(reviews).where(reviews.c.discrepancy_id == discrepancy_id,
+                                                         reviews.c.version == old["version"]).values(**values))
+                if res.rowcount != 1:
+                    raise ConflictError(f"{discrepancy_id}: saved by someone else just now — reload and retry")
+            else:
+                conn.execute(insert(reviews).values(discrepancy_id=discrepancy_id, **values))
+            for fld in ("status", "note"):
+                if values[fld] != old.get(fld):
+                    conn.execute(insert(audit).values(discrepancy_id=discrepancy_id, reviewer=reviewer,
+                                                      at=values["updated_at"], field=fld,
+                                                      old=old.get(fld), new=values[fld]))
+        return {"discrepancy_id": discrepancy_id, **values}
+
+    def audit_rows(self, discrepancy_id: str | None = None) -> list[dict]:
+        q = select(audit).order_by(audit.c.id)
+        if discrepancy_id:
+            q = q.where(audit.c.discrepancy_id == discrepancy_id)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings()]
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                    for t in (sources, claims, discrepancies, reviews, audit)}
+
+
+def source_row(s: Source) -> dict:
+    return {"source_id": s.source_id, "name": s.name, "outlet": s.outlet, "title": s.title, "url": s.url,
+            "published": s.published.isoformat() if isinstance(s.published, date) else "",
+            "language": s.language, "kind": s.kind, "raw": s.raw,
+            "also_outlets": json.dumps(list(s.also_outlets)), "active": True}
+
+
+def claim_row(c: Claim) -> dict:
+    row = {k: getattr(c, k) for k in ("claim_id", "source_id", "sentence_index", "text", "char_start",
+                                      "char_end", "content", "speaker", "party", "cue", "stance", "frame",
+                                      "check_worthiness")}
+    row["entities"] = json.dumps([asdict(e) for e in c.entities], ensure_ascii=False)
+    row["quantities"] = json.dumps([asdict(q) for q in c.quantities], ensure_ascii=False)
+    row["dates"] = json.dumps([asdict(d) for d in c.dates], default=str, ensure_ascii=False)
+    row["active"] = True
+    return row
+
+
+def joined(d: dict, claim_map: dict, source_map: dict, review_map: dict) -> dict:
+    out = dict(d)
+    out["detail"] = json.loads(d["detail"] or "{}")
+    for side in ("a", "b"):
+        c = claim_map.get(d[f"claim_{side}"]) or {}
+        s = source_map.get(c.get("source_id", "")) or {}
+        out[f"claim_{side}_id"] = d[f"claim_{side}"]
+        out[f"claim_{side}"] = c.get("text", "")
+        out[f"source_{side}"] = s.get("name", "")
+        out[f"outlet_{side}"] = s.get("outlet", "")
+        out[f"title_{side}"] = s.get("title", "")
+        out[f"published_{side}"] = s.get("published", "")
+        out[f"url_{side}"] = s.get("url", "")
+        out[f"span_{side}"] = (c.get("char_start"), c.get("char_end"))
+    r = review_map.get(d["discrepancy_id"]) or {}
+    out["status"] = r.get("status") or "open"
+    out["note"] = r.get("note") or ""
+    out["reviewer"] = r.get("reviewer") or ""
+    out["reviewed_at"] = r.get("updated_at") or ""
+    out["version"] = r.get("version") or 0
+    out["stale"] = not d["active"]
+    return out
