@@ -134,6 +134,23 @@ def candidate_pairs(claims: Sequence[Claim], vectors: np.ndarray, stories: dict[
     return sorted(out, key=lambda p: (-p.score, p.claim_a, p.claim_b))
 
 
+def sentence_pairs(claims: Sequence[Claim]) -> list[Alignment]:
+    """Claims split out of one sentence with different speakers' parties ("While A said …, B says …"):
+    always compared with each other, whatever their similarity."""
+    by_sentence: dict[tuple[str, int], list[Claim]] = defaultdict(list)
+    for c in claims:
+        if c.party:
+            by_sentence[(c.source_id, c.char_start)].append(c)
+    out = []
+    for group in by_sentence.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                if a.party != b.party:
+                    first, second = (a, b) if a.claim_id < b.claim_id else (b, a)
+                    out.append(Alignment(first.claim_id, second.claim_id, 1.0, 0.0))
+    return out
+
+
 def clusters_from(pairs: Sequence[Alignment], claims: Sequence[Claim], stories: dict[str, str],
                   outlet_of: dict[str, str]) -> list[FactCluster]:
     """Connected components of aligned pairs; a claim no other outlet covers is its own cluster."""
@@ -166,6 +183,8 @@ def align(claims: Sequence[Claim], vectors: np.ndarray, sources: Sequence[Source
     stories = group_stories(sources, doc_vectors(claims, vectors, source_ids), settings)
     floor = min(settings.event_threshold, settings.align_threshold)
     events = candidate_pairs(claims, vectors, stories, settings, floor=floor)
+    known = {(p.claim_a, p.claim_b) for p in events}
+    events += [p for p in sentence_pairs(claims) if (p.claim_a, p.claim_b) not in known]
     pairs = [p for p in events if p.score >= settings.align_threshold]
     outlet_of = {s.source_id: s.outlet for s in sources}
     return stories, pairs, events, clusters_from(pairs, claims, stories, outlet_of)

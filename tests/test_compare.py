@@ -1,0 +1,185 @@
+"""Each check with consistent and conflicting pairs written for the purpose (no model needed)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from factcheck import compare
+from factcheck.claims import raw_key
+from factcheck.config import Settings
+from factcheck.dates import parse_dates
+from factcheck.models import Alignment, Claim, Entity, Source, stable_id
+from factcheck.quantities import parse_quantities
+
+SOURCES = {sid: Source(sid, f"{sid}.txt", outlet) for sid, outlet in
+           [("s1", "Outlet One"), ("s2", "Outlet Two"), ("s3", "Outlet Three")]}
+
+
+def claim(text, source="s1", *, speaker="", party="", stance="asserts", frame="", content="", people=(),
+          start=0, published=date(2025, 7, 2)):
+    ents = tuple(Entity(p, "PERSON", raw_key(p, "PERSON")) for p in people)
+    return Claim(stable_id(source, text), source, 0, text, start, start + len(text), content=content or text,
+                 speaker=speaker, party=party, stance=stance, frame=frame, entities=ents,
+                 quantities=tuple(parse_quantities(text)), dates=tuple(parse_dates(text, published=published)),
+                 check_worthiness=0.8)
+
+
+def run_pair(a, b, *, score=0.9, cosine=0.9, only=None):
+    ctx = compare.Context(settings=Settings(checks=tuple(only or ())), claims={a.claim_id: a, b.claim_id: b},
+                          sources=SOURCES, pairs=[Alignment(a.claim_id, b.claim_id, score, cosine)])
+    return compare.compare(ctx)
+
+
+def kinds(found):
+    return sorted(d.kind for d in found)
+
+
+@pytest.mark.parametrize("ta,tb,conflict", [
+    ("The blast injured 120 people, officials said.", "The blast injured 95 people.", True),
+    ("At least 40 people were killed in the attack.", "The attack killed 42 people.", False),
+    ("The attack killed 38 of 67 people aboard.", "The crash claimed the lives of 38 people.", False),
+    ("Dozens of people were injured in the blast.", "The blast injured 40 people.", False),
+    ("The convoy stretched for 5 km along the road.", "The convoy stretched for 3.1 miles along the road.", False),
+    ("Police arrested seven employees of the agency.", "Police arrested 12 employees of the agency.", True),
+    ("The flight had 67 people aboard.", "The crash killed 38 people.", False),
+])
+def test_quantity(ta, tb, conflict):
+    found = run_pair(claim(ta), claim(tb, "s2"), only=["quantity"])
+    assert (kinds(found) == ["quantity"]) is conflict, [d.explanation for d in found]
+    if conflict:
+        assert "Outlet One" in found[0].explanation and "Outlet Two" in found[0].explanation
+
+
+@pytest.mark.parametrize("ta,tb,conflict", [
+    ("Azerbaijan reclaimed Karabakh in September 2023.", "Azerbaijan reclaimed Karabakh in 2023.", False),
+    ("The jet crashed on Dec. 25, 2024.", "The jet crashed in December 2024.", False),
+    ("The jet crashed on Dec. 25, 2024.", "The jet crashed on Dec. 29, 2024.", True),
+    ("The raid took place in June 2025.", "The raid took place in July 2025.", True),
+])
+def test_date(ta, tb, conflict):
+    found = run_pair(claim(ta), claim(tb, "s2"), only=["date"])
+    assert (kinds(found) == ["date"]) is conflict
+
+
+def test_date_of_merely_related_claims_is_not_compared():
+    found = run_pair(claim("The jet crashed on Dec. 25, 2024."), claim("The jet crashed on Dec. 29, 2024.", "s2"),
+                     score=0.6, only=["date"])
+    assert found == []
+
+
+@pytest.mark.parametrize("ta,tb,conflict", [
+    ("Flight 1492 crashed near the airport.", "Flight 1942 crashed near the airport.", True),
+    ("Flight 1492 crashed near the airport.", "Flight 1492 crashed near the runway.", False),
+    ("The court heard case No. 45/2020 on Monday.", "The court heard case No. 54/2020 on Monday.", True),
+])
+def test_identifier(ta, tb, conflict):
+    assert (kinds(run_pair(claim(ta), claim(tb, "s2"), only=["identifier"])) == ["identifier"]) is conflict
+
+
+def test_attribution_conflict_across_outlets():
+    a = claim("Russia attributed the crash to a bird strike.", speaker="Russia", party="Russia",
+              stance="attributes", frame="cause", content="the crash was caused by a bird strike")
+    b = claim("Azerbaijani authorities said the jet crashed after it was hit by air-defence fire.", "s2",
+              speaker="Azerbaijani authorities", party="Azerbaijan", frame="cause",
+              content="the jet crashed after it was hit by air-defence fire")
+    found = run_pair(a, b, score=0.5, only=["attribution_conflict"])
+    assert kinds(found) == ["attribution_conflict"]
+    assert "Russia" in found[0].explanation and "Azerbaijan" in found[0].explanation
+
+
+def test_same_party_or_agreeing_accounts_are_not_conflicts():
+    a = claim("Azerbaijan suspects that a Russian missile caused the crash.", party="Azerbaijan",
+              speaker="Azerbaijan", stance="suspects", frame="cause", content="a Russian missile caused the crash")
+    b = claim("Azerbaijani officials said a Russian missile caused the crash.", "s2", party="Azerbaijan",
+              speaker="Azerbaijani officials", frame="cause", content="a Russian missile caused the crash")
+    c = claim("Turkish officials said a Russian missile caused the crash.", "s3", party="Turkey",
+              speaker="Turkish officials", frame="cause", content="a Russian missile caused the crash")
+    assert run_pair(a, b, only=["attribution_conflict"]) == []
+    assert run_pair(a, c, only=["attribution_conflict"]) == []  # different parties, same account
+
+
+def test_accounts_of_different_events_are_not_conflicts():
+    a = claim("Russia attributed the crash to a bird strike.", party="Russia", speaker="Russia",
+              stance="attributes", frame="cause", content="the crash was caused by a bird strike")
+    b = claim("Authorities in Azerbaijan attributed the deaths to multiple injuries.", "s2", party="Azerbaijan",
+              speaker="Authorities", stance="attributes", frame="cause",
+              content="the deaths was caused by multiple injuries")
+    assert run_pair(a, b, score=0.5, only=["attribution_conflict"]) == []
+
+
+@pytest.mark.parametrize("ta,tb,conflict", [
+    ("The men were arrested during a raid by the domestic intelligence service.",
+     "Police raided the homes of the men in Yekaterinburg.", True),
+    ("Police raided the homes of the men.", "Riot police raided the homes of the men.", False),
+    ("Police raided the homes of the men.", "Soldiers raided the homes of the men.", True),
+    ("Police raided the homes of the men.", "Police raided the homes of the two brothers.", False),
+    ("The army carried out the strike on the village.", "A militia carried out the strike on the village.", True),
+    ("The army shelled the village.", "Prosecutors opened a case about the village.", False),
+])
+def test_actor(ta, tb, conflict):
+    assert (kinds(run_pair(claim(ta), claim(tb, "s2"), only=["actor"])) == ["actor"]) is conflict
+
+
+@pytest.mark.parametrize("ta,tb,conflict", [
+    ("Russia intervened in the conflict.", "Russia did not intervene in the conflict.", True),
+    ("Russia did not intervene in the conflict.", "Russia never intervened in the conflict.", False),
+])
+def test_polarity(ta, tb, conflict):
+    assert (kinds(run_pair(claim(ta), claim(tb, "s2"), only=["polarity"])) == ["polarity"]) is conflict
+
+
+def corpus(*claims, pairs=(), events=(), only=None):
+    ctx = compare.Context(settings=Settings(checks=tuple(only or ())), claims={c.claim_id: c for c in claims},
+                          sources=SOURCES, pairs=list(pairs), events=list(events))
+    return compare.compare(ctx)
+
+
+@pytest.mark.parametrize("x,y,expected", [
+    ("Ilhan Aliyev", "Ilham Aliyev", "likely misspelling"),
+    ("Muhammad Hassan", "Mohammed Hassan", "transliteration"),
+    ("Volodymyr Zelensky", "Volodymyr Zelenskyy", "transliteration"),
+    ("Ali Ahmed", "Ali Ahmadi", None),
+    ("Heydar Aliyev", "Ilham Aliyev", None),
+    ("Ilham Aliyev", "Ilham Aliyev", None),
+])
+def test_name_variant(x, y, expected):
+    a = claim(f"{x} spoke on Monday about the gas deal.", people=[x])
+    b = claim(f"{y} spoke on Monday about the gas deal.", "s2", people=[y])
+    found = corpus(a, b, only=["name_variant"])
+    if expected is None:
+        assert found == []
+    else:
+        assert kinds(found) == ["name_variant"] and expected in found[0].explanation
+
+
+def test_name_variant_says_which_spelling_most_sources_use():
+    a = claim("Ilham Aliyev spoke on Monday.", people=["Ilham Aliyev"])
+    b = claim("Ilham Aliyev met the envoy on Monday.", "s3", people=["Ilham Aliyev"])
+    c = claim("Ilhan Aliyev spoke on Monday.", "s2", people=["Ilhan Aliyev"])
+    (d,) = corpus(a, b, c, only=["name_variant"])
+    assert "'Ilham Aliyev' is used by more sources (2 of 3)" in d.explanation
+
+
+def test_omission_only_when_the_other_outlet_covers_the_event():
+    a = claim("The crash on Dec. 25, 2024 killed 38 of the 67 people aboard.")
+    b = claim("The plane crashed near Aktau after trying to land.", "s2")
+    related = [Alignment(*sorted([a.claim_id, b.claim_id]), 0.5, 0.5)]
+    found = corpus(a, b, events=related, only=["omission"])
+    assert kinds(found) == ["omission"] and "Outlet Two" in found[0].explanation
+    assert corpus(a, b, events=[], only=["omission"]) == []
+
+
+def test_ranking_puts_conflicts_before_omissions():
+    a = claim("The blast on June 3, 2025 injured 120 people.")
+    b = claim("The blast on June 3, 2025 injured 95 people.", "s2")
+    c = claim("The blast on June 3, 2025 destroyed 14 shops in the market.", "s3")
+    pairs = [Alignment(*sorted([a.claim_id, b.claim_id]), 0.9, 0.9)]
+    events = pairs + [Alignment(*sorted([a.claim_id, c.claim_id]), 0.5, 0.5)]
+    found = corpus(a, b, c, pairs=pairs, events=events)
+    assert found[0].kind == "quantity" and found[-1].kind == "omission"
+
+
+def test_checks_are_a_registry():
+    assert {"quantity", "date", "identifier", "attribution_conflict", "actor", "polarity"} <= set(compare.PAIR_CHECKS)
+    assert {"name_variant", "omission"} <= set(compare.CORPUS_CHECKS)

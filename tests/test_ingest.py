@@ -1,0 +1,236 @@
+"""Ingest: good and bad input, each problem one clear line naming the source; the rest still loads."""
+from __future__ import annotations
+
+import shutil
+import urllib.error
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings as hsettings, strategies as st
+
+from factcheck import ingest
+from factcheck.clean import split_lines
+from factcheck.config import Settings
+from factcheck.errors import ManifestError, NoSourcesError, SourceError
+from factcheck.ingest import fetch_url, load_sources, read_manifest, read_source, split_outlet_title
+from factcheck.models import stable_id
+
+PAGES = Path(__file__).resolve().parent / "pages"
+SEEDS = Path(__file__).resolve().parents[1] / "sources"
+SETTINGS = Settings()
+GOOD = "Quarry reopens\n\nThe quarry outside Braga reopened on Monday after a two-week inspection, its owner said.\n"
+
+
+@pytest.fixture
+def folder(tmp_path):
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    return tmp_path
+
+
+def one_line(err: Exception, name: str) -> str:
+    text = str(err)
+    assert "\n" not in text and name in text
+    return text
+
+
+def only_error(folder: Path, settings: Settings = SETTINGS) -> SourceError:
+    sources, errors = load_sources(folder, settings)
+    assert [s.name for s in sources] == ["good.txt"], "the good file must still load"
+    assert len(errors) == 1
+    return errors[0]
+
+
+# --- bad files ---------------------------------------------------------------------------------
+
+def test_empty_file(folder):
+    (folder / "empty.txt").write_text("  \n\n", encoding="utf-8")
+    assert "file is empty" in one_line(only_error(folder), "empty.txt")
+
+
+def test_binary_file(folder):
+    (folder / "scan.txt").write_bytes(b"%PDF-1.7\x00\x01\x02\xff\xfe" * 50)
+    assert "binary" in one_line(only_error(folder), "scan.txt")
+
+
+def test_oversized_file(folder):
+    (folder / "dump.html").write_text("<html><body>" + "<p>word</p>" * 100 + "</body></html>", encoding="utf-8")
+    err = only_error(folder, Settings(max_source_bytes=500))
+    assert "over the 500-byte limit" in one_line(err, "dump.html")
+
+
+def test_html_page_without_article(folder):
+    shutil.copy(PAGES / "cookie_wall.html", folder / "consent.html")
+    assert "no article found" in one_line(only_error(folder), "consent.html")
+
+
+def test_text_file_without_article(folder):
+    (folder / "menu.txt").write_text("Home\nNews\nSport\nAED 4.356047\n+0.12%\n", encoding="utf-8")
+    assert "no article text found" in one_line(only_error(folder), "menu.txt")
+
+
+def test_undecodable_bytes_raise_source_error(tmp_path):
+    path = tmp_path / "noise.txt"
+    path.write_bytes(bytes(range(128, 256)) * 20)
+    try:
+        src = read_source(path, SETTINGS)
+    except SourceError as err:
+        one_line(err, "noise.txt")
+    else:  # some code page decodes anything; then it is text, and cleaning finds no article
+        assert src.raw
+
+
+def test_missing_folder(tmp_path):
+    with pytest.raises(NoSourcesError) as info:
+        load_sources(tmp_path / "nowhere", SETTINGS)
+    assert "no such folder" in one_line(info.value, "nowhere")
+
+
+def test_empty_folder_and_only_hidden_files(tmp_path):
+    (tmp_path / ".DS_Store").write_bytes(b"\x00\x01")
+    (tmp_path / "sources.csv").write_text("file,url,outlet,published,language,title\n", encoding="utf-8")
+    with pytest.raises(NoSourcesError) as info:
+        load_sources(tmp_path, SETTINGS)
+    assert "no source files" in one_line(info.value, str(tmp_path))
+
+
+# --- URLs --------------------------------------------------------------------------------------
+
+class Response:
+    """Stands in for urlopen's response: the page's bytes, no network."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def read(self, limit: int) -> bytes:
+        return self.data[:limit]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def serve(data: bytes):
+    return lambda *args, **kwargs: Response(data)
+
+
+def test_url_while_offline_is_a_clear_error(monkeypatch):
+    def offline(*args, **kwargs):
+        raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
+
+    monkeypatch.setattr(ingest.urllib.request, "urlopen", offline)
+    with pytest.raises(SourceError) as info:
+        fetch_url("https://news.example/story", SETTINGS)
+    text = one_line(info.value, "https://news.example/story")
+    assert "could not fetch" in text and "save the page as .html into sources/ instead" in text
+
+
+def test_url_to_a_closed_port_fails_fast():
+    with pytest.raises(SourceError, match="could not fetch"):
+        fetch_url("http://127.0.0.1:9/article", SETTINGS)
+
+
+def test_url_list_is_detected_by_content(folder, monkeypatch):
+    monkeypatch.setattr(ingest.urllib.request, "urlopen",
+                        lambda *a, **k: (_ for _ in ()).throw(urllib.error.URLError("network is unreachable")))
+    (folder / "reading-list").write_text("# to check\nhttps://a.example/one\nhttps://b.example/two\n", encoding="utf-8")
+    sources, errors = load_sources(folder, SETTINGS)
+    assert [s.name for s in sources] == ["good.txt"]
+    assert [e.name for e in errors] == ["https://a.example/one", "https://b.example/two"]
+
+
+def test_fetched_page_is_ingested_as_html(monkeypatch):
+    html = (PAGES / "harbour_bridge.html").read_bytes()
+    monkeypatch.setattr(ingest.urllib.request, "urlopen", serve(html))
+    src = fetch_url("https://coastalcourier.example/x", SETTINGS)
+    assert (src.kind, src.outlet, src.source_id) == ("html", "Coastal Courier", stable_id("https://coastalcourier.example/x"))
+
+
+def test_save_url_writes_an_html_source(monkeypatch, tmp_path):
+    html = (PAGES / "harbour_bridge.html").read_bytes()
+    monkeypatch.setattr(ingest.urllib.request, "urlopen", serve(html))
+    path = ingest.save_url("https://coastalcourier.example/news/bridge", tmp_path / "sources", SETTINGS)
+    assert path.suffix == ".html" and path.read_bytes() == html
+    assert load_sources(tmp_path / "sources", SETTINGS)[0][0].outlet == "Coastal Courier"
+
+
+# --- manifest ----------------------------------------------------------------------------------
+
+HEADER = "file,url,outlet,published,language,title\n"
+
+
+@pytest.mark.parametrize("row, column, words", [
+    ("good.txt,,Quarry Post,02/07/2025,en,\n", "published", "not a date"),
+    ("missing.txt,,Quarry Post,,en,\n", "file", "no file named"),
+    (",,Quarry Post,2025-07-02,en,\n", "file", "neither file nor url"),
+    (",ftp://x.example/a,Quarry Post,,en,\n", "url", "not an http(s) URL"),
+])
+def test_invalid_manifest_row_names_row_and_column(folder, row, column, words):
+    (folder / "sources.csv").write_text(HEADER + row, encoding="utf-8")
+    with pytest.raises(ManifestError) as info:
+        load_sources(folder, SETTINGS)
+    text = one_line(info.value, "sources.csv")
+    assert "row 2" in text and f"column '{column}'" in text and words in text
+
+
+@pytest.mark.parametrize("content", [b"\x89PNG\r\n\x1a\n\x00\x00\xff\xd8", b"just some words\nand more\n"])
+def test_manifest_that_is_not_a_csv(folder, content):
+    (folder / "sources.csv").write_bytes(content)
+    with pytest.raises(ManifestError) as info:
+        load_sources(folder, SETTINGS)
+    assert "manifest" in one_line(info.value, "sources.csv") or "CSV" in str(info.value)
+
+
+def test_manifest_overrides_detected_metadata(folder):
+    (folder / "sources.csv").write_text(HEADER + "good.txt,https://qp.example/a,Quarry Post,2025-07-02,pt,Reopened\n",
+                                        encoding="utf-8")
+    src = load_sources(folder, SETTINGS)[0][0]
+    assert (src.outlet, src.published, src.url, src.language, src.title) == (
+        "Quarry Post", date(2025, 7, 2), "https://qp.example/a", "pt", "Reopened")
+
+
+def test_project_manifest_is_valid():
+    table = read_manifest(SEEDS / "sources.csv")
+    assert table["000_55768cfb15f1a5b8.txt"]["published"] == date(2025, 7, 2)
+    assert table["003_13ab6dc0d62df074.txt"]["outlet"] == "The Japan Times"
+
+
+# --- detection ---------------------------------------------------------------------------------
+
+def test_source_ids_are_stable_ids_of_names():
+    sources, _ = load_sources(SEEDS, SETTINGS)
+    assert {s.source_id for s in sources} == {stable_id("000_55768cfb15f1a5b8.txt"), stable_id("003_13ab6dc0d62df074.txt")}
+
+
+def test_outlet_falls_back_to_the_file_name(tmp_path, caplog):
+    path = tmp_path / "riverside-gazette_0042.txt"
+    path.write_text(GOOD, encoding="utf-8")
+    with caplog.at_level("INFO"):
+        src = read_source(path, SETTINGS)
+    assert src.outlet == "riverside gazette"
+    assert "from the file name" in caplog.text
+
+
+def test_dateline_is_read_from_the_top(tmp_path):
+    path = tmp_path / "dated.txt"
+    path.write_text("Quarry reopens\nJuly 2, 2025\n\n" + GOOD.split("\n\n")[1], encoding="utf-8")
+    assert read_source(path, SETTINGS).published == date(2025, 7, 2)
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("The Japan Times - Azerbaijan defies Russia", ("The Japan Times", "Azerbaijan defies Russia")),
+    ("BBC News | Storm closes schools", ("BBC News", "Storm closes schools")),
+    ("Russia - Azerbaijan relations sour further after the arrests in Baku and the raid.", None),
+    ("the quiet town - where nothing happens", None),
+])
+def test_outlet_and_title_line(line, expected):
+    assert split_outlet_title(line) == expected
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab .\r\n\t€“"), max_size=80))
+def test_line_spans_point_into_raw(raw):
+    for line in split_lines(raw):
+        assert raw[line.start:line.end] == line.text

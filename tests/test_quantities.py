@@ -1,0 +1,224 @@
+"""Quantities: each table row is a sentence and the numbers a fact-checker would read in it,
+as (low, high, measure, unit, vague); ``None`` for an open bound.
+"""
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from factcheck.quantities import (APPROX_FRACTION, parse_quantities, quantities_compatible)
+
+
+def Q(low, high, measure=None, unit=None, vague=False) -> tuple:
+    return (low, high, measure, unit, vague)
+
+
+def _round(x):
+    return None if x is None else round(x, 4)
+
+
+def read(text: str) -> list[tuple]:
+    return [(_round(q.low), _round(q.high), q.measure, q.unit, q.vague) for q in parse_quantities(text)]
+
+
+QUANTITIES = [
+    # the seed sentences
+    ("Azerbaijani authorities said the jet crashed in western Kazakhstan, killing 38 of 67 people aboard.",
+     [Q(38, 38, "dead"), Q(67, 67, "aboard")]),
+    ("The accident claimed the lives of 38 people.", [Q(38, 38, "dead")]),
+    ("Masked police stormed the offices of Sputnik Azerbaijan and arrested seven of its employees.",
+     [Q(7, 7, "arrested")]),
+    ("A 2021 census listed about a half-million ethnic Azerbaijanis living in Russia, but unofficial "
+     "estimates put that number as high as 2 million.",
+     [Q(450_000, 550_000, "azerbaijani"), Q(None, 2_000_000)]),
+    ("Russia brokered a truce and deployed about 2,000 peacekeepers to the region.",
+     [Q(1800, 2200, "peacekeeper")]),
+    ("Police also rounded up eight other Russian IT experts.", [Q(8, 8, "arrested")]),
+    # measures: the predicate wins over the noun
+    ("38 of the 67 passengers were killed when the plane came down.", [Q(38, 38, "dead"), Q(67, 67, "aboard")]),
+    ("The plane was carrying 67 passengers and crew.", [Q(67, 67, "aboard")]),
+    ("The death toll rose to 52 on Sunday.", [Q(52, 52, "dead")]),
+    ("Brothers Huseyn and Ziyaddin Safarov died and several other ethnic Azerbaijanis were seriously injured.",
+     [Q(3, 9, "injured", vague=True)]),
+    ("Police raided the homes of several ethnic Azerbaijanis in Yekaterinburg, Russia's fourth-largest city.",
+     [Q(3, 9, "azerbaijani", vague=True)]),
+    ("Since the death of two Azerbaijanis in Russia, relations have soured.", [Q(2, 2, "dead")]),
+    ("A mother and her two young children were released.", [Q(2, 2, "child")]),
+    # bounds
+    ("At least 40 people were killed in the blast.", [Q(40, None, "dead")]),
+    ("More than 40 people were injured.", [Q(41, None, "injured")]),
+    ("Up to 50 people remain missing.", [Q(None, 50, "missing")]),
+    ("As many as 5,000 people may have died.", [Q(None, 5000, "dead")]),
+    ("Fewer than 100 people were evacuated.", [Q(None, 99, "evacuated")]),
+    ("Authorities detained 40+ people.", [Q(40, None, "arrested")]),
+    ("Around 120 people were wounded.", [Q(108, 132, "injured")]),
+    ("Nearly 300 people were evacuated.", [Q(270, 300, "evacuated")]),
+    ("Some 1.5 million refugees crossed the border.", [Q(1_350_000, 1_650_000, "refugee")]),
+    ("Between 10 and 20 protesters were detained.", [Q(10, 20, "arrested")]),
+    ("Officials said 10-20 homes were damaged.", [Q(10, 20, "home")]),
+    ("Two or three soldiers died.", [Q(2, 3, "dead")]),
+    # vague words
+    ("Dozens of people were hurt in the clashes.", [Q(24, 99, "injured", vague=True)]),
+    ("A few journalists were detained.", [Q(2, 6, "arrested", vague=True)]),
+    ("A handful of protesters remained in the square.", [Q(2, 9, "protester", vague=True)]),
+    ("Tens of thousands of people rallied in the capital.", [Q(20_000, 99_999, "people", vague=True)]),
+    ("Several hundred people gathered outside.", [Q(300, 900, "people", vague=True)]),
+    # written numbers
+    ("A dozen soldiers were wounded.", [Q(12, 12, "injured")]),
+    ("Twenty-five people were killed.", [Q(25, 25, "dead")]),
+    ("Two hundred and fifty people were arrested.", [Q(250, 250, "arrested")]),
+    ("One person was killed and two were hurt.", [Q(1, 1, "dead"), Q(2, 2, "injured")]),
+    # units
+    ("Japan imports over 95% of its crude oil from the Middle East.", [Q(95, None, "oil", "%")]),
+    ("Turnout was 61.5 percent.", [Q(61.5, 61.5, None, "%")]),
+    ("Trump told Putin about his $4.5 trillion tax bill.", [Q(4.5e12, 4.5e12, "bill", "USD")]),
+    ("The company paid €10 million in fines.", [Q(1e7, 1e7, None, "EUR")]),
+    ("The convoy travelled 5 km along the road.", [Q(5000, 5000, None, "m")]),
+    ("The wall is 300 feet tall.", [Q(91.44, 91.44, None, "m")]),
+    ("The truck carried 2 tons of aid.", [Q(2000, 2000, "aid", "kg")]),
+    ("They spent about 11 hours at a processing center.", [Q(9.9, 12.1, None, "hour")]),
+    # durations and ages are quantities with a time unit
+    ("He has ruled almost as long as the 25-year rule of Vladimir Putin.", [Q(25, 25, "rule", "year")]),
+    ("The territory was held for nearly three decades by Armenian forces.", [Q(27, 30, None, "year")]),
+    ("Her 6-year-old son was released.", [Q(6, 6, "son", "year")]),
+    # not quantities: dates, years, ordinals, identifiers, clock times, pronouns
+    ("Aliyev has been in power since 2003.", []),
+    ("On Dec. 25, 2024, an Azerbaijan Airlines passenger jet crashed.", []),
+    ("Japan began diversifying after the oil shocks of the 1970s.", []),
+    ("He finished sixth and moved to Russia's fourth-largest city on the 21st.", []),
+    ("The Su-25 jet and flight 8243 were grounded over COVID-19 rules.", []),
+    ("The meeting started at 10:30 and ended at 3 p.m.", []),
+    ("One of the lawyers said the first one was filed in Texas.", []),
+    ("2000 peacekeepers arrived in 2000.", [Q(2000, 2000, "peacekeeper")]),
+    ("Two-thirds of voters backed the plan, and test scores rose.", []),
+    ("A couple who fled the fighting spoke to reporters.", []),
+    ("Scores of people died and 3m refugees fled.", [Q(40, 99, "dead", vague=True), Q(3e6, 3e6, "displaced")]),
+    ("Fares rose from 10 to 20 percent.", [Q(10, 10), Q(20, 20, None, "%")]),
+]
+
+
+@pytest.mark.parametrize("text, expected", QUANTITIES, ids=[t[:40] for t, _ in QUANTITIES])
+def test_parse_quantities(text, expected):
+    assert read(text) == expected
+
+
+def test_quantity_text_is_what_the_sentence_says():
+    texts = [q.text for q in parse_quantities("At least 40 people died and dozens of others were hurt.")]
+    assert texts == ["At least 40", "dozens"]
+
+
+def test_skip_spans_are_not_read():
+    text = "Officials counted 38 dead in 12 villages."
+    start = text.index("12")
+    assert [q.low for q in parse_quantities(text, skip_spans=[(start, start + 2)])] == [38]
+
+
+def first(text: str):
+    return parse_quantities(text)[0]
+
+
+COMPATIBLE = [
+    # bounds agree with values inside them
+    ("At least 40 people were killed.", "42 people were killed.", True),
+    ("More than 40 people were killed.", "38 people were killed.", False),
+    ("Up to 50 people are missing.", "30 people are missing.", True),
+    ("Up to 50 people are missing.", "70 people are missing.", False),
+    ("Between 10 and 20 protesters were detained.", "15 protesters were arrested.", True),
+    # approximations
+    ("About 2,000 peacekeepers were deployed.", "1,900 peacekeepers were deployed.", True),
+    ("About 2,000 peacekeepers were deployed.", "3,000 peacekeepers were deployed.", False),
+    # vague words keep a loose range (x0.5 .. x2)
+    ("Dozens of people were injured.", "40 people were injured.", True),
+    ("Several people were injured.", "7 people were injured.", True),
+    ("Several people were injured.", "12 people were injured.", True),
+    ("Several people were injured.", "150 people were injured.", False),
+    ("Dozens of people were injured.", "Several people were injured.", True),
+    # exact numbers
+    ("120 people were injured.", "95 people were injured.", False),
+    ("38 people were killed.", "Thirty-eight people died.", True),
+    # different measures or units cannot be compared
+    ("38 people were killed.", "67 people were aboard.", None),
+    ("Turnout was 95%.", "Turnout was $95.", None),
+    ("38 people were killed.", "It cost 2 million.", None),
+    # unit conversions
+    ("The march covered 5 km.", "The march covered 3.1 miles.", True),
+    ("The march covered 5 km.", "The march covered 8 km.", False),
+    ("The territory was held for nearly three decades.", "The territory was held for 30 years.", True),
+    ("The siege lasted three years.", "The siege lasted 36 months.", True),
+    ("The siege lasted three years.", "The siege lasted 20 months.", False),
+    ("A 6-year-old boy was hurt.", "A 7-year-old boy was hurt.", False),
+]
+
+
+@pytest.mark.parametrize("a, b, expected", COMPATIBLE)
+def test_quantities_compatible(a, b, expected):
+    qa, qb = first(a), first(b)
+    assert quantities_compatible(qa, qb) is expected
+    assert quantities_compatible(qb, qa) is expected
+
+
+# --- Hypothesis round-trips: render a number, parse it back ---------------------------------
+SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+         "fifteen sixteen seventeen eighteen nineteen").split()
+TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def in_words(n: int) -> str:
+    """English words for 0 <= n < 1000, as a reporter writes them."""
+    if n < 20:
+        return SMALL[n]
+    if n < 100:
+        tens, unit = divmod(n, 10)
+        return TENS[tens - 2] + (f"-{SMALL[unit]}" if unit else "")
+    hundreds, rest = divmod(n, 100)
+    return f"{SMALL[hundreds]} hundred" + (f" and {in_words(rest)}" if rest else "")
+
+
+RENDERINGS = [
+    lambda n: f"{n:,}",
+    lambda n: str(n),
+    lambda n: in_words(n) if 2 <= n < 1000 else f"{n:,}",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(n=st.integers(2, 10**9), render=st.sampled_from(RENDERINGS))
+def test_rendered_number_round_trips(n, render):
+    [q] = parse_quantities(f"Officials said {render(n)} people were killed in the attack.")
+    assert (q.low, q.high, q.measure, q.vague) == (n, n, "dead", False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(2, 10**7))
+def test_at_least_round_trips(n):
+    [q] = parse_quantities(f"At least {n:,} people were injured.")
+    assert (q.low, q.high, q.measure) == (n, None, "injured")
+
+
+@settings(max_examples=200, deadline=None)
+@given(tenths=st.integers(1, 9999), scale=st.sampled_from([("million", 1e6), ("billion", 1e9)]))
+def test_scaled_number_round_trips(tenths, scale):
+    word, factor = scale
+    value = tenths / 10
+    [q] = parse_quantities(f"The ministry said {value:g} {word} residents were displaced.")
+    assert q.low == pytest.approx(value * factor) and q.high == pytest.approx(value * factor)
+    assert q.measure == "displaced"
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(10, 10**6))
+def test_about_contains_the_number(n):
+    [q] = parse_quantities(f"About {n:,} peacekeepers were deployed.")
+    assert q.low < n < q.high
+    assert q.high - q.low == pytest.approx(2 * APPROX_FRACTION * n)
+
+
+def test_fast_enough_for_thousands_of_sentences():
+    sentences = [text for text, _ in QUANTITIES] * 10
+    began = time.perf_counter()
+    for text in sentences:
+        parse_quantities(text)
+    assert len(sentences) / (time.perf_counter() - began) > 1000  # measured ~5,000/s
