@@ -64,6 +64,8 @@ HEDGES = {"could", "might", "may", "perhaps", "possibly", "uncertain", "likely",
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW"}
 # Name parts shorter than this are never merged as one-letter typos (Kim / Kin are two names).
 TYPO_MIN_LENGTH = 4
+# Check-worthiness lost by a sentence whose root is not a verb (a headline-like fragment).
+FRAGMENT_PENALTY = 0.15
 # A sentence shorter than this (in words) is rarely a checkable claim ("Here is a look:").
 MIN_CLAIM_WORDS = 5
 
@@ -169,8 +171,12 @@ def speaker_phrase(subj) -> str:
 
 
 def content_of(cue, subj, sent) -> str:
-    """What the speaker asserts: the complement clause, or a normalised causal account."""
+    """What the speaker asserts: the complement clause, or a normalised causal account.
+
+    ``sent`` is the unit's tokens, so a split unit's content is only its own part of the clause.
+    """
     lemma = cue.lemma_.lower()
+    inside = {t.i for t in sent}
     comp = clause_complement(cue)
     obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
     to_pp = next((c for c in cue.children if c.dep_ == "prep" and c.lower_ in ("to", "on")), None)
@@ -182,8 +188,9 @@ def content_of(cue, subj, sent) -> str:
         cause = span_text([t for t in to_pp.subtree if t.i != to_pp.i])
         return f"{target} was caused by {cause}".strip(" '\"‘’“”")
     if comp is not None:
-        toks = [t for t in comp.subtree if t.dep_ != "mark" or t.head.i != comp.i]
-        return span_text(toks).strip(" '\"‘’“”")
+        toks = [t for t in comp.subtree if (t.dep_ != "mark" or t.head.i != comp.i) and t.i in inside]
+        shared = [t for t in sent if t.i < comp.left_edge.i and t.i > cue.i]
+        return span_text(shared + toks).strip(" '\"‘’“”,")
     rest = [t for t in sent if t.i not in {x.i for x in subj.subtree} and t.i != cue.i and not t.is_punct]
     return span_text(rest)
 
@@ -202,6 +209,9 @@ def clause_units(sent) -> list[tuple[list, object | None]]:
                 second = [t for t in sent if t.i not in {x.i for x in child.subtree} and not
                           (t.is_punct and t.i < root.i)]
                 return [(first, child), (second, root)]
+    shared = shared_subject_units(sent)
+    if shared:
+        return shared
     conjs = [c for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")
              and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)]
     if conjs and not find_cue(root):
@@ -213,6 +223,36 @@ def clause_units(sent) -> list[tuple[list, object | None]]:
         units.extend(([t for t in c.subtree], None) for c in conjs)
         return units
     return [(list(sent), None)]
+
+
+FINITE = {"VBD", "VBZ", "VBP"}
+
+
+def shared_subject_units(sent) -> list[tuple[list, object | None]] | None:
+    """Coordinated predicates that share one subject are separate facts: "the jet was hit by fire,
+    then tried to land" is a hit and a landing attempt. Each unit gets the subject (and the
+    attribution before it, "Azerbaijani authorities said …") so it reads on its own."""
+    root = sent.root
+    cue = root if find_cue(root) else None
+    head = clause_complement(root) if cue is not None else root
+    if head is None:
+        return None
+    subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    preds = [c for c in head.children if c.dep_ in ("conj", "dep") and c.pos_ == "VERB" and c.tag_ in FINITE
+             and c.i > head.i and not any(g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children)]
+    if subj is None or not preds:
+        return None
+    taken = {t.i for p in preds for t in p.subtree}
+    first = [t for t in sent if t.i not in taken and not (t.dep_ == "cc" and t.head.i == head.i)]
+    while first and (first[-1].is_punct or first[-1].dep_ == "cc"):
+        first.pop()
+    prefix = [t for t in sent if t.i < head.left_edge.i and t.i not in taken]
+    subject = [t for t in subj.subtree]
+    units = [(first, cue)]
+    for p in preds:
+        body = [t for t in p.subtree if not (t.dep_ == "cc" and t.head.i == p.i)]
+        units.append((sorted({*prefix, *subject, *body}, key=lambda t: t.i), cue))
+    return units
 
 
 def attribution(tokens, sent, cue_hint) -> tuple[str, str, str, str]:
@@ -363,9 +403,10 @@ def canonical_keys(claims: Sequence[Claim]) -> list[Claim]:
 # scoring
 
 
-def check_worthiness(text: str, entities, quantities, dates, speaker: str) -> float:
-    """0..1: how much a fact-checker would want to check this (facts, numbers, named parties)."""
-    score = 0.25
+def check_worthiness(text: str, entities, quantities, dates, speaker: str, *, fragment: bool = False) -> float:
+    """0..1: how much a fact-checker would want to check this (facts, numbers, named parties);
+    a verbless fragment ("The crash of a jet that Baku blamed on Moscow.") states less."""
+    score = 0.25 - (FRAGMENT_PENALTY if fragment else 0.0)
     score += 0.15 * min(len({e.key for e in entities}), 3) / 3
     score += 0.2 if quantities else 0.0
     score += 0.15 if dates else 0.0
@@ -428,7 +469,8 @@ def build_claim(tokens, sent, cue_hint, *, source, span, whole, sentence_text, i
         char_start=span[0], char_end=span[1], content=content or unit_text,
         speaker=speaker, party=party, cue=cue, stance=stance, frame=frame,
         entities=tuple(entities), quantities=tuple(quantities), dates=tuple(dates),
-        check_worthiness=check_worthiness(unit_text, entities, quantities, dates, speaker),
+        check_worthiness=check_worthiness(unit_text, entities, quantities, dates, speaker,
+                                          fragment=sent.root.pos_ not in ("VERB", "AUX")),
     )
 
 

@@ -18,7 +18,7 @@ from .claims import canonical_keys, person_parts, spelling_variant
 from .config import Settings
 from .dates import dates_compatible
 from .models import Alignment, Claim, Discrepancy, FactCluster, Source, stable_id
-from .quantities import quantities_compatible
+from .quantities import EVENT_MEASURES, quantities_compatible
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,11 @@ class Context:
 
     def outlet(self, claim: Claim) -> str:
         return self.sources[claim.source_id].outlet
+
+    def sentence(self, claim: Claim) -> str:
+        """The source sentence a claim comes from (its text, when the source has no raw text)."""
+        raw = self.sources[claim.source_id].raw
+        return raw[claim.char_start:claim.char_end] if raw else claim.text
 
     def where(self, claim: Claim) -> str:
         return f"{self.outlet(claim)} ({self.sources[claim.source_id].name})"
@@ -174,14 +179,16 @@ def stem(word: str) -> str:
 
 
 def event_words(text: str) -> set[str]:
-    """Content stems of a claim (crashed → crash, deaths → death), frame words left out."""
-    words = re.findall(r"[A-Za-z]{4,}", text)
-    return {stem(w) for w in words if w.lower() not in STOPWORDS} - FRAME_WORDS
+    """Common-noun and verb stems of a text (crashed → crash, deaths → death); names, which say who
+    rather than what happened, and the attribution frame's own words are left out."""
+    words = re.findall(r"\b[a-z]{4,}\b", text)
+    return {stem(w) for w in words if w not in STOPWORDS} - FRAME_WORDS
 
 
-def same_event(a: Claim, b: Claim) -> bool:
-    """Two claims share an event word besides their attribution frame (crash … crashed)."""
-    return bool(event_words(a.content or a.text) & event_words(b.content or b.text))
+def same_event(a: Claim, b: Claim, ctx: "Context") -> bool:
+    """The sentences of two claims share an event word besides their frame (crash … crashed): a
+    split-out clause ("the jet was hit by fire") still belongs to its sentence's event."""
+    return bool(event_words(ctx.sentence(a)) & event_words(ctx.sentence(b)))
 
 
 # Stances that put forward a party's own version of events.
@@ -200,7 +207,7 @@ def attribution_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Disc
         return None
     same_sentence = a.source_id == b.source_id and a.char_start == b.char_start
     causal = a.frame == "cause" or b.frame == "cause"
-    if not (same_sentence or (causal and is_account(a) and is_account(b) and same_event(a, b))):
+    if not (same_sentence or (causal and is_account(a) and is_account(b) and same_event(a, b, ctx))):
         return None
     content_similarity = fuzz.token_set_ratio(a.content, b.content, processor=utils.default_process) / 100
     if content_similarity > ctx.settings.same_account_ratio:
@@ -307,38 +314,62 @@ def _variant(x: str, y: str, spellings, ctx: Context) -> Iterable[Discrepancy]:
     yield make("name_variant", a, b, confidence, text, spellings=[x, y], relation=kind)
 
 
+def sources_by_claim(pairs: Sequence[Alignment], ctx: Context) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for p in pairs:
+        out[p.claim_a].add(ctx.claims[p.claim_b].source_id)
+        out[p.claim_b].add(ctx.claims[p.claim_a].source_id)
+    return out
+
+
+def omission(c: Claim, silent: str, ctx: Context, text: str, **detail) -> Discrepancy:
+    d = make("omission", c, None, detail.pop("confidence", 0.5), text, silent_source=silent, **detail)
+    key = stable_id("omission", c.claim_id, silent, detail.get("measure", ""), length=12)
+    return Discrepancy(key, d.kind, d.severity, d.confidence, d.explanation, d.claim_a, "", d.detail)
+
+
 @check("omission", scope="corpus")
 def omission_check(ctx: Context) -> Iterable[Discrepancy]:
-    """A check-worthy fact one outlet reports and another outlet covering the same event leaves out."""
-    aligned: dict[str, set[str]] = defaultdict(set)
-    for p in ctx.pairs:
-        aligned[p.claim_a].add(ctx.claims[p.claim_b].source_id)
-        aligned[p.claim_b].add(ctx.claims[p.claim_a].source_id)
-    related: dict[str, set[str]] = defaultdict(set)
-    for p in ctx.events:
-        related[p.claim_a].add(ctx.claims[p.claim_b].source_id)
-        related[p.claim_b].add(ctx.claims[p.claim_a].source_id)
+    """A check-worthy fact one outlet reports and another outlet covering the same event leaves out:
+    a whole claim, or a figure (67 aboard) missing from the other outlet's account of the event."""
+    aligned = sources_by_claim(ctx.pairs, ctx)
+    related = sources_by_claim(ctx.events, ctx)
+    measures: dict[str, set[str]] = defaultdict(set)
+    for c in ctx.claims.values():
+        measures[c.source_id].update(q.measure for q in c.quantities if q.measure)
     for cid, c in ctx.claims.items():
         if c.check_worthiness < ctx.settings.omission_min_check_worthiness or not (c.quantities or c.dates):
             continue
-        silent = sorted(related[cid] - aligned[cid] - {c.source_id})
-        for sid in silent:
+        for sid in sorted(related[cid] - aligned[cid] - {c.source_id}):
             other = ctx.sources[sid]
-            text = (f"Only {ctx.where(c)} reports this; {other.outlet} ({other.name}) covers the same "
-                    f"event but does not mention it.")
-            d = make("omission", c, None, 0.5, text, silent_source=sid)
-            yield Discrepancy(stable_id("omission", cid, sid, length=12), d.kind, d.severity,
-                              d.confidence, d.explanation, d.claim_a, "", d.detail)
+            yield omission(c, sid, ctx, f"Only {ctx.where(c)} reports this: {quote(c.text)}; "
+                                        f"{other.outlet} ({other.name}) covers the same event without it.")
+        for sid in sorted(aligned[cid] - {c.source_id}):
+            yield from missing_figures(c, sid, measures[sid], ctx)
+
+
+def missing_figures(c: Claim, sid: str, have: set[str], ctx: Context) -> Iterable[Discrepancy]:
+    other = ctx.sources[sid]
+    for q in c.quantities:
+        if q.measure in EVENT_MEASURES and not q.vague and q.measure not in have:
+            yield omission(c, sid, ctx, f"Only {ctx.where(c)} gives a figure for {q.measure}: {q.text!r} in "
+                                        f"{quote(c.text)}; {other.outlet} ({other.name}) reports the same "
+                                        f"event without it.", measure=q.measure, confidence=0.6)
 
 
 # --------------------------------------------------------------------------------------------
 # the stage
 
 
+# Ranking bonus of a discrepancy between two outlets over one inside a single article.
+CROSS_OUTLET_BONUS = 0.02
+
+
 def rank_key(d: Discrepancy, ctx: Context) -> tuple:
-    worth = max(ctx.claims[d.claim_a].check_worthiness,
-                ctx.claims[d.claim_b].check_worthiness if d.claim_b else 0.0)
-    return (-(d.severity * d.confidence * (0.5 + 0.5 * worth)), d.kind, d.discrepancy_id)
+    a, b = ctx.claims[d.claim_a], ctx.claims.get(d.claim_b)
+    worth = max(a.check_worthiness, b.check_worthiness if b else 0.0)
+    cross = CROSS_OUTLET_BONUS if b is not None and a.source_id != b.source_id else 0.0
+    return (-(d.severity * d.confidence * (0.5 + 0.5 * worth) + cross), d.kind, d.discrepancy_id)
 
 
 def enabled(registry: dict, settings: Settings) -> dict:
@@ -382,7 +413,7 @@ def collapse(items: Iterable[Discrepancy], ctx: Context) -> list[Discrepancy]:
         a = ctx.claims[d.claim_a]
         b = ctx.claims.get(d.claim_b)
         sig = (d.kind, a.source_id, a.char_start, b.source_id if b else "", b.char_start if b else -1,
-               d.detail.get("silent_source", ""))
+               d.detail.get("silent_source", ""), d.detail.get("measure", ""))
         if d.kind == "attribution_conflict" and b is not None:
             # one row per account and the other party's outlet: repeats of one conflict fold in
             first, second = sorted([(a.claim_id, a.party), (b.claim_id, b.party)])

@@ -468,24 +468,43 @@ SYNDICATION_MIN_CONTAINMENT = 0.9
 SHINGLE_WORDS = 5
 
 
-def mark_duplicates(sources: list[Source], settings: Settings | None = None) -> list[Source]:
+def mark_duplicates(sources: list[Source], settings: Settings | None = None, *,
+                    bodies: list | None = None) -> list[Source]:
     """Keep one copy of each syndicated article, recording the other copies' outlets.
 
-    Compares cleaned bodies (so different headers and page furniture do not matter). The copy kept
-    is the longest body (the most complete); ties go to the first in input order. Order is preserved.
+    Compares cleaned bodies (so different headers and page furniture do not matter); pass the
+    ``bodies`` already cleaned to avoid cleaning twice. The copy kept is the longest body (the most
+    complete); ties go to the first in input order. Order is preserved. Candidates come from an
+    inverted index of shingles, so the cost grows with the corpus, not with its square.
     """
     settings = settings or Settings()
-    shingles = [body_shingles(src, settings) for src in sources]
+    if bodies is not None:
+        shingles = [shingles_of(" ".join(p.text for p in b.paragraphs if p.role == "body")) for b in bodies]
+    else:
+        shingles = [body_shingles(src, settings) for src in sources]
     order = sorted(range(len(sources)), key=lambda i: -len(shingles[i]))
     kept: dict[int, list[str]] = {}
+    index: dict[tuple[str, ...], int] = {}
     for i in order:
-        twin = next((k for k in kept if _same_article(shingles[i], shingles[k])), None)
+        twin = _best_twin(shingles, i, index)
         if twin is None:
             kept[i] = []
+            for sh in shingles[i]:
+                index.setdefault(sh, i)
         elif sources[i].outlet not in kept[twin] and sources[i].outlet != sources[twin].outlet:
             kept[twin].append(sources[i].outlet)
             log.info("%s: same article as %s; kept once", sources[i].name, sources[twin].name)
     return [_with_outlets(sources[i], kept[i]) for i in sorted(kept)]
+
+
+def _best_twin(shingles: list[set], i: int, index: dict) -> int | None:
+    hits: dict[int, int] = {}
+    for sh in shingles[i]:
+        k = index.get(sh)
+        if k is not None:
+            hits[k] = hits.get(k, 0) + 1
+    best = max(hits, key=hits.get, default=None)
+    return best if best is not None and _same_article(shingles[i], shingles[best]) else None
 
 
 def body_shingles(source: Source, settings: Settings) -> set[tuple[str, ...]]:
@@ -496,6 +515,10 @@ def body_shingles(source: Source, settings: Settings) -> set[tuple[str, ...]]:
         text = " ".join(p.text for p in clean(source, settings).paragraphs if p.role == "body")
     except SourceError:
         text = source.raw
+    return shingles_of(text)
+
+
+def shingles_of(text: str) -> set[tuple[str, ...]]:
     tokens = re.findall(r"\w+", text.lower())
     return {tuple(tokens[k:k + SHINGLE_WORDS]) for k in range(max(0, len(tokens) - SHINGLE_WORDS + 1))}
 

@@ -60,6 +60,15 @@ def clean_all(sources: list[Source], settings: Settings, errors: list[SourceErro
     return kept, bodies
 
 
+def drop_syndicated_copies(sources: list[Source], bodies: list[Body], settings: Settings
+                           ) -> tuple[list[Source], list[Body]]:
+    """A wire story carried by several outlets is kept once (its other outlets recorded), so a copy
+    never counts as an independent confirmation."""
+    kept = ingest.mark_duplicates(sources, settings, bodies=bodies)
+    body_of = {b.source_id: b for b in bodies}
+    return kept, [body_of[s.source_id] for s in kept]
+
+
 def embed_claims(claims: list[Claim], settings: Settings, store: Store | None, progress: Progress) -> np.ndarray:
     texts = [c.content or c.text for c in claims]
     keys = [embed.text_key(t) for t in texts]
@@ -109,6 +118,7 @@ def run(folder: str | Path, settings: Settings, *, store: Store | None = None, o
     timings["ingest"] = time.perf_counter() - t
     t = time.perf_counter()
     sources, bodies = clean_all(loaded, settings, errors, progress)
+    sources, bodies = drop_syndicated_copies(sources, bodies, settings)
     timings["clean"] = time.perf_counter() - t
     if not sources:
         raise NoSourcesError(f"{folder}: no readable article among {len(loaded) + len(errors)} file(s) — "

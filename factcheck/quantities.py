@@ -150,6 +150,8 @@ _CUES = {
     **dict.fromkeys("hospitalised hospitalized".split(), ("hospitalised", True)),
     **dict.fromkeys("aboard onboard passengers passenger carrying".split(), ("aboard", False)),
 }
+# The measures of an event's toll: figures whose absence from an outlet's account is worth a look.
+EVENT_MEASURES = frozenset(m for m, _ in _CUES.values())
 _CUE_PAIRS = {("on", "board"): ("aboard", False), ("rounded", "up"): ("arrested", True),
               ("into", "custody"): ("arrested", True), ("death", "toll"): ("dead", True)}
 # Words that end a window: the clause moves on to something else.
