@@ -160,6 +160,11 @@ def find_cue(head) -> tuple[object, object] | None:
     return head, subj
 
 
+def speaker_context(subj) -> str:
+    """The subject with its appositive, for finding the party ("Peskov, the Kremlin spokesman")."""
+    return span_text([t for t in subj.subtree if not t.is_punct])
+
+
 def speaker_phrase(subj) -> str:
     """The subject's noun phrase with its modifiers ("The ministry in Kyiv"), without clauses."""
     dropped = set()
@@ -189,8 +194,7 @@ def content_of(cue, subj, sent) -> str:
         return f"{target} was caused by {cause}".strip(" '\"‘’“”")
     if comp is not None:
         toks = [t for t in comp.subtree if (t.dep_ != "mark" or t.head.i != comp.i) and t.i in inside]
-        shared = [t for t in sent if t.i < comp.left_edge.i and t.i > cue.i]
-        return span_text(shared + toks).strip(" '\"‘’“”,")
+        return span_text(toks).strip(" '\"‘’“”,")
     rest = [t for t in sent if t.i not in {x.i for x in subj.subtree} and t.i != cue.i and not t.is_punct]
     return span_text(rest)
 
@@ -226,6 +230,8 @@ def clause_units(sent) -> list[tuple[list, object | None]]:
 
 
 FINITE = {"VBD", "VBZ", "VBP"}
+ACCORDING_TO = re.compile(r",?\s*\b[Aa]ccording to ((?:the )?(?:[A-Z][\w'’.-]*\s?){1,5}|"
+                          r"(?:the |local |state |\w+ )?\w+ (?:officials|authorities|police|media|sources))[,.]?")
 
 
 def shared_subject_units(sent) -> list[tuple[list, object | None]] | None:
@@ -255,8 +261,9 @@ def shared_subject_units(sent) -> list[tuple[list, object | None]] | None:
     return units
 
 
-def attribution(tokens, sent, cue_hint) -> tuple[str, str, str, str]:
-    """(speaker, cue, stance, content) of a unit; empty speaker when the outlet itself asserts it."""
+def attribution(tokens, sent, cue_hint) -> tuple[str, str, str, str, str]:
+    """(speaker, cue, stance, content, context) of a unit; empty speaker when the outlet itself
+    asserts it; context is the speaker's whole phrase, appositives included, to find the party."""
     candidates = [cue_hint] if cue_hint is not None else []
     candidates += [t for t in tokens if t.lemma_.lower() in CUES and t not in candidates]
     for head in candidates:
@@ -267,12 +274,13 @@ def attribution(tokens, sent, cue_hint) -> tuple[str, str, str, str]:
         stance = CUES[cue.lemma_.lower()]
         if any(c.dep_ == "neg" for c in cue.children) and stance == "asserts":
             stance = "denies"
-        return speaker_phrase(subj), cue.text, stance, content_of(cue, subj, tokens)
-    acc = re.search(r"\baccording to ((?:[A-Z][\w'’.-]*\s?){1,5}|(?:the |local |state )?\w+ (?:officials|authorities|police|media))",
-                    span_text(tokens))
+        return speaker_phrase(subj), cue.text, stance, content_of(cue, subj, tokens), speaker_context(subj)
+    text = span_text(tokens)
+    acc = ACCORDING_TO.search(text)
     if acc:
-        return acc.group(1).strip(), "according to", "asserts", span_text(tokens)
-    return "", "", "asserts", span_text(tokens)
+        content = (text[:acc.start()] + text[acc.end():]).strip(" ,.")
+        return acc.group(1).strip(), "according to", "asserts", content[:1].upper() + content[1:], acc.group(1)
+    return "", "", "asserts", text, ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -438,22 +446,45 @@ def claims_from_doc(doc, *, source: Source, offset: int, first_index: int,
         for unit_no, (tokens, cue_hint) in enumerate(units):
             if not tokens:
                 continue
-            yield build_claim(tokens, sent, cue_hint, source=source, span=(s_start, s_end),
-                              whole=len(units) == 1, sentence_text=sentence_text,
-                              index=first_index + k, learned=learned, last_speaker=last_speaker)
+            claim = build_claim(tokens, sent, cue_hint, source=source, span=(s_start, s_end),
+                                whole=len(units) == 1, sentence_text=sentence_text,
+                                index=first_index + k, learned=learned, last_speaker=last_speaker)
+            if claim is not None:
+                yield claim
+
+
+OPINION_OPENERS = re.compile(r"^\W*(in (?:my|our) (?:view|opinion)|i (?:think|believe|feel)|we (?:think|believe)|"
+                             r"arguably|frankly|it is (?:time|clear) (?:that|to))\b", re.I)
+DEONTIC = {"should", "must", "ought"}
+DEMONSTRATIVES = {"this", "that", "it", "these", "those"}
+
+
+def is_opinion(tokens, root, *, speaker: str, entities, quantities, dates) -> bool:
+    """Pure opinion, unattributed: "We must act now", "In my view, X should resign", "This is a
+    disgrace". Opinions someone is reported to hold are claims about that someone and stay."""
+    if speaker:
+        return False
+    if OPINION_OPENERS.search(span_text(tokens)):
+        return True
+    if any(c.dep_ == "aux" and c.lower_ in DEONTIC for c in root.children):
+        return True
+    subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    return (root.lemma_ == "be" and subj is not None and subj.lower_ in DEMONSTRATIVES
+            and not (entities or quantities or dates))
 
 
 def build_claim(tokens, sent, cue_hint, *, source, span, whole, sentence_text, index, learned,
-                last_speaker) -> Claim:
+                last_speaker) -> Claim | None:
     unit_text = sentence_text if whole else span_text(tokens).strip(" ,;")
     if not whole:
         unit_text = unit_text[:1].upper() + unit_text[1:]
         unit_text = unit_text if unit_text.endswith(".") else unit_text + "."
-    speaker, cue, stance, content = attribution(tokens, sent, cue_hint)
+    speaker, cue, stance, content, context = attribution(tokens, sent, cue_hint)
     if speaker.lower() in PRONOUNS:
         speaker = last_speaker[0] if last_speaker and speaker.lower() in ("he", "she") else ""
+        context = speaker
     entities = entities_of(tokens)
-    party = party_of(speaker, learned) if speaker else ""
+    party = party_of(context or speaker, learned) if speaker else ""
     if speaker and not party and speaker.lower().removeprefix("the ") in GENERIC_SPEAKERS:
         party = only_party(entities)
     learn_speaker(speaker, party, learned)
@@ -461,6 +492,9 @@ def build_claim(tokens, sent, cue_hint, *, source, span, whole, sentence_text, i
         last_speaker[:] = [speaker]
     dates = parse_dates(unit_text, published=source.published)
     quantities = parse_quantities(unit_text)
+    root = next((t for t in tokens if t.head.i == t.i or t.head.i not in {x.i for x in tokens}), sent.root)
+    if is_opinion(tokens, root, speaker=speaker, entities=entities, quantities=quantities, dates=dates):
+        return None
     lemmas = {t.lemma_.lower() for t in tokens}
     frame = "cause" if (lemmas & CAUSE_LEMMAS and speaker) or CAUSE_PHRASES.search(unit_text) else ""
     return Claim(

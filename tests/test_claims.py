@@ -134,3 +134,60 @@ def test_party_table(phrase, party):
 def test_dates_are_resolved_against_the_publication_date():
     (claim,) = claims_of("On Monday, masked police stormed the offices of a news agency.", date(2025, 7, 2))
     assert claim.dates and claim.dates[0].start == date(2025, 6, 30)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("On Dec. 25, 2024, an airliner crashed near Aktau. The U.S. Embassy said it was monitoring the situation.",
+     ["On Dec. 25, 2024, an airliner crashed near Aktau.", "The U.S. Embassy said it was monitoring the situation."]),
+    ("Gen. Mark Smith told reporters that the base was hit. He gave no further details.",
+     ["Gen. Mark Smith told reporters that the base was hit.", "He gave no further details."]),
+    ("Officials at the U.N. said 12 people were killed. Rescue work continued on Tuesday.",
+     ["Officials at the U.N. said 12 people were killed.", "Rescue work continued on Tuesday."]),
+    ('"We will not back down," the minister said. Talks resume in Geneva next week.',
+     ['"We will not back down," the minister said.', "Talks resume in Geneva next week."]),
+])
+def test_segmentation_survives_news_prose(text, expected):
+    assert [c.text for c in claims_of(text)] == expected
+
+
+@pytest.mark.parametrize("text,is_claim", [
+    ("The future remains uncertain.", False),
+    ("This is a disgrace and a betrayal of our values.", False),
+    ("We must act now to save the planet.", False),
+    ("In my view, the government should resign immediately.", False),
+    ("Zelenskyy said Russia is bullying Azerbaijani citizens.", True),
+    ("That was the deadliest attack since 2015.", True),
+    ("The minister should have resigned in 2019, the opposition leader said.", True),
+])
+def test_pure_opinion_is_not_a_claim(text, is_claim):
+    assert bool(claims_of(text)) is is_claim
+
+
+@pytest.mark.parametrize("text,speaker,party,content", [
+    ("The death toll rose to 45, according to local officials.", "local officials", "", "The death toll rose to 45"),
+    ("According to the Interior Ministry, 300 people were detained.", "the Interior Ministry", "",
+     "300 people were detained"),
+    ('"The ceasefire is holding," said Peskov, the Kremlin spokesman.', "Peskov", "Russia", "The ceasefire is holding"),
+    ("Gen. Mark Smith told reporters that the base was hit.", "Gen. Mark Smith", "", "the base was hit"),
+])
+def test_reported_speech_and_quotes(text, speaker, party, content):
+    (c,) = claims_of(text)
+    assert (c.speaker, c.party, c.content) == (speaker, party, content)
+
+
+def test_shared_subject_predicates_are_atomic_claims_with_the_attribution():
+    text = ("Azerbaijani authorities said the jet was accidentally hit by fire from Russian air defenses, "
+            "then tried to land in western Kazakhstan when it crashed, killing 38 of 67 people aboard.")
+    first, second = claims_of(text)
+    assert first.text == "Azerbaijani authorities said the jet was accidentally hit by fire from Russian air defenses."
+    assert second.text.startswith("Azerbaijani authorities said the jet then tried to land in western Kazakhstan")
+    assert {c.party for c in (first, second)} == {"Azerbaijan"}
+    assert first.frame == "cause"
+    assert {(q.measure, q.low) for q in second.quantities} == {("dead", 38.0), ("aboard", 67.0)}
+    assert first.char_start == second.char_start == 0 and first.char_end == second.char_end == len(text)
+
+
+def test_seed_month_is_a_month_interval_inside_2023():
+    (c,) = claims_of("Azerbaijan reclaimed full control of Karabakh in September 2023 after a lightning military campaign.")
+    (d,) = c.dates
+    assert (d.start, d.end, d.granularity) == (date(2023, 9, 1), date(2023, 9, 30), "month")
