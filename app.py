@@ -1,0 +1,337 @@
+"""factcheck review dashboard: a thin Streamlit view over the store.
+
+    streamlit run app.py          (or: factcheck app)
+
+The store URL comes from FACTCHECK_DB (default sqlite:///factcheck.db), the sources folder from
+FACTCHECK_SOURCES (default sources). All logic lives in the library (factcheck.app_support,
+factcheck.store, factcheck.export, factcheck.pipeline); this script only lays it out. Article text
+is untrusted: it reaches st.markdown only as HTML escaped by app_support.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from factcheck import app_support as fx
+from factcheck.errors import ConflictError, FactcheckError
+from factcheck.store import STATUSES, Store
+
+DB_URL = os.environ.get("FACTCHECK_DB", "sqlite:///factcheck.db")
+SOURCES_DIR = Path(os.environ.get("FACTCHECK_SOURCES", "sources"))
+STAGES = ("ingest", "clean", "claims", "embed", "align", "compare", "store")
+# (status, label, button type, keyboard shortcut: single keys are ignored while typing a note)
+ACTIONS = (("confirmed", "✔ Confirm", "primary", "Y"), ("dismissed", "✖ Dismiss", "secondary", "N"),
+           ("needs follow-up", "? Needs follow-up", "secondary", "F"), ("open", "↺ Reopen", "tertiary", "O"))
+STYLE = """<style>
+.fc-card {border: 1px solid rgba(128,128,128,.35); border-radius: .5rem; padding: .75rem 1rem; margin-bottom: .5rem;}
+.fc-claim {text-decoration: underline; text-decoration-color: #d97706; text-underline-offset: 3px;}
+.fc-quote {font-size: 1.08rem; line-height: 1.55;}
+.fc-context {font-size: .93rem; line-height: 1.5; color: inherit; opacity: .9;}
+.fc-meta {font-size: .85rem; opacity: .75;}
+.fc-muted {opacity: .6; font-style: italic;}
+.fc-stale {background: #fde68a; color: #78350f; border-radius: .25rem; padding: 0 .35rem; font-weight: 600;}
+mark {background: #fde047; color: #111; padding: 0 .12rem; border-radius: .15rem;}
+</style>"""
+
+st.set_page_config(page_title="factcheck · review", layout="wide")
+# The tables' own CSV button would write formula-like cells (=HYPERLINK…) as they are; the editors'
+# CSV in the sidebar is the export, with those cells neutralised.
+st.set_option("client.disableDataExport", True)
+
+
+@st.cache_resource(show_spinner=False)
+def get_store(url: str) -> Store:
+    return Store(url)
+
+
+@st.cache_resource(show_spinner="Loading the sentence model (once)…")
+def get_model(package: str):
+    from factcheck import embed
+
+    return embed.load_model(package)
+
+
+def flash(kind: str, message: str) -> None:
+    st.session_state["flash"] = (kind, message)
+
+
+def show_flash() -> None:
+    kind, message = st.session_state.pop("flash", (None, None))
+    if kind:
+        getattr(st, kind)(message)
+
+
+def act(store: Store, did: str, status: str | None, queue: list[dict]) -> None:
+    """Button callback: save the verdict and/or note, then move to the next open conflict.
+
+    The expected version is the one the note box was loaded from, so a save never overwrites what
+    someone else saved after this reviewer last saw the item."""
+    reviewer = (st.session_state.get("reviewer") or "").strip()
+    if not reviewer:
+        flash("warning", "Type your name under “Reviewer” in the sidebar first — every verdict is signed.")
+        return
+    note = st.session_state.get(f"note_{did}")
+    version, loaded_note = st.session_state.get(f"note_base_{did}", (0, ""))
+    try:
+        saved = store.set_review(did, status=status, note=note, reviewer=reviewer, expected_version=version)
+    except ConflictError as exc:
+        st.session_state.pop(f"note_{did}", None)  # reload: show what the other reviewer saved
+        st.session_state.pop(f"note_base_{did}", None)
+        mine = f" Your note was: “{note}”." if note and note != loaded_note else ""
+        flash("error", f"Not saved: {exc}. The item below now shows their version.{mine}")
+        return
+    except FactcheckError as exc:
+        flash("error", f"Not saved: {exc}")
+        return
+    st.session_state[f"note_base_{did}"] = (saved["version"], saved["note"])
+    if status is None:
+        flash("success", "Note saved.")
+        return
+    nxt = fx.next_open(queue, did, just_saved=did)
+    if nxt:
+        st.session_state["selected"] = nxt
+    flash("success", f"Marked {status}." + (" Showing the next open conflict." if nxt else
+                                            " No open conflicts left in this view."))
+
+
+# ------------------------------------------------------------------------------------ sidebar
+
+def sidebar(rows: list[dict]) -> fx.Filters:
+    side = st.sidebar
+    side.header("factcheck")
+    side.text_input("Reviewer", key="reviewer", placeholder="your name (signs each verdict)")
+    side.subheader("Filter the queue")
+    opts = fx.facets(rows)
+    kinds = side.multiselect("Kind", opts["kinds"], key="f_kinds")
+    severity = side.slider("Minimum severity", 0.0, 1.0, 0.0, 0.05, key="f_severity")
+    outlets = side.multiselect("Outlet (either side)", opts["outlets"], key="f_outlets")
+    statuses = side.multiselect("Review status", list(STATUSES), key="f_statuses")
+    text = side.text_input("Search names, words, notes", key="f_text", placeholder="e.g. Aktau, 38, Ilham")
+    stale = side.checkbox("Show stale reviews", value=True, key="f_stale",
+                          help="Reviews of discrepancies the latest run no longer produces.")
+    return fx.Filters(kinds=tuple(kinds), min_severity=severity, outlets=tuple(outlets),
+                      statuses=tuple(statuses), text=text, include_stale=stale)
+
+
+def export_button(rows: list[dict]) -> None:
+    st.sidebar.subheader("For editors")
+    st.sidebar.download_button(
+        f"⬇ Download CSV ({len(rows)} rows)", data=fx.editors_csv(rows), file_name="discrepancies_for_editors.csv",
+        mime="text/csv", key="export", on_click="ignore", width="stretch",
+        help="The conflicts in the current view, with their review status and notes. Opens in Excel "
+             "and LibreOffice; cells that look like formulas are neutralised.")
+
+
+# ------------------------------------------------------------------------------------ review tab
+
+def review_tab(store: Store, shown: list[dict]) -> None:
+    if not shown:
+        st.info("No conflicts match these filters — clear a filter in the sidebar.")
+        return
+    by_id = {r["discrepancy_id"]: r for r in shown}
+    table = pd.DataFrame(fx.queue_records(shown))
+    key = "queue_" + fx.list_key(list(by_id))  # a new list resets the table's row selection
+    event = st.dataframe(
+        table, hide_index=True, height=min(38 + 35 * len(table), 250), width="stretch", key=key,
+        on_select="rerun", selection_mode="single-row",
+        column_config={"severity": st.column_config.ProgressColumn("severity", min_value=0.0, max_value=1.0,
+                                                                   format="%.2f"),
+                       "what differs": st.column_config.TextColumn("what differs", width="large")})
+    picked = list(event.selection.rows) if event is not None else []
+    if picked and st.session_state.get("queue_pick") != (key, picked[0]):
+        st.session_state["queue_pick"] = (key, picked[0])  # a click in the table picks that conflict
+        st.session_state["selected"] = shown[picked[0]]["discrepancy_id"]
+    if st.session_state.get("selected") not in by_id:
+        st.session_state["selected"] = fx.next_open(shown, None) or shown[0]["discrepancy_id"]
+    labels = {r["discrepancy_id"]: fx.option_label(r, n) for n, r in enumerate(shown, 1)}
+    st.selectbox("Conflict under review", list(by_id), key="selected", format_func=labels.__getitem__)
+    conflict(store, by_id[st.session_state["selected"]], shown)
+
+
+def conflict(store: Store, row: dict, shown: list[dict]) -> None:
+    did = row["discrepancy_id"]
+    stale = '<span class="fc-stale">STALE</span> ' if row["stale"] else ""
+    st.markdown(f'{stale}<b>{fx.safe(row["kind"])}</b> · severity {row["severity"]:.2f} · confidence '
+                f'{row["confidence"]:.2f} · status <b>{fx.safe(row["status"])}</b>', unsafe_allow_html=True)
+    if row["stale"]:
+        st.warning("Stale: the latest run no longer produces this discrepancy (a source changed or was "
+                   "removed). The review is kept for the record.")
+    st.markdown(f'<div class="fc-card">{fx.safe(row["explanation"])}</div>', unsafe_allow_html=True)
+    html_a, html_b, words_a, words_b = fx.highlight_pair(row["claim_a"], row["claim_b"])
+    sides = [("a", html_a, words_a)] + ([("b", html_b, words_b)] if row.get("claim_b_id") else [])
+    for col, (side, quote, words) in zip(st.columns(len(sides)), sides):
+        with col:
+            claim_side(store, row, side, quote, words)
+    review_form(store, row, shown)
+    with st.expander("History of this item"):
+        trail = store.audit_rows(did)
+        if trail:
+            st.dataframe(pd.DataFrame(trail)[["at", "reviewer", "field", "old", "new"]], hide_index=True,
+                         width="stretch")
+        else:
+            st.caption("No verdicts yet.")
+
+
+def claim_side(store: Store, row: dict, side: str, quote: str, words: set[str]) -> None:
+    src = store.source_for_claim(row[f"claim_{side}_id"]) or {}
+    meta = " · ".join(fx.safe(x) for x in (row[f"published_{side}"] or "date unknown",) if x)
+    link = fx.safe_link(row[f"url_{side}"], "open article ↗") if row[f"url_{side}"] else \
+        fx.safe(row[f"source_{side}"])
+    context = fx.context_html(src.get("raw", ""), row[f"span_{side}"], src.get("kind", "txt"), words)
+    st.markdown(
+        f'<div class="fc-card"><div><b>{fx.safe(row[f"outlet_{side}"] or "unknown outlet")}</b></div>'
+        f'<div class="fc-meta">{fx.safe(row[f"title_{side}"])}<br>{meta} · {link}</div>'
+        f'<p class="fc-quote">{quote}</p>'
+        f'<div class="fc-meta">In the article:</div><div class="fc-context">{context}</div></div>',
+        unsafe_allow_html=True)
+
+
+def review_form(store: Store, row: dict, shown: list[dict]) -> None:
+    did = row["discrepancy_id"]
+    key, base = f"note_{did}", f"note_base_{did}"
+    if key not in st.session_state or st.session_state[key] == st.session_state.get(base, (0, None))[1]:
+        # not edited since loaded: follow the store (another reviewer may have saved meanwhile)
+        st.session_state[key] = row["note"]
+        st.session_state[base] = (row["version"], row["note"])
+    st.text_area("Note (sources called, what was checked)", key=key, height=80)
+    queue = [{"discrepancy_id": r["discrepancy_id"], "status": r["status"], "stale": r["stale"]} for r in shown]
+    cols = st.columns(len(ACTIONS) + 1)
+    for col, (status, label, kind, shortcut) in zip(cols, ACTIONS):
+        col.button(label, key=f"act_{status}", type=kind, width="stretch", shortcut=shortcut,
+                   disabled=status == "open" and row["status"] == "open",
+                   on_click=act, args=(store, did, status, queue))
+    cols[-1].button("Save note", key="act_note", width="stretch",
+                    on_click=act, args=(store, did, None, queue))
+    if row["reviewer"]:
+        st.caption(f"Last saved by {fx.safe(row['reviewer'])} at {fx.safe(row['reviewed_at'])}.")
+
+
+# ------------------------------------------------------------------------------------ other tabs
+
+def coverage_tab(store: Store) -> None:
+    outlets, table = fx.coverage_matrix(store.cluster_rows())
+    if not table:
+        st.info("No facts aligned across outlets yet.")
+        return
+    single = sum(1 for r in table if r["outlets"] == 1)
+    st.caption(f"{len(table)} facts × {len(outlets)} outlets. ✓ = the outlet reports the fact; "
+               f"{single} fact(s) reported by one outlet only.")
+    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch",
+                 column_config={"fact": st.column_config.TextColumn("fact", width="large")})
+
+
+def variants_tab(store: Store, rows: list[dict]) -> None:
+    table = fx.name_variants(store.claim_rows(), rows)
+    if not table:
+        st.info("No name written more than one way.")
+        return
+    st.caption("Names spelled differently across outlets (one entity key, several spellings), and the "
+               "name-variant conflicts the checks flagged.")
+    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+
+
+def charts_tab(shown: list[dict]) -> None:
+    by_kind, by_outlet = fx.counts_by(shown)
+    if not shown:
+        st.info("Nothing to chart in this view.")
+        return
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Conflicts by kind**")
+        st.bar_chart(pd.Series(by_kind, name="conflicts"), horizontal=True)
+    with right:
+        st.markdown("**Conflicts by outlet**")
+        st.bar_chart(pd.Series(by_outlet, name="conflicts"), horizontal=True)
+
+
+def sources_tab(store: Store) -> None:
+    listing = [{k: s[k] for k in ("name", "outlet", "title", "published", "kind")} for s in store.source_rows()]
+    st.caption(f"{len(listing)} source(s) in the latest run · folder: {SOURCES_DIR.resolve()}")
+    if listing:
+        st.dataframe(pd.DataFrame(listing), hide_index=True, width="stretch")
+    files = st.file_uploader("Add articles (.txt, .html, .md)", type=fx.UPLOAD_TYPES,
+                             accept_multiple_files=True, key="uploads")
+    if files and st.button(f"Save {len(files)} file(s) to {SOURCES_DIR}/", key="save_uploads"):
+        saved = []
+        for f in files:
+            try:
+                saved.append(fx.save_upload(SOURCES_DIR, f.name, f.getvalue()).name)
+            except (ValueError, OSError) as exc:
+                st.error(str(exc))
+        if saved:
+            st.success(f"Saved {', '.join(saved)}. Press “Re-run the analysis” to include them.")
+    if st.button("▶ Re-run the analysis", key="rerun", type="primary"):
+        rerun_pipeline(store)
+
+
+def rerun_pipeline(store: Store) -> None:
+    from factcheck import pipeline
+    from factcheck.config import load_settings
+
+    bar = st.progress(0.0, text="starting…")
+
+    def progress(stage: str, done: int, total: int) -> None:
+        i = STAGES.index(stage) if stage in STAGES else 0
+        bar.progress(min(1.0, (i + done / max(total, 1)) / len(STAGES)), text=f"{stage}: {done}/{total}")
+
+    try:
+        settings = load_settings(None, db_url=DB_URL)
+        get_model(settings.model_package)
+        result = pipeline.run(SOURCES_DIR, settings, store=store, out=SOURCES_DIR.resolve().parent,
+                              progress=progress)
+    except FactcheckError as exc:
+        bar.empty()
+        st.error(f"The run stopped: {exc}. Earlier results and reviews are unchanged.")
+        return
+    skipped = f" Skipped: {'; '.join(map(str, result.errors))}." if result.errors else ""
+    flash("success", f"Run finished: {len(result.sources)} sources, {len(result.claims)} claims, "
+                     f"{len(result.discrepancies)} conflicts. Your reviews were kept.{skipped}")
+    st.rerun()
+
+
+# ------------------------------------------------------------------------------------ page
+
+def main() -> None:
+    st.markdown(STYLE, unsafe_allow_html=True)
+    try:
+        store = get_store(DB_URL)
+        rows = store.discrepancy_rows(include_stale=True)
+    except FactcheckError as exc:
+        st.error(str(exc))
+        st.stop()
+    filters = sidebar(rows)
+    shown = fx.filter_rows(rows, filters)
+    export_button(shown)
+    st.header("Where the outlets disagree", divider="gray")
+    show_flash()
+    if not rows and store.last_run():
+        st.info("The latest run found no disagreements between outlets. Add articles in the **Sources** "
+                "tab and press **Re-run the analysis** to look again.")
+    elif not rows:
+        st.info("No results yet. Run `factcheck run sources/` in a terminal, or add articles in the "
+                "**Sources** tab below and press **Re-run the analysis**.")
+    else:
+        counts = fx.status_counts(rows)
+        cols = st.columns(6)
+        cols[0].metric("In this view", len(shown), help=f"of {len(rows)} conflicts")
+        for col, name in zip(cols[1:], list(STATUSES) + ["stale"]):
+            col.metric(name.capitalize(), counts[name])
+    review, coverage, variants, charts, srcs = st.tabs(
+        ["Review queue", "Coverage", "Name variants", "Charts", "Sources"])
+    with review:
+        if rows:
+            review_tab(store, shown)
+    with coverage:
+        coverage_tab(store)
+    with variants:
+        variants_tab(store, rows)
+    with charts:
+        charts_tab(shown)
+    with srcs:
+        sources_tab(store)
+
+
+main()
