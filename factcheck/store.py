@@ -15,12 +15,12 @@ from typing import Iterable, Sequence
 
 import numpy as np
 from sqlalchemy import (Boolean, Column, Float, Integer, LargeBinary, MetaData, String, Table, Text,
-                        create_engine, delete, event, func, insert, select, update)
+                        bindparam, create_engine, delete, event, func, insert, select, update)
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import ConflictError, StoreError
-from .models import Alignment, Claim, Discrepancy, FactCluster, Source
+from .models import Alignment, Claim, Discrepancy, FactCluster, Source, claim_from_dict, claim_to_dict
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,10 @@ audit = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("discrepancy_id", String(32), index=True), Column("reviewer", Text),
     Column("at", String(40)), Column("field", String(20)), Column("old", Text), Column("new", Text),
+)
+claim_cache = Table(
+    "claim_cache", meta,
+    Column("article_key", String(40), primary_key=True), Column("claims", Text),
 )
 embeddings = Table(
     "embeddings", meta,
@@ -165,9 +169,10 @@ class Store:
         new = [r for r in rows if r[key] not in ids]
         if new:
             conn.execute(insert(table), new)
-        for r in rows:
-            if r[key] in ids:
-                conn.execute(update(table).where(table.c[key] == r[key]).values(**r))
+        old = [{**{f"v_{k}": v for k, v in r.items()}, "k_id": r[key]} for r in rows if r[key] in ids]
+        if old:  # one executemany, not one statement a row
+            cols = {k: bindparam(f"v_{k}") for k in rows[0] if k != key}
+            conn.execute(update(table).where(table.c[key] == bindparam("k_id")).values(**cols), old)
 
     def last_run(self) -> dict | None:
         with self.engine.connect() as conn:
@@ -197,6 +202,28 @@ class Store:
             rows = [r for r in rows if r["text_key"] not in have]
             if rows:
                 conn.execute(insert(embeddings), rows)
+
+    # ---------------------------------------------------------------- claims cache
+
+    def cached_claims(self, keys: Iterable[str]) -> dict[str, list[Claim]]:
+        """Per-article claims stored by earlier runs, by article key."""
+        keys = list(set(keys))
+        out: dict[str, list[Claim]] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(keys), 500):
+                q = select(claim_cache).where(claim_cache.c.article_key.in_(keys[start:start + 500]))
+                for key, payload in conn.execute(q):
+                    out[key] = [claim_from_dict(d) for d in json.loads(payload)]
+        return out
+
+    def save_claim_cache(self, items: dict[str, list[Claim]]) -> None:
+        if not items:
+            return
+        rows = [{"article_key": k, "claims": json.dumps([claim_to_dict(c) for c in v], ensure_ascii=False)}
+                for k, v in items.items()]
+        with self.engine.begin() as conn:
+            conn.execute(delete(claim_cache).where(claim_cache.c.article_key.in_(list(items))))
+            conn.execute(insert(claim_cache), rows)
 
     # ---------------------------------------------------------------- reads
 

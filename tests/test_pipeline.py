@@ -58,3 +58,32 @@ def test_embeddings_are_cached_in_the_store(tmp_path, monkeypatch):
     second = pipeline.run(ROOT / "sources", Settings(), store=store)
     assert calls == []  # nothing new to embed
     assert [d.discrepancy_id for d in first.discrepancies] == [d.discrepancy_id for d in second.discrepancies]
+
+
+@pytest.mark.slow
+def test_claims_of_unchanged_articles_come_from_the_store(tmp_path, monkeypatch):
+    from factcheck import claims as claims_stage
+
+    store = Store(f"sqlite:///{tmp_path / 'fc.db'}")
+    first = pipeline.run(ROOT / "sources", Settings(), store=store)
+    parsed = []
+    real = claims_stage.extract_article_claims
+    monkeypatch.setattr(claims_stage, "extract_article_claims",
+                        lambda s, b, *a, **k: parsed.append(len(b)) or real(s, b, *a, **k))
+    second = pipeline.run(ROOT / "sources", Settings(), store=store)
+    assert parsed == [0]
+    assert second.claims == first.claims
+
+
+def test_claim_records_round_trip_through_json():
+    import json
+    from datetime import date
+
+    from factcheck.models import Claim, DateSpan, Entity, Quantity, claim_from_dict, claim_to_dict
+
+    c = Claim("c1", "s1", 3, "text", 0, 4, content="x", speaker="Baku", party="Azerbaijan", stance="blames",
+              frame="cause", entities=(Entity("Baku", "GPE", "party:azerbaijan"),),
+              quantities=(Quantity("at least 40", 40.0, None, None, "dead", False),),
+              dates=(DateSpan("in May", date(2025, 5, 1), date(2025, 5, 31), "month", True),
+                     DateSpan("on Monday", None, None, "day", False)), check_worthiness=0.7)
+    assert claim_from_dict(json.loads(json.dumps(claim_to_dict(c)))) == c
