@@ -189,7 +189,8 @@ def app(db_url, port):
     if db_url:
         env["FACTCHECK_DB"] = db_url
     cmd = [sys.executable, "-m", "streamlit", "run", str(app_path), "--server.port", str(port),
-           "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+           "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--client.toolbarMode", "viewer"]
     sys.exit(subprocess.call(cmd, env=env))
 
 
