@@ -70,7 +70,7 @@ OVERLAP_MIN_SECTION_WORDS = 25
 CARD_LOOKAHEAD = 4
 
 WORD_RE = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*")  # words and numbers ("38", "4.35", "don't")
-SENTENCE_END = tuple(".!:;\"'”’)…")
+SENTENCE_END = tuple(".!:;\"'”’)…`")  # ` closes quotes in some converted corpora (``…'')
 STOPWORDS = frozenset("""a about after again against all also an and any are as at be because been before
 being between both but by can could did do does doing down during each few for from further had has have
 having he her here hers him his how i if in into is it its itself just me more most my no nor not now of
@@ -221,7 +221,7 @@ def classify_line(text: str) -> tuple[str, str]:
         return "furniture", "app, newsletter or sign-up prompt"
     if n >= PROSE_LONG_WORDS or (n >= PROSE_MIN_WORDS and text.endswith(SENTENCE_END)):
         return "prose", f"prose ({n} words, sentence-like)"
-    if n and n <= TITLE_MAX_WORDS and not text.endswith((".", ",", ";", ":")) and _starts_upper(text):
+    if n and n <= TITLE_MAX_WORDS and not text.endswith((",", *SENTENCE_END)) and _starts_upper(text):
         return "label", f"short line ({n} words) without final punctuation"
     if n >= SHORT_SENTENCE_MIN_WORDS and text.endswith(SENTENCE_END) and _starts_upper(text):
         return "sentence", f"short sentence ({n} words)"
@@ -346,7 +346,9 @@ def _furniture_gap(lines: list[Line], start: int, first: int) -> bool:
 
 def _sections(lines: list[Line], start: int, end: int) -> list[tuple[int, int]]:
     """(first, last) index ranges of sections: each starts at a label followed by prose."""
-    heads = [i for i in range(start, end) if lines[i].kind in ("label", "other") and _prose_follows(lines, i, end)]
+    # a question ("Where was the outrage?") asks inside the story; it does not start another one
+    heads = [i for i in range(start, end) if lines[i].kind == "label" and not lines[i].text.endswith("?")
+             and _prose_follows(lines, i, end)]
     bounds = heads + [end]
     return [(bounds[k], bounds[k + 1]) for k in range(len(heads))]
 

@@ -274,3 +274,30 @@ def test_line_classification(line, kind):
 def test_document_labelling(text, labels):
     src = Source(source_id="x", name="x.txt", outlet="x", raw=text)
     assert [lab.label for lab in explain(src, SETTINGS)] == labels
+
+
+def test_one_sentence_per_line_article_is_kept_whole(tmp_path):
+    """Short quoted lines and questions inside an article do not end it."""
+    text = "\n".join([
+        "Harbour council votes to close the old ferry pier",
+        "",
+        "The harbour council voted on Tuesday to close the old ferry pier after engineers found deep cracks in its piles.",
+        "Councillor Mara Oduya said the vote was painful but unavoidable for the safety of passengers and crews.",
+        "The pier has carried the island ferry since 1962 and was last repaired eleven years ago.",
+        "\"We cannot wait for an accident,'' she said.",
+        "It is too late ``",
+        "Shopkeepers along Market Lane expect quieter afternoons once tourists stop strolling down from "
+        "the landing stage toward their cafes, bakeries and souvenir stalls.",
+        "Where will the boats dock now?",
+        "Fishermen who moor trawlers beside the crumbling structure must move within a fortnight, "
+        "according to a notice posted at the quay by the marine authority.",
+        "A temporary pontoon is expected to open before the summer timetable begins, with lifts, "
+        "shelters, lighting and a ticket kiosk paid for by a regional grant.",
+    ]) + "\n"
+    f = tmp_path / "pier.txt"
+    f.write_text(text, encoding="utf-8")
+    body = clean(read_source(f, Settings()), Settings())
+    kept = " ".join(p.text for p in body.paragraphs)
+    for must in ("It is too late", "Shopkeepers along Market Lane", "Where will the boats dock now?",
+                 "Fishermen who moor", "temporary pontoon"):
+        assert must in kept
