@@ -11,7 +11,10 @@ from __future__ import annotations
 import csv
 import logging
 import re
+import sys
+import types
 import unicodedata
+from contextlib import contextmanager
 from collections import Counter, defaultdict
 from dataclasses import replace
 from functools import lru_cache
@@ -614,6 +617,20 @@ def _chunks(bodies: Sequence[Body], n: int) -> list[list[int]]:
     return [g for g in groups if g]
 
 
+@contextmanager
+def _plain_main():
+    """Spawned workers re-import the parent's main script unless told otherwise; under Streamlit
+    (or its AppTest) that script is the dashboard, which must not run again in a worker. While
+    the workers start, ``__main__`` is a bare module."""
+    saved = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if saved is not None:
+            sys.modules["__main__"] = saved
+
+
 def _extract_parallel(sources: Sequence[Source], bodies: Sequence[Body], workers: int,
                       progress: Callable[[int, int], None] | None) -> list[Claim]:
     import multiprocessing
@@ -625,8 +642,9 @@ def _extract_parallel(sources: Sequence[Source], bodies: Sequence[Body], workers
     ctx = multiprocessing.get_context("spawn")
     results: list[list[Claim]] = [[] for _ in groups]
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=load_nlp) as pool:
-        futures = {pool.submit(_extract_serial, [by_id[bodies[i].source_id] for i in g],
-                               [bodies[i] for i in g]): k for k, g in enumerate(groups)}
+        with _plain_main():  # workers start on the first submits
+            futures = {pool.submit(_extract_serial, [by_id[bodies[i].source_id] for i in g],
+                                   [bodies[i] for i in g]): k for k, g in enumerate(groups)}
         from concurrent.futures import as_completed
 
         for n, fut in enumerate(as_completed(futures), 1):

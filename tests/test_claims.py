@@ -205,3 +205,26 @@ def test_process_pool_gives_the_same_claims_as_one_process():
     serial = extract_claims(sources, bodies, Settings(workers=1))
     pooled = extract_claims(sources, bodies, Settings(workers=2, parallel_min_paragraphs=1))
     assert pooled == serial and len(serial) > 50
+
+
+@pytest.mark.slow
+def test_pool_workers_do_not_run_the_main_script_again(tmp_path, monkeypatch):
+    """Under Streamlit the main script is the dashboard: spawned workers must not execute it."""
+    import sys
+    import types
+
+    marker = tmp_path / "ran.txt"
+    script = tmp_path / "dashboard.py"
+    script.write_text(f"open({str(marker)!r}, 'w').write('ran')\n")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    text = ("Officials said 12 people were killed in the blast. Rescue work continued on Tuesday. "
+            "The mayor said the market would reopen next week.")
+    sources, bodies = [], []
+    for k in range(3):
+        s = Source(source_id=stable_id(f"t{k}.txt"), name=f"t{k}.txt", outlet=f"O{k}", raw=text)
+        sources.append(s)
+        bodies.append(Body(s.source_id, "", (Paragraph(text, 0, len(text)),)))
+    claims = extract_claims(sources, bodies, Settings(workers=2, parallel_min_paragraphs=1))
+    assert len(claims) == 9 and not marker.exists()
