@@ -1,15 +1,31 @@
 """Alignment: which claims from different outlets are about the same fact.
 
 Pure array maths over embeddings (encoding lives in embed.py), so unit tests can feed hand-made
-vectors. Candidates come from a top-k neighbour search (exact and chunked for small corpora, an
-HNSW index for large ones), never from a loop over all pairs; each candidate is then scored with
-entity, number, date and lexical agreement.
+vectors. Two steps:
+
+1. **Stories.** Articles are grouped into stories first: average-linkage clustering over a top-k
+   graph of articles, where two articles' similarity mixes the TF-IDF cosine of their words (names,
+   places, numbers and dates separate two similar events: two earthquakes, two rehab stays) with
+   the cosine of their mean claim embeddings.
+2. **Claims.** Inside each story, candidates come from a top-k neighbour search (exact and chunked
+   for small stories, an HNSW index for large ones), never from a loop over all pairs; each
+   candidate is scored with cosine plus entity, number and lexical agreement. Pairs above
+   ``align_threshold`` are the same fact (compare.py checks them), pairs above ``event_threshold``
+   the same event, and fact clusters are the connected components of pairs above
+   ``cluster_threshold`` (coverage: which outlets report a fact).
+
+Measured on ECB+ dev topics (``factcheck eval align``, sentences mode): connected components
+score pairwise F1 0.74 against 0.46 for the aligned pairs alone (a claim's top-k neighbours hold
+only part of the outlets reporting its event) and 0.43 for average-linkage clusters of claims.
 """
 from __future__ import annotations
 
+import heapq
 import logging
-from collections import defaultdict
-from typing import Sequence
+import math
+import re
+from collections import Counter, defaultdict
+from typing import Iterator, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, utils
@@ -26,65 +42,71 @@ EXACT_SEARCH_LIMIT = 20_000
 CHUNK = 1024
 # Weights of the evidence beside the cosine (chosen on the seeds and ECB+ dev topics).
 W_ENTITY, W_LEXICAL, W_NUMBER = 0.12, 0.08, 0.05
+# Articles looked at per article when grouping stories: the story graph keeps only these edges
+# (a story of ECB+ has up to 22 articles; missing edges count as similarity 0 in the average).
+STORY_NEIGHBOURS = 30
+WORD_RE = re.compile(r"\w+")
 
 
-def neighbours(vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """(indices, cosines) of the k nearest rows of every row (itself excluded)."""
+# --------------------------------------------------------------------------------------------
+# neighbour search
+
+
+def neighbours(vectors: np.ndarray, k: int, *, groups: np.ndarray | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """(indices, cosines) of the k nearest rows of every row (itself excluded).
+
+    With ``groups``, rows of one group are never each other's neighbours (claims of one article);
+    a row with fewer than k eligible neighbours is padded with index -1 and cosine -inf.
+    """
     n = len(vectors)
     k = max(0, min(k, n - 1))
     if k == 0:
         return np.zeros((n, 0), dtype=np.int64), np.zeros((n, 0), dtype=np.float32)
     if n > EXACT_SEARCH_LIMIT:
-        return _hnsw_neighbours(vectors, k)
+        return _hnsw_neighbours(vectors, k, groups)
     idx = np.empty((n, k), dtype=np.int64)
     sim = np.empty((n, k), dtype=np.float32)
     for start in range(0, n, CHUNK):
         block = vectors[start : start + CHUNK] @ vectors.T
         rows = np.arange(block.shape[0])
         block[rows, rows + start] = -np.inf
+        if groups is not None:
+            block[groups[start : start + CHUNK, None] == groups[None, :]] = -np.inf
         part = np.argpartition(-block, k - 1, axis=1)[:, :k]
         vals = np.take_along_axis(block, part, axis=1)
         order = np.argsort(-vals, axis=1, kind="stable")
         idx[start : start + CHUNK] = np.take_along_axis(part, order, axis=1)
         sim[start : start + CHUNK] = np.take_along_axis(vals, order, axis=1)
+    idx[~np.isfinite(sim)] = -1
     return idx, sim
 
 
-def _hnsw_neighbours(vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+def _hnsw_neighbours(vectors: np.ndarray, k: int, groups: np.ndarray | None = None
+                     ) -> tuple[np.ndarray, np.ndarray]:
     import hnswlib
 
+    n = len(vectors)
     index = hnswlib.Index(space="cosine", dim=vectors.shape[1])
-    index.init_index(max_elements=len(vectors), ef_construction=200, M=16, random_seed=7)
-    index.add_items(vectors, np.arange(len(vectors)))
-    index.set_ef(max(64, 2 * k))
-    labels, dist = index.knn_query(vectors, k=k + 1)
-    keep = labels != np.arange(len(vectors))[:, None]
-    idx = np.array([row[m][:k] for row, m in zip(labels, keep)], dtype=np.int64)
-    sim = np.array([1 - row[m][:k] for row, m in zip(dist, keep)], dtype=np.float32)
+    index.init_index(max_elements=n, ef_construction=200, M=16, random_seed=7)
+    index.add_items(vectors, np.arange(n))
+    ask = min(n, (k + 1) * (3 if groups is not None else 1))  # room for dropped same-group rows
+    index.set_ef(max(64, 2 * ask))
+    labels, dist = index.knn_query(vectors, k=ask)
+    keep = labels != np.arange(n)[:, None]
+    if groups is not None:
+        keep &= groups[labels] != groups[:, None]
+    idx = np.full((n, k), -1, dtype=np.int64)
+    sim = np.full((n, k), -np.inf, dtype=np.float32)
+    for i, (row, d, m) in enumerate(zip(labels, dist, keep)):
+        got = row[m][:k]
+        idx[i, : len(got)] = got
+        sim[i, : len(got)] = 1 - d[m][:k]
     return idx, sim
 
 
-def group_stories(sources: Sequence[Source], doc_vectors: np.ndarray, settings: Settings) -> dict[str, str]:
-    """source_id -> story_id: sources whose mean claim vectors are close share a story."""
-    ids = [s.source_id for s in sources]
-    parent = list(range(len(ids)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    if len(ids) > 1:
-        idx, sim = neighbours(doc_vectors, settings.top_k)
-        for i, (row, vals) in enumerate(zip(idx, sim)):
-            for j, v in zip(row, vals):
-                if v >= settings.story_threshold:
-                    parent[find(i)] = find(int(j))
-    roots: dict[int, list[str]] = defaultdict(list)
-    for i, sid in enumerate(ids):
-        roots[find(i)].append(sid)
-    return {sid: stable_id(*sorted(members)) for members in roots.values() for sid in members}
+# --------------------------------------------------------------------------------------------
+# stories
 
 
 def doc_vectors(claims: Sequence[Claim], vectors: np.ndarray, source_ids: Sequence[str]) -> np.ndarray:
@@ -101,6 +123,101 @@ def doc_vectors(claims: Sequence[Claim], vectors: np.ndarray, source_ids: Sequen
     return out
 
 
+def term_vectors(texts: Sequence[str]):
+    """TF-IDF rows (sublinear tf, smoothed idf, unit length) as a sparse CSR matrix."""
+    from scipy import sparse  # a dependency of sentence-transformers, so always present
+
+    vocab: dict[str, int] = {}
+    rows, cols, vals = [], [], []
+    for r, text in enumerate(texts):
+        counts = Counter(WORD_RE.findall(text.lower()))
+        for word, n in counts.items():
+            rows.append(r)
+            cols.append(vocab.setdefault(word, len(vocab)))
+            vals.append(1.0 + math.log(n))
+    m = sparse.csr_matrix((np.array(vals, dtype=np.float32), (rows, cols)), shape=(len(texts), len(vocab)))
+    df = np.bincount(m.indices, minlength=len(vocab))
+    m = m.multiply(np.log((1 + len(texts)) / (1 + df)).astype(np.float32) + 1).tocsr()
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    return sparse.diags(1 / np.where(norms > 0, norms, 1)).astype(np.float32) @ m
+
+
+def story_edges(terms, embeds: np.ndarray, weight: float, k: int) -> dict[tuple[int, int], float]:
+    """Top-k graph of articles: (i, j) with i < j -> weight * TF-IDF cosine + (1 - weight) * embedding cosine."""
+    n = embeds.shape[0]
+    k = max(0, min(k, n - 1))
+    edges: dict[tuple[int, int], float] = {}
+    for start in range(0, n, CHUNK):
+        block = weight * (terms[start : start + CHUNK] @ terms.T).toarray()
+        block += (1 - weight) * (embeds[start : start + CHUNK] @ embeds.T)
+        rows = np.arange(block.shape[0])
+        block[rows, rows + start] = -np.inf
+        part = np.argpartition(-block, k - 1, axis=1)[:, :k] if k else np.zeros((len(rows), 0), int)
+        for r, cols in zip(rows, part):
+            for j in cols:
+                i, j = r + start, int(j)
+                edges[(min(i, j), max(i, j))] = float(block[r, j])
+    return edges
+
+
+def average_linkage(n: int, edges: dict[tuple[int, int], float], threshold: float) -> list[int]:
+    """Cluster label per item: merge the two clusters of highest mean similarity (pairs without an
+    edge count as 0) while that mean is at least ``threshold``."""
+    links: dict[int, dict[int, float]] = defaultdict(dict)  # cluster -> cluster -> sum of similarities
+    for (i, j), s in edges.items():
+        links[i][j] = links[j][i] = s
+    size = {i: 1 for i in range(n)}
+    label = list(range(n))
+    members = {i: [i] for i in range(n)}
+    heap = [(-s, i, j) for (i, j), s in edges.items() if s >= threshold]
+    heapq.heapify(heap)
+    while heap:
+        neg, a, b = heapq.heappop(heap)
+        if a not in size or b not in size or b not in links[a]:
+            continue
+        mean = links[a][b] / (size[a] * size[b])
+        if abs(mean + neg) > 1e-9:  # stale entry: the clusters changed since it was pushed
+            continue
+        if size[a] < size[b]:
+            a, b = b, a
+        for c, s in links.pop(b).items():
+            del links[c][b]
+            if c != a:
+                links[a][c] = links[c][a] = links[a].get(c, 0.0) + s
+        links[a].pop(b, None)
+        size[a] += size.pop(b)
+        for m in members[b]:
+            label[m] = a
+        members[a] += members.pop(b)
+        for c, s in links[a].items():
+            mean = s / (size[a] * size[c])
+            if mean >= threshold:
+                heapq.heappush(heap, (-mean, min(a, c), max(a, c)))
+    return label
+
+
+def group_stories(sources: Sequence[Source], claims: Sequence[Claim], vectors: np.ndarray,
+                  settings: Settings) -> dict[str, str]:
+    """source_id -> story_id: average-linkage clusters of articles on words and embeddings."""
+    ids = [s.source_id for s in sources]
+    if len(ids) < 2:
+        return {sid: stable_id(sid) for sid in ids}
+    texts: dict[str, list[str]] = defaultdict(list)
+    for c in claims:
+        texts[c.source_id].append(c.text)
+    terms = term_vectors([" ".join(texts.get(sid, ())) for sid in ids])
+    edges = story_edges(terms, doc_vectors(claims, vectors, ids), settings.story_text_weight, STORY_NEIGHBOURS)
+    label = average_linkage(len(ids), edges, settings.story_threshold)
+    groups: dict[int, list[str]] = defaultdict(list)
+    for sid, lab in zip(ids, label):
+        groups[lab].append(sid)
+    return {sid: stable_id(*sorted(members)) for members in groups.values() for sid in members}
+
+
+# --------------------------------------------------------------------------------------------
+# claims
+
+
 def evidence(a: Claim, b: Claim, cosine: float) -> float:
     """Cosine plus agreement of entities, numbers and words: the alignment score of a pair."""
     ka, kb = {e.key for e in a.entities}, {e.key for e in b.entities}
@@ -110,27 +227,39 @@ def evidence(a: Claim, b: Claim, cosine: float) -> float:
     return float(cosine + W_ENTITY * jacc + W_LEXICAL * (lexical - 0.5) + W_NUMBER * bool(measures))
 
 
+def story_candidates(claims: Sequence[Claim], vectors: np.ndarray, stories: dict[str, str],
+                     k: int) -> Iterator[tuple[int, int, float]]:
+    """(i, j, cosine) with i < j: each claim's top-k neighbours among the other articles of its story."""
+    by_story: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(claims):
+        by_story[stories.get(c.source_id, c.source_id)].append(i)
+    seen: set[tuple[int, int]] = set()
+    for rows in by_story.values():
+        if len({claims[i].source_id for i in rows}) < 2:
+            continue
+        sub = np.asarray(rows)
+        src = np.unique([claims[i].source_id for i in rows], return_inverse=True)[1]
+        idx, sim = neighbours(vectors[sub], k, groups=src)
+        for r, (row, vals) in enumerate(zip(idx, sim)):
+            for j, cos in zip(row, vals):
+                if j < 0:
+                    continue
+                key = (min(sub[r], sub[j]), max(sub[r], sub[j]))
+                if key not in seen:
+                    seen.add(key)
+                    yield int(key[0]), int(key[1]), float(cos)
+
+
 def candidate_pairs(claims: Sequence[Claim], vectors: np.ndarray, stories: dict[str, str],
                     settings: Settings, *, floor: float) -> list[Alignment]:
     """Scored pairs from the top-k neighbours, same story, different sources, score >= floor."""
-    idx, sim = neighbours(vectors, settings.top_k)
-    seen: set[tuple[int, int]] = set()
     out: list[Alignment] = []
-    for i, (row, vals) in enumerate(zip(idx, sim)):
-        a = claims[i]
-        for j, cos in zip(row, vals):
-            j = int(j)
-            key = (min(i, j), max(i, j))
-            b = claims[j]
-            if key in seen or stories.get(a.source_id) != stories.get(b.source_id):
-                continue
-            seen.add(key)
-            if a.source_id == b.source_id and (a.char_start != b.char_start or a.party == b.party):
-                continue  # within one source, only the parties of one sentence are compared
-            score = evidence(a, b, float(cos))
-            if score >= floor:
-                first, second = (a, b) if a.claim_id < b.claim_id else (b, a)
-                out.append(Alignment(first.claim_id, second.claim_id, round(score, 4), round(float(cos), 4)))
+    for i, j, cos in story_candidates(claims, vectors, stories, settings.top_k):
+        a, b = claims[i], claims[j]
+        score = evidence(a, b, cos)
+        if score >= floor:
+            first, second = (a, b) if a.claim_id < b.claim_id else (b, a)
+            out.append(Alignment(first.claim_id, second.claim_id, round(score, 4), round(cos, 4)))
     return sorted(out, key=lambda p: (-p.score, p.claim_a, p.claim_b))
 
 
@@ -178,13 +307,14 @@ def clusters_from(pairs: Sequence[Alignment], claims: Sequence[Claim], stories: 
 def align(claims: Sequence[Claim], vectors: np.ndarray, sources: Sequence[Source], settings: Settings
           ) -> tuple[dict[str, str], list[Alignment], list[Alignment], list[FactCluster]]:
     """Stories, aligned pairs (score >= align_threshold), same-event pairs (score >=
-    event_threshold, a superset) and fact clusters."""
-    source_ids = [s.source_id for s in sources]
-    stories = group_stories(sources, doc_vectors(claims, vectors, source_ids), settings)
-    floor = min(settings.event_threshold, settings.align_threshold)
-    events = candidate_pairs(claims, vectors, stories, settings, floor=floor)
+    event_threshold, a superset) and fact clusters (components of pairs >= cluster_threshold)."""
+    stories = group_stories(sources, claims, vectors, settings)
+    floor = min(settings.event_threshold, settings.align_threshold, settings.cluster_threshold)
+    scored = candidate_pairs(claims, vectors, stories, settings, floor=floor)
+    linked = [p for p in scored if p.score >= settings.cluster_threshold]
+    events = [p for p in scored if p.score >= min(settings.event_threshold, settings.align_threshold)]
     known = {(p.claim_a, p.claim_b) for p in events}
     events += [p for p in sentence_pairs(claims) if (p.claim_a, p.claim_b) not in known]
     pairs = [p for p in events if p.score >= settings.align_threshold]
     outlet_of = {s.source_id: s.outlet for s in sources}
-    return stories, pairs, events, clusters_from(pairs, claims, stories, outlet_of)
+    return stories, pairs, events, clusters_from([*pairs, *linked], claims, stories, outlet_of)

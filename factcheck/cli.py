@@ -215,5 +215,33 @@ def eval_seeds(gold, sources_dir, config_path):
         click.echo(line)
 
 
+@eval_group.command("align")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.option("--topics", default=None, metavar="RANGES", help="Topics to score, e.g. 1-35 or 1,3,5-7 (default: all in FILE).")
+@click.option("--limit-docs", type=int, default=None, metavar="N", help="Only the first N articles of each topic.")
+@click.option("--mode", type=click.Choice(["sentences", "claims"]), default="sentences", show_default=True,
+              help="sentences: one claim per sentence (alignment alone); claims: the real claims stage.")
+@config_option
+@handle_errors
+def eval_align(file, topics, limit_docs, mode, config_path):
+    """Score claim alignment on ECB+ articles (FILE.jsonl): pairwise precision, recall and F1."""
+    import time
+
+    from . import ecb, evaluate
+
+    settings = load_settings(config_path)
+    started: dict[str, float] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage not in started or done >= total:
+            started.setdefault(stage, time.perf_counter())
+            click.echo(f"{stage}: {done}/{total} ({time.perf_counter() - started[stage]:.0f}s)", err=True)
+
+    report = evaluate.eval_align(file, settings, topics=ecb.parse_topics(topics), limit_docs=limit_docs,
+                                 mode=mode, progress=progress)
+    for line in report.lines():
+        click.echo(line)
+
+
 if __name__ == "__main__":
     main()

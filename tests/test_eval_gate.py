@@ -1,0 +1,54 @@
+"""Quality gates for alignment (real models): fail when ECB+ pairwise F1 drops below a pinned floor,
+or when the seed articles stop landing in one story with every gold flag found."""
+from __future__ import annotations
+
+import pytest
+
+from factcheck import evaluate
+from factcheck.config import Settings
+
+from .conftest import GOLD, SHARED
+
+ECB_FILE = SHARED / "data" / "ecbplus" / "dev_topics_1-35.jsonl"
+# Topics 2 (two Oscar hosts) and 20 (two Iranian earthquakes): similar events that stories must
+# keep apart; 8 articles each keeps the gate near 15 s on 2 cores.
+GATE_TOPICS = {2, 20}
+GATE_DOCS = 8
+# Pinned a little under what the gate measured when it was set (see the test's message).
+F1_FLOOR = 0.75  # measured 0.805 (P 0.901, R 0.727), crossing 0.000
+MAX_CROSSING = 0.05
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def ecb_report():
+    if not ECB_FILE.exists():
+        pytest.skip(f"{ECB_FILE} not present")
+    return evaluate.eval_align(ECB_FILE, Settings(), topics=GATE_TOPICS, limit_docs=GATE_DOCS)
+
+
+def test_ecb_alignment_f1_above_floor(ecb_report):
+    s = ecb_report.score
+    assert s.f1 >= F1_FLOOR, f"F1 {s.f1:.3f} (P {s.precision:.3f}, R {s.recall:.3f}) under the floor {F1_FLOOR}"
+
+
+def test_ecb_alignment_keeps_similar_events_apart(ecb_report):
+    assert ecb_report.score.crossing_share <= MAX_CROSSING
+
+
+def test_ecb_report_ends_with_the_figures(ecb_report):
+    assert ecb_report.lines()[-1].startswith("precision=") and " f1=" in ecb_report.lines()[-1]
+
+
+def test_seed_articles_form_one_story(seed_run):
+    result, _, _ = seed_run
+    assert len(result.sources) == 2 and len(set(result.stories.values())) == 1
+    outlets = {o for c in result.clusters for o in c.outlets if len(c.outlets) > 1}
+    assert len(outlets) == 2, "no fact cluster spans both seed outlets"
+
+
+def test_seed_gold_is_met(seed_run):
+    result, _, _ = seed_run
+    report = evaluate.score_seeds(result, GOLD / "seed_discrepancies.csv")
+    assert (report.recall, report.precision) == (1.0, 1.0), "\n".join(report.lines())
