@@ -52,11 +52,10 @@ class Settings:
     align_threshold_text_only: float = 0.72
     # Two claims about the same event (looser: for accounts and omission context).
     event_threshold: float = 0.45
-    # Claims of one story whose evidence score reaches this join one fact cluster (connected
-    # components: which outlets cover a fact). On ECB+ dev any value from 0.25 to 0.55 gives the
-    # same F1 (the components of one story merge anyway: ECB+ gold is 74% dense within a story);
-    # 0.45 keeps clusters to claims that are close.
-    cluster_threshold: float = 0.45
+    # Fact clusters: average linkage over aligned pairs merges two groups while their mean pair
+    # score (pairs never aligned count 0) is at least this. At align_threshold a claim joins a
+    # cluster only when it is aligned with most of its members (seeds: no cluster over 4 claims).
+    cluster_threshold: float = 0.55
 
     # --- compare ------------------------------------------------------------------------------
     # Name variants: normalised similarity (rapidfuzz ratio, 0..100) of two names of one entity.

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from .config import Settings
-from .models import Alignment, Claim, FactCluster
+from .models import Alignment, Claim
 from .pipeline import RunResult
 
 
@@ -141,12 +141,12 @@ class AlignReport:
         return out
 
 
-def claim_links(pairs: Sequence[Alignment], clusters: Sequence[FactCluster]) -> Iterable[tuple[str, str]]:
-    """Every pair of claims the tool aligns: the aligned pairs and all pairs inside a fact cluster."""
+def claim_links(pairs: Sequence[Alignment], groups: Iterable[Sequence[str]]) -> Iterable[tuple[str, str]]:
+    """Every pair of claims the tool aligns: the aligned pairs and all pairs inside a group."""
     for p in pairs:
         yield p.claim_a, p.claim_b
-    for c in clusters:
-        yield from combinations(c.claim_ids, 2)
+    for g in groups:
+        yield from combinations(g, 2)
 
 
 def score_pairs(links: Iterable[tuple[str, str]], sentence_of: dict, scored: dict, gold: set,
@@ -200,7 +200,8 @@ def eval_align(path: str | Path, settings: Settings, *, topics: set[int] | None 
     where = ecb.sentence_of(claims, articles)
     scored = ecb.scored_sentences(articles)
     gold = ecb.gold_pairs(articles)
-    links = list(claim_links(pairs, clusters))
+    # ECB+ gold is event coreference: the tool's event groups are the unit it aligns events in
+    links = list(claim_links(pairs, align_stage.event_groups(_events, claims)))
     report = AlignReport(
         mode=mode, articles=len(articles), claims=len(claims), stories=len(set(stories.values())),
         covered=len(set(where.values()) & set(scored)), validated=len(scored),

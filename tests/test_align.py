@@ -171,11 +171,21 @@ def test_parties_of_one_sentence_are_always_paired():
     assert [(p.claim_a, p.claim_b, p.score) for p in pairs] == [(*sorted((a.claim_id, b.claim_id)), 1.0)]
 
 
-def test_clusters_are_connected_components():
+def test_event_groups_are_connected_components():
     claims = [claim(s, f"claim {s}") for s in "abcd"]
     ids = [c.claim_id for c in claims]
     pairs = [Alignment(ids[0], ids[1], 0.9, 0.9), Alignment(ids[1], ids[2], 0.8, 0.8)]
-    clusters = align.clusters_from(pairs, claims, {}, {s: s.upper() for s in "abcd"})
-    sizes = sorted(len(c.claim_ids) for c in clusters)
-    assert sizes == [1, 3]
-    assert next(c for c in clusters if len(c.claim_ids) == 3).outlets == ("A", "B", "C")
+    assert sorted(len(g) for g in align.event_groups(pairs, claims)) == [1, 3]
+
+
+def test_fact_clusters_do_not_chain():
+    """a~b and b~c, but a and c never aligned: a fact cluster needs agreement on average."""
+    claims = [claim(s, f"claim {s}") for s in "abcd"]
+    ids = [c.claim_id for c in claims]
+    chain = [Alignment(ids[0], ids[1], 0.9, 0.9), Alignment(ids[1], ids[2], 0.8, 0.8)]
+    clusters = align.fact_clusters(chain, claims, {}, {s: s.upper() for s in "abcd"}, 0.55)
+    assert sorted(len(c.claim_ids) for c in clusters) == [1, 1, 2]
+    triangle = chain + [Alignment(ids[0], ids[2], 0.7, 0.7)]
+    clusters = align.fact_clusters(triangle, claims, {}, {s: s.upper() for s in "abcd"}, 0.55)
+    big = max(clusters, key=lambda c: len(c.claim_ids))
+    assert len(big.claim_ids) == 3 and big.outlets == ("A", "B", "C")
