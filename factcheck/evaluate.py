@@ -120,8 +120,8 @@ class AlignReport:
     stories: int
     covered: int  # validated sentences with at least one claim
     validated: int
-    score: PairScore  # clusters and pairs: what the tool aligns
-    pairs_only: PairScore  # the aligned pairs alone, without the clusters' transitive links
+    score: PairScore  # event groups and pairs: what the tool aligns
+    pairs_only: PairScore  # the aligned pairs alone, without the event groups' transitive links
     odd: PairScore  # topics 1, 3, 5 ... (thresholds are tuned on all: a gap means overfitting)
     even: PairScore
     timings: dict[str, float] = field(default_factory=dict)
@@ -135,7 +135,7 @@ class AlignReport:
                f"odd topics:       P={self.odd.precision:.3f} R={self.odd.recall:.3f} F1={self.odd.f1:.3f}",
                f"even topics:      P={self.even.precision:.3f} R={self.even.recall:.3f} F1={self.even.f1:.3f}",
                "time: " + " ".join(f"{k}={v:.1f}s" for k, v in self.timings.items()),
-               f"clusters + pairs: predicted={s.predicted} gold={s.gold} correct={s.hits} "
+               f"event groups + pairs: predicted={s.predicted} gold={s.gold} correct={s.hits} "
                f"crossing_subtopics={s.crossing_share:.3f}",
                f"precision={s.precision:.3f} recall={s.recall:.3f} f1={s.f1:.3f}"]
         return out
@@ -173,35 +173,31 @@ def eval_align(path: str | Path, settings: Settings, *, topics: set[int] | None 
     from . import align as align_stage
     from . import claims as claims_stage
     from . import ecb
-    from .pipeline import embed_claims
+    from .pipeline import embed_claims, timed
 
     progress = progress or (lambda stage, done, total: None)
     timings: dict[str, float] = {}
-    t = time.perf_counter()
-    articles = ecb.load(path, topics=topics, limit_docs=limit_docs)
-    sources = [a.source for a in articles]
-    timings["load"] = time.perf_counter() - t
-    t = time.perf_counter()
-    if mode == "claims":
-        claims = claims_stage.extract_claims(sources, [a.body for a in articles], settings,
-                                             progress=lambda d, n: progress("claims", d, n))
-    else:
-        claims = ecb.sentence_claims(articles)
-    progress("claims", 1, 1)
-    timings["claims"] = time.perf_counter() - t
-    t = time.perf_counter()
-    vectors = embed_claims(claims, settings, None, progress)
-    timings["embed"] = time.perf_counter() - t
-    t = time.perf_counter()
-    stories, pairs, _events, clusters = align_stage.align(claims, vectors, sources, settings)
-    progress("align", 1, 1)
-    timings["align"] = time.perf_counter() - t
+    with timed(timings, "load"):
+        articles = ecb.load(path, topics=topics, limit_docs=limit_docs)
+        sources = [a.source for a in articles]
+    with timed(timings, "claims"):
+        if mode == "claims":
+            claims = claims_stage.extract_claims(sources, [a.body for a in articles], settings,
+                                                 progress=lambda d, n: progress("claims", d, n))
+        else:
+            claims = ecb.sentence_claims(articles)
+        progress("claims", 1, 1)
+    with timed(timings, "embed"):
+        vectors = embed_claims(claims, settings, None, progress)
+    with timed(timings, "align"):
+        stories, pairs, events, _facts = align_stage.align(claims, vectors, sources, settings)
+        progress("align", 1, 1)
     t = time.perf_counter()
     where = ecb.sentence_of(claims, articles)
     scored = ecb.scored_sentences(articles)
     gold = ecb.gold_pairs(articles)
     # ECB+ gold is event coreference: the tool's event groups are the unit it aligns events in
-    links = list(claim_links(pairs, align_stage.event_groups(_events, claims)))
+    links = list(claim_links(pairs, align_stage.event_groups(events, claims)))
     report = AlignReport(
         mode=mode, articles=len(articles), claims=len(claims), stories=len(set(stories.values())),
         covered=len(set(where.values()) & set(scored)), validated=len(scored),

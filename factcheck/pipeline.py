@@ -5,11 +5,13 @@ reports progress through a callback ``progress(stage, done, total)``.
 """
 from __future__ import annotations
 
+import json
 import logging
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -102,27 +104,33 @@ def embed_claims(claims: list[Claim], settings: Settings, store: Store | None, p
     return vectors
 
 
+@contextmanager
+def timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    """Add the wall time of the block to ``timings[stage]``."""
+    t = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - t
+
+
 def analyse(sources: list[Source], bodies: list[Body], settings: Settings, *, store: Store | None = None,
             progress: Progress = _noop, timings: dict | None = None) -> RunResult:
     """Claims, embeddings, alignment and discrepancies for already cleaned sources."""
     timings = {} if timings is None else timings
-    t = time.perf_counter()
-    claims = claims_with_cache(sources, bodies, settings, store, progress)
-    timings["claims"] = time.perf_counter() - t
-    t = time.perf_counter()
-    vectors = embed_claims(claims, settings, store, progress)
-    timings["embed"] = time.perf_counter() - t
-    t = time.perf_counter()
-    stories, pairs, events, clusters = align_stage.align(claims, vectors, sources, settings)
-    progress("align", 1, 1)
-    timings["align"] = time.perf_counter() - t
-    t = time.perf_counter()
-    ctx = compare_stage.Context(settings=settings, claims={c.claim_id: c for c in claims},
-                                sources={s.source_id: s for s in sources}, pairs=pairs,
-                                clusters=clusters, events=events, stories=stories)
-    found = compare_stage.compare(ctx)
-    progress("compare", 1, 1)
-    timings["compare"] = time.perf_counter() - t
+    with timed(timings, "claims"):
+        claims = claims_with_cache(sources, bodies, settings, store, progress)
+    with timed(timings, "embed"):
+        vectors = embed_claims(claims, settings, store, progress)
+    with timed(timings, "align"):
+        stories, pairs, events, clusters = align_stage.align(claims, vectors, sources, settings)
+        progress("align", 1, 1)
+    with timed(timings, "compare"):
+        ctx = compare_stage.Context(settings=settings, claims={c.claim_id: c for c in claims},
+                                    sources={s.source_id: s for s in sources}, pairs=pairs,
+                                    clusters=clusters, events=events, stories=stories)
+        found = compare_stage.compare(ctx)
+        progress("compare", 1, 1)
     return RunResult(sources, bodies, claims, vectors, stories, pairs, events, clusters, found,
                      timings=timings)
 
@@ -131,26 +139,23 @@ def run(folder: str | Path, settings: Settings, *, store: Store | None = None, o
         progress: Progress = _noop) -> RunResult:
     """Run every stage on a sources folder; store the results and write the CSVs to ``out``."""
     timings: dict[str, float] = {}
-    t = time.perf_counter()
-    loaded, errors = ingest.load_sources(Path(folder), settings)
-    progress("ingest", len(loaded), len(loaded))
-    timings["ingest"] = time.perf_counter() - t
-    t = time.perf_counter()
-    sources, bodies = clean_all(loaded, settings, errors, progress)
-    sources, bodies = drop_syndicated_copies(sources, bodies, settings)
-    timings["clean"] = time.perf_counter() - t
+    with timed(timings, "ingest"):
+        loaded, errors = ingest.load_sources(Path(folder), settings)
+        progress("ingest", len(loaded), len(loaded))
+    with timed(timings, "clean"):
+        sources, bodies = clean_all(loaded, settings, errors, progress)
+        sources, bodies = drop_syndicated_copies(sources, bodies, settings)
     if not sources:
         raise NoSourcesError(f"{folder}: no readable article among {len(loaded) + len(errors)} file(s) — "
                              "add .txt or .html articles (see the errors above)")
     result = analyse(sources, bodies, settings, store=store, progress=progress, timings=timings)
     result.errors = errors
-    t = time.perf_counter()
-    if store is not None:
-        result.run_id = store.save_run(sources_dir=str(folder), source_records=sources,
-                                       claim_records=result.claims, cluster_records=result.clusters,
-                                       pairs=result.pairs, found=result.discrepancies)
-        progress("store", 1, 1)
-    timings["store"] = time.perf_counter() - t
+    with timed(timings, "store"):
+        if store is not None:
+            result.run_id = store.save_run(sources_dir=str(folder), source_records=sources,
+                                           claim_records=result.claims, cluster_records=result.clusters,
+                                           pairs=result.pairs, found=result.discrepancies)
+            progress("store", 1, 1)
     if out is not None:
         write_outputs(result, Path(out), store)
     return result
@@ -178,8 +183,6 @@ def rows_without_store(result: RunResult) -> list[dict]:
     smap = {s.source_id: source_row(s) for s in result.sources}
     out = []
     for rank, d in enumerate(result.discrepancies, 1):
-        import json
-
         base = {"discrepancy_id": d.discrepancy_id, "kind": d.kind, "severity": d.severity,
                 "confidence": d.confidence, "explanation": d.explanation, "claim_a": d.claim_a,
                 "claim_b": d.claim_b, "detail": json.dumps(d.detail, default=str), "rank": rank,
