@@ -14,6 +14,9 @@ class SourceError(FactcheckError):
         msg = f"{name}: {problem}"
         super().__init__(f"{msg} — {hint}" if hint else msg)
 
+    def __reduce__(self):  # picklable across process pools
+        return (self.__class__, (self.name, self.problem, self.hint))
+
 
 class ManifestError(FactcheckError):
     """The sources manifest is malformed: names the row and the column."""
@@ -21,7 +24,11 @@ class ManifestError(FactcheckError):
     def __init__(self, path: str, row: int | None, column: str | None, problem: str, hint: str = ""):
         where = path + (f", row {row}" if row is not None else "") + (f", column '{column}'" if column else "")
         self.row, self.column = row, column
+        self._args = (path, row, column, problem, hint)
         super().__init__(f"{where}: {problem}" + (f" — {hint}" if hint else ""))
+
+    def __reduce__(self):
+        return (self.__class__, self._args)
 
 
 class NoSourcesError(FactcheckError):

@@ -234,3 +234,14 @@ def test_outlet_and_title_line(line, expected):
 def test_line_spans_point_into_raw(raw):
     for line in split_lines(raw):
         assert raw[line.start:line.end] == line.text
+
+
+def test_errors_survive_pickling_across_processes():
+    import pickle
+
+    from factcheck.errors import ManifestError, SourceError
+
+    e = SourceError("a.txt", "empty file", "add the article text")
+    assert str(pickle.loads(pickle.dumps(e))) == str(e)
+    m = ManifestError("sources.csv", 3, "published", "not a date", "use YYYY-MM-DD")
+    assert str(pickle.loads(pickle.dumps(m))) == str(m)
