@@ -1,6 +1,7 @@
 """Each check with consistent and conflicting pairs written for the purpose (no model needed)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -183,3 +184,44 @@ def test_ranking_puts_conflicts_before_omissions():
 def test_checks_are_a_registry():
     assert {"quantity", "date", "identifier", "attribution_conflict", "actor", "polarity"} <= set(compare.PAIR_CHECKS)
     assert {"name_variant", "omission"} <= set(compare.CORPUS_CHECKS)
+
+
+def test_counts_of_different_people_are_different_facts():
+    a = claim("Smith scored 10 points in the win.", people=["John Smith"])
+    b = claim("Jones scored five points in the win.", "s2", people=["Ray Jones"])
+    assert run_pair(a, b, score=0.9, only=["quantity"]) == []
+
+
+def test_a_count_that_is_not_a_toll_needs_a_near_paraphrase():
+    ford = (Entity("Ford", "ORG", "org:ford"),)
+    a = replace(claim("Ford sold 120 cars in May."), entities=ford)
+    b = replace(claim("Ford sold 95 cars in May.", "s2"), entities=ford)
+    assert run_pair(a, b, score=0.6, only=["quantity"]) == []
+    assert kinds(run_pair(a, b, score=0.8, only=["quantity"])) == ["quantity"]
+
+
+def test_dates_resolved_from_weekdays_are_not_compared():
+    a = claim("The jet crashed on Tuesday near the airport.")
+    b = claim("The jet crashed on Dec. 29, 2024 near the airport.", "s2")
+    assert run_pair(a, b, only=["date"]) == []
+
+
+def test_polarity_needs_the_same_statement_turned_around():
+    a = claim("The ministry did not comment on the report about the convoy.")
+    b = claim("The ministry said the report about the convoy was accurate.", "s2")
+    assert run_pair(a, b, only=["polarity"]) == []
+
+
+def test_case_and_punctuation_are_not_name_variants():
+    a = claim("Mahmoud Al-Goweiny spoke on Monday about the gas deal.", people=["Mahmoud Al-Goweiny"])
+    b = claim("Mahmoud al-Goweiny spoke on Monday about the gas deal.", "s2", people=["Mahmoud al-Goweiny"])
+    assert corpus(a, b, only=["name_variant"]) == []
+
+
+def test_one_omission_row_per_fact_naming_every_silent_outlet():
+    a = claim("The crash on Dec. 25, 2024 killed 38 of the 67 people aboard.")
+    b = claim("The plane crashed near Aktau after trying to land.", "s2")
+    c = claim("The airliner went down near the Caspian coast.", "s3")
+    events = [Alignment(*sorted([a.claim_id, x.claim_id]), 0.5, 0.5) for x in (b, c)]
+    (d,) = corpus(a, b, c, events=events, only=["omission"])
+    assert "Outlet Two" in d.explanation and "Outlet Three" in d.explanation
