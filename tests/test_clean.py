@@ -197,7 +197,6 @@ def test_cookie_wall_has_no_article():
 
 
 def test_text_with_only_furniture_has_no_article():
-    src = read_source(PAGES / "quarry_ledger.txt", SETTINGS)
     only_furniture = Source(source_id="x", name="menu.txt", outlet="x", raw="Menu\nSearch\nAED 4.35\n+0.12%\n")
     with pytest.raises(SourceError, match="menu.txt: no article"):
         clean(only_furniture, SETTINGS)
