@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
@@ -21,6 +22,9 @@ from .models import Alignment, Claim, Discrepancy, FactCluster, Source, stable_i
 from .quantities import EVENT_MEASURES, quantities_compatible
 
 log = logging.getLogger(__name__)
+
+# Texts whose derived word sets are memoised: a claim meets many pairs, its words are read once.
+TEXT_CACHE = 200_000
 
 # Base severity of each kind: how much it matters to a reader if the discrepancy is real.
 SEVERITY = {
@@ -180,11 +184,12 @@ IDENTIFIER = re.compile(
     r"registration|no\.?|number)\s*(?:no\.?|number|#)?\s*([A-Z]{0,3}[- ]?\d[\d/-]*[A-Z]?)\b", re.I)
 
 
-def identifiers(text: str) -> dict[str, set[str]]:
+@lru_cache(maxsize=TEXT_CACHE)
+def identifiers(text: str) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = defaultdict(set)
     for m in IDENTIFIER.finditer(text):
         found[m.group(1).lower().rstrip(".")].add(m.group(2).replace(" ", "").upper())
-    return found
+    return {k: frozenset(v) for k, v in found.items()}
 
 
 @check("identifier")
@@ -217,11 +222,12 @@ def stem(word: str) -> str:
     return w
 
 
-def event_words(text: str) -> set[str]:
+@lru_cache(maxsize=TEXT_CACHE)
+def event_words(text: str) -> frozenset[str]:
     """Common-noun and verb stems of a text (crashed → crash, deaths → death); names, which say who
     rather than what happened, and the attribution frame's own words are left out."""
     words = re.findall(r"\b[a-z]{4,}\b", text)
-    return {stem(w) for w in words if w not in STOPWORDS} - FRAME_WORDS
+    return frozenset({stem(w) for w in words if w not in STOPWORDS} - FRAME_WORDS)
 
 
 def same_event(a: Claim, b: Claim, ctx: "Context") -> bool:
@@ -271,9 +277,10 @@ EVENT_VERBS = {"raid", "arrest", "detain", "strik", "struck", "shot", "shoot", "
                "search", "round", "captur", "execut", "hack", "shell", "carri"}
 
 
-def actors(text: str) -> set[str]:
+@lru_cache(maxsize=TEXT_CACHE)
+def actors(text: str) -> frozenset[str]:
     found = {re.sub(r"^(domestic|foreign|military|state) ", "", m.group(1).lower()) for m in ACTORS.finditer(text)}
-    return {ACTOR_FAMILY.get(a, a) for a in found}
+    return frozenset(ACTOR_FAMILY.get(a, a) for a in found)
 
 
 @check("actor", pairs="events")
