@@ -50,9 +50,9 @@ def words(bodies) -> int:
     return sum(len(re.findall(r"\w+", p.text)) for b in bodies for p in b.paragraphs if p.role == "body")
 
 
-def timed_claims(sources, bodies) -> tuple[float, int]:
+def timed_claims(sources, bodies, settings: Settings) -> tuple[float, int]:
     t = time.perf_counter()
-    out = claims_stage.extract_claims(sources, bodies, Settings())
+    out = claims_stage.extract_claims(sources, bodies, settings)
     return time.perf_counter() - t, len(out)
 
 
@@ -64,18 +64,23 @@ def main() -> None:
     claims_stage.load_nlp()  # model loading is not extraction
     loaded, _ = ingest.load_sources(ROOT / "sources", settings)
     bodies = [clean.clean(s, settings) for s in loaded]
-    timed_claims(loaded, bodies)  # warm-up
-    secs, n = timed_claims(loaded, bodies)
+    one = Settings(workers=1)
+    timed_claims(loaded, bodies, one)  # warm-up
+    secs, n = timed_claims(loaded, bodies, one)
     w = words(bodies)
     print(f"seeds: {w} words, {n} claims in {secs:.2f} s -> {w / secs:,.0f} words/s (1 process)")
     if not ECB.exists():
         print("ECB+ data not found; skipped")
         return
     sources, ebodies = ecb_sources(args.docs)
-    secs, n = timed_claims(sources, ebodies)
     w = words(ebodies)
+    secs, n = timed_claims(sources, ebodies, one)
     print(f"ecb+ ({len(sources)} articles): {w} words, {n} claims in {secs:.2f} s -> {w / secs:,.0f} words/s "
-          f"(1 process, {os.cpu_count()} cores on the machine)")
+          f"per core (1 process)")
+    pooled = Settings(workers=os.cpu_count() or 1, parallel_min_paragraphs=1)
+    secs, n = timed_claims(sources, ebodies, pooled)
+    print(f"ecb+ with a pool of {pooled.workers}: {secs:.2f} s -> {w / secs:,.0f} words/s "
+          f"(spawning and loading spaCy in each worker included)")
     timings: dict[str, float] = {}
     pipeline.analyse(sources, ebodies, settings, timings=timings)
     total = sum(timings.values())
