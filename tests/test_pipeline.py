@@ -47,32 +47,22 @@ def test_bad_settings_file_is_one_clear_error(tmp_path, content, fragment):
 
 
 @pytest.mark.slow
-def test_embeddings_are_cached_in_the_store(tmp_path, monkeypatch):
-    store = Store(f"sqlite:///{tmp_path / 'fc.db'}")
-    first = pipeline.run(ROOT / "sources", Settings(), store=store)
+def test_a_rerun_reads_claims_and_embeddings_from_the_store(tmp_path, monkeypatch):
+    """Nothing unchanged is parsed or embedded again, and the results are the same."""
+    from factcheck import claims as claims_stage
     from factcheck import embed
 
-    calls = []
-    real = embed.encode
-    monkeypatch.setattr(embed, "encode", lambda texts, **kw: calls.append(len(texts)) or real(texts, **kw))
-    second = pipeline.run(ROOT / "sources", Settings(), store=store)
-    assert calls == []  # nothing new to embed
-    assert [d.discrepancy_id for d in first.discrepancies] == [d.discrepancy_id for d in second.discrepancies]
-
-
-@pytest.mark.slow
-def test_claims_of_unchanged_articles_come_from_the_store(tmp_path, monkeypatch):
-    from factcheck import claims as claims_stage
-
     store = Store(f"sqlite:///{tmp_path / 'fc.db'}")
     first = pipeline.run(ROOT / "sources", Settings(), store=store)
-    parsed = []
-    real = claims_stage.extract_article_claims
+    parsed, embedded = [], []
+    real_parse, real_embed = claims_stage.extract_article_claims, embed.encode
     monkeypatch.setattr(claims_stage, "extract_article_claims",
-                        lambda s, b, *a, **k: parsed.append(len(b)) or real(s, b, *a, **k))
+                        lambda s, b, *a, **k: parsed.append(len(b)) or real_parse(s, b, *a, **k))
+    monkeypatch.setattr(embed, "encode", lambda texts, **kw: embedded.append(len(texts)) or real_embed(texts, **kw))
     second = pipeline.run(ROOT / "sources", Settings(), store=store)
-    assert parsed == [0]
+    assert parsed == [0] and embedded == []
     assert second.claims == first.claims
+    assert [d.discrepancy_id for d in first.discrepancies] == [d.discrepancy_id for d in second.discrepancies]
 
 
 def test_claim_records_round_trip_through_json():
