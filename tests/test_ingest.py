@@ -59,6 +59,15 @@ def test_oversized_file(folder):
     assert "over the 500-byte limit" in one_line(err, "dump.html")
 
 
+def test_a_50_mb_file_with_the_default_limit(folder):
+    big = folder / "archive.txt"
+    with big.open("wb") as fh:  # sparse: 50 MB on paper, nothing written to disk
+        fh.seek(50 * 1024 * 1024 - 1)
+        fh.write(b"x")
+    err = only_error(folder)
+    assert "52,428,800 bytes" in one_line(err, "archive.txt")
+
+
 def test_html_page_without_article(folder):
     shutil.copy(PAGES / "cookie_wall.html", folder / "consent.html")
     assert "no article found" in one_line(only_error(folder), "consent.html")
