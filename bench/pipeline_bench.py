@@ -8,7 +8,8 @@ pipeline (ingest, clean, claims, embed, align, compare, store) with a fresh SQLi
   (b) the 772 real ECB+ articles of ../shared/data/ecbplus/dev_topics_1-35.jsonl, one source each;
   (c) a larger corpus built from (b): SCALE copies of every article (default 4). Copy 0 is the
       article itself; copy k > 0 gives every sentence a different lead-in attribution ("Witnesses
-      said …", "Local media reported that …", k-th of a fixed list rotated per sentence) and a
+      said …", "Local media reported that …", rotated per sentence), a copy-numbered tail
+      ("(update k)", inside what the claim asserts, so the embedded text differs too) and a
       headline of its own, so no sentence repeats and nothing is served from a cache or collapsed
       as a syndicated copy: the model embeds every claim, as it would for real new articles.
 For each: wall time per stage, articles/s, claims/s, peak memory (RSS high-water mark, so (b) is
@@ -53,7 +54,8 @@ def ecb_docs(limit: int | None) -> list[dict]:
 def article_text(doc: dict, copy: int) -> str:
     sents = [s["text"] for s in doc["sentences"]]
     if copy:
-        sents = [f"{LEAD_INS[(i + copy) % len(LEAD_INS)]} {s[:1].lower()}{s[1:]}" for i, s in enumerate(sents)]
+        sents = [f"{LEAD_INS[(i + copy) % len(LEAD_INS)]} {s[:1].lower()}{s[1:].rstrip(' .')} (update {copy})."
+                 for i, s in enumerate(sents)]
     title = f"{sents[0][:90]} (report {copy})" if copy else sents[0][:90]
     return f"{title}\n\n" + "\n".join(sents) + "\n"
 

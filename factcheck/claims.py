@@ -405,12 +405,21 @@ def canonical_keys(claims: Sequence[Claim]) -> list[Claim]:
         counts = per_source.get((c.source_id, surname)) or corpus.get(surname)
         return replace(e, key=counts.most_common(1)[0][0]) if counts else e
 
-    resolved = [replace(c, entities=tuple(resolve(c, e) for e in c.entities)) for c in claims]
+    resolved = [with_entities(c, [resolve(c, e) for e in c.entities]) for c in claims]
     full = Counter(e.key for c in resolved for e in c.entities
                    if e.key.startswith("person:") and not e.key.endswith("|"))
     merged = merge_person_keys(full)
-    return [replace(c, entities=tuple(replace(e, key=merged.get(e.key, e.key)) for e in c.entities))
-            for c in resolved]
+
+    def rekey(e: Entity) -> Entity:
+        key = merged.get(e.key, e.key)
+        return e if key == e.key else replace(e, key=key)
+
+    return [with_entities(c, [rekey(e) for e in c.entities]) for c in resolved]
+
+
+def with_entities(c: Claim, entities: list[Entity]) -> Claim:
+    """The claim with these entities (the same object when nothing changed: most claims)."""
+    return c if all(a is b for a, b in zip(entities, c.entities)) else replace(c, entities=tuple(entities))
 
 
 # --------------------------------------------------------------------------------------------

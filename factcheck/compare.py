@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
 from rapidfuzz import fuzz, utils
 
-from .claims import canonical_keys, person_parts, spelling_variant
+from .claims import merge_person_keys, person_parts, spelling_variant
 from .config import Settings
 from .dates import dates_compatible
 from .models import Alignment, Claim, Discrepancy, FactCluster, Source, stable_id
@@ -326,13 +326,15 @@ def polarity_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrep
 
 
 def person_spellings(ctx: Context) -> dict[str, dict[str, list[Claim]]]:
-    """entity key -> spelling (titles stripped) -> claims that use it."""
+    """entity key -> spelling (titles stripped) -> claims that use it. Keys are merged as the claims
+    stage merges them, so claims made elsewhere (tests, other tools) group the same way."""
+    people = [(c, e, person_parts(e.text)) for c in ctx.claims.values() for e in c.entities if e.label == "PERSON"]
+    full = Counter(e.key for _, e, _ in people if not e.key.endswith("|"))
+    merged = merge_person_keys(full)
     out: dict[str, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
-    for c in canonical_keys(list(ctx.claims.values())):
-        for e in c.entities:
-            parts = person_parts(e.text)
-            if e.label == "PERSON" and len(parts) >= 2:
-                out[e.key][" ".join(parts)].append(c)
+    for c, e, parts in people:
+        if len(parts) >= 2:
+            out[merged.get(e.key, e.key)][" ".join(parts)].append(c)
     return out
 
 
