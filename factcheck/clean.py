@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 # shortest body line has 13; their sentence-like furniture has at most 8 and is caught as a prompt
 # first. 8 keeps short news sentences ("The accident claimed the lives of 38 people.") as prose.
 PROSE_MIN_WORDS = 8
+# Fewer body words than this on a page is a banner or a menu, not an article (the shortest news
+# briefs run to 40 words and more; cookie walls and login pages leave 2 to 15).
+MIN_ARTICLE_WORDS = 20
 # A line this long is prose even without final punctuation (seed line "...arrests of Russians in Baku").
 PROSE_LONG_WORDS = 20
 # Headings are short: the seeds' longest has 7 words; section heads of news sites stay under 15.
@@ -439,6 +442,9 @@ def clean_html(source: Source, settings: Settings) -> Body:
             continue
         paragraphs.append(Paragraph(text=text, char_start=span[0], char_end=span[1], role=role))
         pos = span[1]
+    if sum(len(words(p.text)) for p in paragraphs if p.role == "body") < MIN_ARTICLE_WORDS:
+        raise SourceError(source.name, "no article found in the page (only a few words of page furniture)",
+                          "save the article page itself, or paste its text into a .txt file")
     labels = html_labels(source.raw, paragraphs, title=title)
     return Body(source_id=source.source_id, title=title, paragraphs=tuple(paragraphs), labels=labels)
 

@@ -31,6 +31,8 @@ def handle_errors(fn):
         try:
             return fn(*args, **kwargs)
         except FactcheckError as exc:
+            for err in getattr(exc, "errors", ()):
+                click.echo(f"skipped: {err}", err=True)
             fail(str(exc))
         except KeyboardInterrupt:
             fail("interrupted — nothing half-written was kept; run the command again", 130)

@@ -32,7 +32,11 @@ class ManifestError(FactcheckError):
 
 
 class NoSourcesError(FactcheckError):
-    """Nothing to process."""
+    """Nothing to process; ``errors`` holds what went wrong with each file that was tried."""
+
+    def __init__(self, message: str, errors: tuple = ()):
+        super().__init__(message)
+        self.errors = tuple(errors)
 
 
 class ModelError(FactcheckError):

@@ -48,7 +48,8 @@ def claim_records(claims: Sequence[Claim], sources: Sequence[Source]) -> list[di
             "quantities": json.dumps([asdict(q) for q in c.quantities], ensure_ascii=False),
             "dates": json.dumps([asdict(d) for d in c.dates], default=str, ensure_ascii=False),
         })
-    return sorted(rows, key=lambda r: (r["source"], r["char_start"], r["sentence_index"], r["claim_id"]))
+    # stable sort: the clauses split out of one sentence keep the order they have in it
+    return sorted(rows, key=lambda r: (r["source"], r["char_start"], r["sentence_index"]))
 
 
 def write_csv(rows: Iterable[dict], columns: Sequence[str], path: str | Path, *, for_editors: bool) -> Path:

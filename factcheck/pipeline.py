@@ -141,13 +141,14 @@ def run(folder: str | Path, settings: Settings, *, store: Store | None = None, o
     timings: dict[str, float] = {}
     with timed(timings, "ingest"):
         loaded, errors = ingest.load_sources(Path(folder), settings)
+        tried = len(loaded) + len(errors)
         progress("ingest", len(loaded), len(loaded))
     with timed(timings, "clean"):
         sources, bodies = clean_all(loaded, settings, errors, progress)
         sources, bodies = drop_syndicated_copies(sources, bodies, settings)
     if not sources:
-        raise NoSourcesError(f"{folder}: no readable article among {len(loaded) + len(errors)} file(s) — "
-                             "add .txt or .html articles (see the errors above)")
+        raise NoSourcesError(f"{folder}: no readable article among {tried} file(s) — "
+                             "add .txt or .html articles (see the errors above)", errors)
     result = analyse(sources, bodies, settings, store=store, progress=progress, timings=timings)
     result.errors = errors
     with timed(timings, "store"):

@@ -105,3 +105,16 @@ def test_ci_runs_the_readme_commands():
     setup = re.search(r"<!-- setup -->\s*```(?:bash|sh)?\n(.+?)\n```", readme, re.S).group(1).strip()
     test = re.search(r"<!-- test -->\s*```(?:bash|sh)?\n(.+?)\n```", readme, re.S).group(1).strip()
     assert setup in ci and test in ci
+
+
+def test_a_folder_of_only_bad_files_lists_each_and_fails(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "empty.txt").write_text("")
+    (src / "blob.txt").write_bytes(bytes(range(256)) * 8)
+    result = CliRunner().invoke(main, ["run", str(src), "--out", str(tmp_path), "--db", f"sqlite:///{tmp_path / 'x.db'}"])
+    assert result.exit_code != 0
+    lines = [l for l in result.stderr.splitlines() if l.strip()]
+    assert any(l.startswith("skipped: empty.txt") for l in lines)
+    assert any(l.startswith("skipped: blob.txt") for l in lines)
+    assert lines[-1].startswith("error:") and "2 file(s)" in lines[-1]

@@ -254,3 +254,12 @@ def test_errors_survive_pickling_across_processes():
     assert str(pickle.loads(pickle.dumps(e))) == str(e)
     m = ManifestError("sources.csv", 3, "published", "not a date", "use YYYY-MM-DD")
     assert str(pickle.loads(pickle.dumps(m))) == str(m)
+
+
+def test_a_page_of_a_few_words_is_no_article(tmp_path):
+    from factcheck.clean import clean
+
+    page = tmp_path / "banner.html"
+    page.write_text("<html><body><nav>Home | About</nav><p>Accept cookies</p></body></html>", encoding="utf-8")
+    with pytest.raises(SourceError, match="banner.html: no article found"):
+        clean(read_source(page, SETTINGS), SETTINGS)
