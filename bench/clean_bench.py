@@ -9,17 +9,16 @@ gold does not list are not scored.
 from __future__ import annotations
 
 import argparse
-import csv
 import logging
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from factcheck.clean import clean  # noqa: E402
 from factcheck.config import Settings  # noqa: E402
+from factcheck.evaluate import read_line_gold  # noqa: E402
 from factcheck.ingest import load_sources, read_source  # noqa: E402
 
 KEPT = {"body", "heading"}
@@ -29,16 +28,6 @@ HTML_PAGE = Path(__file__).resolve().parents[1] / "tests" / "pages" / "harbour_b
 # Times each seed is cleaned for the speed figure: enough for a stable mean, well under a second.
 SPEED_REPEATS = 20
 log = logging.getLogger("clean_bench")
-
-
-def read_gold(path: Path) -> dict[str, dict[int, str]]:
-    """{file: {line_no: role}} from the gold CSV (ranges expanded)."""
-    gold: dict[str, dict[int, str]] = defaultdict(dict)
-    with path.open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            for no in range(int(row["first_line"]), int(row["last_line"]) + 1):
-                gold[row["file"]][no] = row["role"]
-    return gold
 
 
 def score(pairs: list[tuple[str, str]]) -> dict[str, float]:
@@ -79,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sources", type=Path, default=Path("sources"))
     args = parser.parse_args(argv)
     settings = Settings()
-    gold = read_gold(args.gold)
+    gold = read_line_gold(args.gold)
     sources, errors = load_sources(args.sources, settings)
     for err in errors:
         log.warning("%s", err)

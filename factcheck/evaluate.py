@@ -38,6 +38,17 @@ class SeedReport:
         return out
 
 
+def read_line_gold(path: str | Path) -> dict[str, dict[int, str]]:
+    """{file: {line_no: role}} from a line gold CSV like seed_body_lines.csv (ranges expanded)."""
+    gold: dict[str, dict[int, str]] = {}
+    with open(path, encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            lines = gold.setdefault(row["file"], {})
+            for no in range(int(row["first_line"]), int(row["last_line"]) + 1):
+                lines[no] = row["role"]
+    return gold
+
+
 def _has(claim: Claim, anchor: str, file: str, names: dict[str, str]) -> bool:
     return names[claim.source_id] == file and anchor.lower() in claim.text.lower()
 

@@ -1,8 +1,6 @@
 """Cleaning: the seeds against the gold labels, hand-written pages in real sites' shapes, line rules."""
 from __future__ import annotations
 
-import csv
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -10,6 +8,7 @@ import pytest
 from factcheck.clean import classify_line, clean, explain
 from factcheck.config import Settings
 from factcheck.errors import SourceError
+from factcheck.evaluate import read_line_gold
 from factcheck.ingest import load_sources, mark_duplicates, read_source
 from factcheck.models import Source
 
@@ -28,12 +27,7 @@ def seeds():
 
 
 def gold_lines() -> dict[str, dict[int, str]]:
-    gold: dict[str, dict[int, str]] = defaultdict(dict)
-    with GOLD.open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            for no in range(int(row["first_line"]), int(row["last_line"]) + 1):
-                gold[row["file"]][no] = row["role"]
-    return gold
+    return read_line_gold(GOLD)
 
 
 def page(name: str):
