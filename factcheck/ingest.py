@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 import charset_normalizer
 import ftfy
@@ -55,10 +56,18 @@ DATELINE_RES = (
 )
 
 
+# A file read before: (name, bytes, manifest row) -> its Source, or None.
+Known = Callable[[str, bytes, "dict | None"], "Source | None"]
+
+
 # --- folder ------------------------------------------------------------------------------------
 
-def load_sources(folder: str | Path, settings: Settings) -> tuple[list[Source], list[SourceError]]:
+def load_sources(folder: str | Path, settings: Settings, *, known: Known | None = None
+                 ) -> tuple[list[Source], list[SourceError]]:
     """Read every source in ``folder``; errors for one file are collected, the others still load.
+
+    ``known(name, data, manifest_row)`` may return the Source of a file read before with the same
+    bytes and manifest row; the file is then not decoded and parsed again.
 
     Raises ``NoSourcesError`` when the folder is missing or holds no source file, and
     ``ManifestError`` when the manifest is malformed (it applies to every source, so it stops the run).
@@ -70,7 +79,7 @@ def load_sources(folder: str | Path, settings: Settings) -> tuple[list[Source], 
     sources: list[Source] = []
     errors: list[SourceError] = []
     for path in candidate_files(folder, settings):
-        loaded, failed = _load_one(path, folder, settings, manifest.pop(path.name, None))
+        loaded, failed = _load_one(path, folder, settings, manifest.pop(path.name, None), known)
         sources.extend(loaded)
         errors.extend(failed)
     for url, meta in manifest.items():  # manifest rows that name a URL and no file
@@ -93,10 +102,13 @@ def candidate_files(folder: Path, settings: Settings) -> list[Path]:
     return files
 
 
-def _load_one(path: Path, folder: Path, settings: Settings, meta: dict | None) -> tuple[list, list]:
+def _load_one(path: Path, folder: Path, settings: Settings, meta: dict | None,
+              known: Known | None = None) -> tuple[list, list]:
     name = path.relative_to(folder).as_posix()
     try:
         data = read_bytes(path, name, settings)
+        if known is not None and (seen := known(name, data, meta)) is not None:
+            return [seen], []
         text = decode(data, name)
     except SourceError as err:
         return [], [err]

@@ -154,12 +154,12 @@ class Discrepancy:
 
 def claim_to_dict(c: Claim) -> dict:
     """A claim as plain JSON-ready data (dates as ISO strings)."""
-    from dataclasses import asdict
-
-    d = asdict(c)
-    for span in d["dates"]:
-        span["start"] = span["start"].isoformat() if span["start"] else None
-        span["end"] = span["end"].isoformat() if span["end"] else None
+    d = {f: getattr(c, f) for f in c.__dataclass_fields__}
+    d["entities"] = [{"text": e.text, "label": e.label, "key": e.key} for e in c.entities]
+    d["quantities"] = [{f: getattr(q, f) for f in q.__dataclass_fields__} for q in c.quantities]
+    d["dates"] = [{"text": x.text, "start": x.start.isoformat() if x.start else None,
+                   "end": x.end.isoformat() if x.end else None, "granularity": x.granularity,
+                   "resolved": x.resolved} for x in c.dates]
     return d
 
 
@@ -174,3 +174,27 @@ def claim_from_dict(d: dict) -> Claim:
         "quantities": tuple(Quantity(**q) for q in d["quantities"]),
         "dates": tuple(DateSpan(**{**x, "start": day(x["start"]), "end": day(x["end"])}) for x in d["dates"]),
     })
+
+
+def source_to_dict(s: Source) -> dict:
+    return {"source_id": s.source_id, "name": s.name, "outlet": s.outlet, "title": s.title, "url": s.url,
+            "published": s.published.isoformat() if s.published else None, "language": s.language,
+            "raw": s.raw, "kind": s.kind, "also_outlets": list(s.also_outlets)}
+
+
+def source_from_dict(d: dict) -> Source:
+    return Source(**{**d, "published": date.fromisoformat(d["published"]) if d["published"] else None,
+                     "also_outlets": tuple(d["also_outlets"])})
+
+
+def body_to_dict(b: Body) -> dict:
+    """A cleaned body as compact JSON-ready data (paragraphs and line labels as rows)."""
+    return {"source_id": b.source_id, "title": b.title,
+            "paragraphs": [[p.text, p.char_start, p.char_end, p.role] for p in b.paragraphs],
+            "labels": [[x.line_no, x.char_start, x.char_end, x.text, x.label, x.reason] for x in b.labels]}
+
+
+def body_from_dict(d: dict) -> Body:
+    return Body(source_id=d["source_id"], title=d["title"],
+                paragraphs=tuple(Paragraph(*row) for row in d["paragraphs"]),
+                labels=tuple(LineLabel(*row) for row in d["labels"]))

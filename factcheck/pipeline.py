@@ -5,13 +5,15 @@ reports progress through a callback ``progress(stage, done, total)``.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -22,7 +24,8 @@ from . import compare as compare_stage
 from . import embed, export, ingest
 from .config import Settings
 from .errors import NoSourcesError, SourceError
-from .models import Alignment, Body, Claim, Discrepancy, FactCluster, Source
+from .models import (Alignment, Body, Claim, Discrepancy, FactCluster, Source, body_from_dict, body_to_dict,
+                     source_from_dict, source_to_dict, stable_id)
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -49,16 +52,69 @@ def _noop(stage: str, done: int, total: int) -> None:
     return None
 
 
+@lru_cache(maxsize=1)
+def prepare_fingerprint() -> str:
+    """Changes whenever reading or cleaning could give another result: their code and libraries."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    here = Path(__file__).parent
+    parts = [(here / f).read_text(encoding="utf-8") for f in ("ingest.py", "clean.py", "models.py")]
+    for package in ("trafilatura", "ftfy", "charset-normalizer", "htmldate"):
+        try:
+            parts.append(version(package))
+        except PackageNotFoundError:
+            parts.append("")
+    return stable_id(*parts)
+
+
+class PreparedArticles:
+    """Sources and cleaned bodies of files read before, kept in the store: a file whose bytes and
+    manifest row are unchanged is not decoded, parsed or cleaned again (on a store of 750 articles
+    that is most of a re-run's time outside the models). Keyed by file name, a hash of the bytes,
+    the manifest row and ``prepare_fingerprint``."""
+
+    def __init__(self, store: Store | None):
+        self.store = store
+        self.keys: dict[str, str] = {}  # file name -> key
+        self.bodies: dict[str, Body] = {}  # source_id -> cached body
+        self.stored: dict[str, str] | None = None  # key -> stored JSON, read in one query when first needed
+
+    def __call__(self, name: str, data: bytes, meta: dict | None) -> Source | None:
+        if self.store is None:
+            return None
+        key = stable_id(prepare_fingerprint(), name, hashlib.sha1(data).hexdigest(),
+                        json.dumps(meta or {}, sort_keys=True, default=str), length=32)
+        self.keys[name] = key
+        if self.stored is None:
+            self.stored = self.store.cached_articles()
+        if key not in self.stored:
+            return None
+        hit = json.loads(self.stored[key])
+        source = source_from_dict(hit["source"])
+        self.bodies[source.source_id] = body_from_dict(hit["body"])
+        return source
+
+    def save(self, sources: Sequence[Source], bodies: Sequence[Body]) -> None:
+        if self.store is None:
+            return
+        self.store.save_articles({self.keys[s.name]: {"source": source_to_dict(s), "body": body_to_dict(b)}
+                                  for s, b in zip(sources, bodies)
+                                  if s.name in self.keys and s.source_id not in self.bodies})
+
+
 def clean_all(sources: list[Source], settings: Settings, errors: list[SourceError],
-              progress: Progress) -> tuple[list[Source], list[Body]]:
+              progress: Progress, prepared: PreparedArticles | None = None) -> tuple[list[Source], list[Body]]:
     kept, bodies = [], []
+    known = prepared.bodies if prepared else {}
     for n, s in enumerate(sources, 1):
         try:
-            bodies.append(clean_stage.clean(s, settings))
+            bodies.append(known.get(s.source_id) or clean_stage.clean(s, settings))
             kept.append(s)
         except SourceError as exc:
             errors.append(exc)
         progress("clean", n, len(sources))
+    if prepared:
+        prepared.save(kept, bodies)
     return kept, bodies
 
 
@@ -71,37 +127,95 @@ def drop_syndicated_copies(sources: list[Source], bodies: list[Body], settings: 
     return kept, [body_of[s.source_id] for s in kept]
 
 
-def claims_with_cache(sources: list[Source], bodies: list[Body], settings: Settings, store: Store | None,
-                      progress: Progress) -> list[Claim]:
-    """Claims of every article; articles already extracted by the same extractor come from the
-    store, so a re-run or an added source parses only what is new."""
+class VectorQueue:
+    """Claim texts waiting for their vectors. Each text is embedded once: from memory, else the
+    store's cache, else the model, in calls of at least ``min_call`` texts so batches stay full.
+    Time spent here is added to ``timings["embed"]``."""
+
+    def __init__(self, settings: Settings, store: Store | None, progress: Progress, timings: dict[str, float]):
+        self.settings, self.store, self.progress, self.timings = settings, store, progress, timings
+        self.vectors: dict[str, np.ndarray] = {}
+        self.pending: dict[str, str] = {}
+        self.min_call = settings.batch_size * embed.CHUNK_BATCHES
+
+    def add(self, texts: Iterable[str]) -> None:
+        for t in texts:
+            k = embed.text_key(t)
+            if k not in self.vectors:
+                self.pending.setdefault(k, t)
+
+    def flush(self, *, partial: bool = False) -> None:
+        """Embed what is pending; with ``partial``, only once a full call's worth is waiting."""
+        if not self.pending or (partial and len(self.pending) < self.min_call):
+            return
+        with timed(self.timings, "embed"):
+            part, self.pending = self.pending, {}
+            model = self.settings.model_package
+            cache = self.store.cached_embeddings(model, part) if self.store else {}
+            self.vectors.update(cache)
+            missing = sorted((k, t) for k, t in part.items() if k not in cache)
+            if missing:
+                done = len(self.vectors)
+                rows = embed.encode([t for _, t in missing], package=model, batch_size=self.settings.batch_size,
+                                    progress=lambda d, n: self.progress("embed", done + d, done + n))
+                fresh = {k: v for (k, _), v in zip(missing, rows)}
+                self.vectors.update(fresh)
+                if self.store:
+                    self.store.save_embeddings(model, fresh)
+            self.progress("embed", len(self.vectors), len(self.vectors))
+
+    def matrix(self, texts: Sequence[str]) -> np.ndarray:
+        self.add(texts)
+        self.flush()
+        rows = [self.vectors[embed.text_key(t)] for t in texts]
+        return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, embed.DIM), dtype=np.float32)
+
+
+def claim_text(c: Claim) -> str:
+    """What is embedded for a claim: what it asserts, without the attribution."""
+    return c.content or c.text
+
+
+def claims_and_vectors(sources: list[Source], bodies: list[Body], settings: Settings, store: Store | None,
+                       progress: Progress, timings: dict[str, float]) -> tuple[list[Claim], np.ndarray]:
+    """Claims of every article and their vectors.
+
+    Articles already extracted by the same extractor come from the store, and so do vectors of
+    texts embedded before: a re-run or an added source parses and embeds only what is new. When
+    extraction runs in a process pool, finished groups of articles are embedded while the workers
+    parse the rest (the model then takes one thread, the workers the other cores), so the two
+    stages overlap; ``timings["claims"]`` is the wall time not spent embedding.
+    """
     by_id = {s.source_id: s for s in sources}
     keys = {b.source_id: claims_stage.article_key(by_id[b.source_id], b) for b in bodies}
+    start, embed_before = time.perf_counter(), timings.get("embed", 0.0)
     cached = store.cached_claims(keys.values()) if store else {}
     todo = [b for b in bodies if keys[b.source_id] not in cached]
-    fresh = claims_stage.extract_article_claims([by_id[b.source_id] for b in todo], todo, settings,
-                                                progress=lambda d, n: progress("claims", d, n))
+    queue = VectorQueue(settings, store, progress, timings)
+    queue.add(claim_text(c) for cs in cached.values() for c in cs)
     per_source: dict[str, list[Claim]] = {b.source_id: [] for b in todo}
-    for c in fresh:
-        per_source[c.source_id].append(c)
+    overlap = claims_stage.uses_pool(todo, settings)
+    with embed.threads(1 if overlap else None):
+        for part in claims_stage.iter_article_claims([by_id[b.source_id] for b in todo], todo, settings,
+                                                     progress=lambda d, n: progress("claims", d, n)):
+            for c in part:
+                per_source[c.source_id].append(c)
+            queue.add(claim_text(c) for c in part)
+            if overlap:
+                queue.flush(partial=True)
     if store:
         store.save_claim_cache({keys[sid]: cs for sid, cs in per_source.items()})
     ordered = [c for b in bodies for c in (cached.get(keys[b.source_id]) or per_source.get(b.source_id, []))]
+    claims = claims_stage.finalise(ordered)
     progress("claims", len(bodies), len(bodies))
-    return claims_stage.finalise(ordered)
+    timings["claims"] = (timings.get("claims", 0.0) + time.perf_counter() - start
+                         - (timings.get("embed", 0.0) - embed_before))
+    return claims, queue.matrix([claim_text(c) for c in claims])
 
 
 def embed_claims(claims: list[Claim], settings: Settings, store: Store | None, progress: Progress) -> np.ndarray:
-    texts = [c.content or c.text for c in claims]
-    keys = [embed.text_key(t) for t in texts]
-    cache = store.cached_embeddings(settings.model_package, keys) if store else {}
-    vectors, fresh = embed.encode_cached(texts, cache, package=settings.model_package,
-                                         batch_size=settings.batch_size,
-                                         progress=lambda d, t: progress("embed", d, t))
-    if store:
-        store.save_embeddings(settings.model_package, fresh)
-    progress("embed", len(texts), len(texts))
-    return vectors
+    """Vectors of claims already extracted (cached texts are not embedded again)."""
+    return VectorQueue(settings, store, progress, {}).matrix([claim_text(c) for c in claims])
 
 
 @contextmanager
@@ -118,10 +232,7 @@ def analyse(sources: list[Source], bodies: list[Body], settings: Settings, *, st
             progress: Progress = _noop, timings: dict | None = None) -> RunResult:
     """Claims, embeddings, alignment and discrepancies for already cleaned sources."""
     timings = {} if timings is None else timings
-    with timed(timings, "claims"):
-        claims = claims_with_cache(sources, bodies, settings, store, progress)
-    with timed(timings, "embed"):
-        vectors = embed_claims(claims, settings, store, progress)
+    claims, vectors = claims_and_vectors(sources, bodies, settings, store, progress, timings)
     with timed(timings, "align"):
         stories, pairs, events, clusters = align_stage.align(claims, vectors, sources, settings)
         progress("align", 1, 1)
@@ -139,12 +250,13 @@ def run(folder: str | Path, settings: Settings, *, store: Store | None = None, o
         progress: Progress = _noop) -> RunResult:
     """Run every stage on a sources folder; store the results and write the CSVs to ``out``."""
     timings: dict[str, float] = {}
+    prepared = PreparedArticles(store)
     with timed(timings, "ingest"):
-        loaded, errors = ingest.load_sources(Path(folder), settings)
+        loaded, errors = ingest.load_sources(Path(folder), settings, known=prepared)
         tried = len(loaded) + len(errors)
         progress("ingest", len(loaded), len(loaded))
     with timed(timings, "clean"):
-        sources, bodies = clean_all(loaded, settings, errors, progress)
+        sources, bodies = clean_all(loaded, settings, errors, progress, prepared)
         sources, bodies = drop_syndicated_copies(sources, bodies, settings)
     if not sources:
         raise NoSourcesError(f"{folder}: no readable article among {tried} file(s) — "

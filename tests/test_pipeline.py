@@ -47,6 +47,21 @@ def test_bad_settings_file_is_one_clear_error(tmp_path, content, fragment):
 
 
 @pytest.mark.slow
+def test_embedding_while_workers_parse_gives_the_serial_results(tmp_path):
+    """With a process pool, groups of articles are embedded as they arrive (overlapping the parse);
+    claims, vectors and discrepancies are those of the serial run, and the stage times add up."""
+    import numpy as np
+
+    serial = pipeline.run(ROOT / "sources", Settings(workers=1))
+    pooled = pipeline.run(ROOT / "sources", Settings(workers=2, parallel_min_paragraphs=1),
+                          store=Store(f"sqlite:///{tmp_path / 'fc.db'}"))
+    assert pooled.claims == serial.claims
+    assert np.allclose(pooled.vectors, serial.vectors, atol=1e-5)
+    assert [d.discrepancy_id for d in pooled.discrepancies] == [d.discrepancy_id for d in serial.discrepancies]
+    assert pooled.timings["claims"] > 0 and pooled.timings["embed"] > 0
+
+
+@pytest.mark.slow
 def test_a_rerun_reads_claims_and_embeddings_from_the_store(tmp_path, monkeypatch):
     """Nothing unchanged is parsed or embedded again, and the results are the same."""
     from factcheck import claims as claims_stage
@@ -55,8 +70,8 @@ def test_a_rerun_reads_claims_and_embeddings_from_the_store(tmp_path, monkeypatc
     store = Store(f"sqlite:///{tmp_path / 'fc.db'}")
     first = pipeline.run(ROOT / "sources", Settings(), store=store)
     parsed, embedded = [], []
-    real_parse, real_embed = claims_stage.extract_article_claims, embed.encode
-    monkeypatch.setattr(claims_stage, "extract_article_claims",
+    real_parse, real_embed = claims_stage.iter_article_claims, embed.encode
+    monkeypatch.setattr(claims_stage, "iter_article_claims",
                         lambda s, b, *a, **k: parsed.append(len(b)) or real_parse(s, b, *a, **k))
     monkeypatch.setattr(embed, "encode", lambda texts, **kw: embedded.append(len(texts)) or real_embed(texts, **kw))
     second = pipeline.run(ROOT / "sources", Settings(), store=store)
