@@ -112,16 +112,14 @@ def _hnsw_neighbours(vectors: np.ndarray, k: int, groups: np.ndarray | None = No
 
 def doc_vectors(claims: Sequence[Claim], vectors: np.ndarray, source_ids: Sequence[str]) -> np.ndarray:
     """One unit vector per source: the mean of its claims' vectors."""
-    rows = defaultdict(list)
-    for c, v in zip(claims, vectors):
-        rows[c.source_id].append(v)
     dim = vectors.shape[1] if len(vectors) else 384
+    row_of = {sid: i for i, sid in enumerate(source_ids)}
+    which = np.array([row_of.get(c.source_id, -1) for c in claims], dtype=np.int64)
+    keep = which >= 0
     out = np.zeros((len(source_ids), dim), dtype=np.float32)
-    for i, sid in enumerate(source_ids):
-        if rows.get(sid):
-            m = np.mean(rows[sid], axis=0)
-            out[i] = m / (np.linalg.norm(m) or 1.0)
-    return out
+    np.add.at(out, which[keep], vectors[: len(claims)][keep])
+    norms = np.linalg.norm(out, axis=1, keepdims=True)  # the mean's direction is the sum's
+    return out / np.where(norms > 0, norms, 1.0)
 
 
 def term_vectors(texts: Sequence[str]):

@@ -166,12 +166,9 @@ class Store:
         750 articles rewrites nothing but flags)."""
         if not rows:
             return
-        columns = [table.c[c] for c in rows[0]]
-        existing: dict[str, dict] = {}
-        wanted = [x[key] for x in rows]
-        for start in range(0, len(wanted), 500):
-            q = select(*columns).where(table.c[key].in_(wanted[start:start + 500]))
-            existing.update({r[key]: dict(r) for r in conn.execute(q).mappings()})
+        # one plain read of the table: statements with hundreds of bound ids cost more to compile
+        # than the rows cost to read
+        existing = {r[key]: r for r in conn.execute(select(*[table.c[c] for c in rows[0]])).mappings()}
         new, changed, same = [], [], []
         for r in rows:
             old = existing.get(r[key])
@@ -188,8 +185,8 @@ class Store:
             conn.execute(update(table).where(table.c[key] == bindparam("k_id")).values(**cols),
                          [{**{f"v_{k}": v for k, v in r.items()}, "k_id": r[key]} for r in changed])
         if same and "active" in table.c:
-            for start in range(0, len(same), 500):
-                conn.execute(update(table).where(table.c[key].in_(same[start:start + 500])).values(active=True))
+            conn.execute(update(table).where(table.c[key] == bindparam("k_id")).values(active=True),
+                         [{"k_id": k} for k in same])
 
     def last_run(self) -> dict | None:
         with self.engine.connect() as conn:
