@@ -128,11 +128,12 @@ def _load_url_list(text: str, settings: Settings) -> tuple[list, list]:
 
 
 def _guarded(load, name: str) -> tuple[list, list]:
-    """Run ``load``; a ``SourceError`` becomes a collected error (logged), not a crash."""
+    """Run ``load``; a ``SourceError`` becomes a collected error, not a crash (the caller reports
+    every collected error once: the CLI prints each as one line)."""
     try:
         return load(), []
     except SourceError as err:
-        log.warning("%s", err)
+        log.debug("%s", err)
         return [], [err]
 
 
