@@ -63,7 +63,8 @@ def test_a_process_pool_gives_the_serial_results(tmp_path):
 
 @pytest.mark.slow
 def test_a_rerun_reads_claims_and_embeddings_from_the_store(tmp_path, monkeypatch):
-    """Nothing unchanged is parsed or embedded again, and the results are the same."""
+    """Nothing unchanged is read, cleaned, parsed or embedded again, and the results are the same;
+    a changed file is read and cleaned again."""
     from factcheck import claims as claims_stage
     from factcheck import embed
 
@@ -74,8 +75,11 @@ def test_a_rerun_reads_claims_and_embeddings_from_the_store(tmp_path, monkeypatc
     monkeypatch.setattr(claims_stage, "iter_article_claims",
                         lambda s, b, *a, **k: parsed.append(len(b)) or real_parse(s, b, *a, **k))
     monkeypatch.setattr(embed, "encode", lambda texts, **kw: embedded.append(len(texts)) or real_embed(texts, **kw))
+    cleaned = []
+    real_clean = pipeline.clean_stage.clean
+    monkeypatch.setattr(pipeline.clean_stage, "clean", lambda src, st: cleaned.append(src.name) or real_clean(src, st))
     second = pipeline.run(ROOT / "sources", Settings(), store=store)
-    assert parsed == [0] and embedded == []
+    assert parsed == [0] and embedded == [] and cleaned == []
     assert second.claims == first.claims
     assert [d.discrepancy_id for d in first.discrepancies] == [d.discrepancy_id for d in second.discrepancies]
 
@@ -92,3 +96,23 @@ def test_claim_records_round_trip_through_json():
               dates=(DateSpan("in May", date(2025, 5, 1), date(2025, 5, 31), "month", True),
                      DateSpan("on Monday", None, None, "day", False)), check_worthiness=0.7)
     assert claim_from_dict(json.loads(json.dumps(claim_to_dict(c)))) == c
+
+
+@pytest.mark.slow
+def test_a_changed_file_is_read_and_cleaned_again(tmp_path, monkeypatch):
+    """The prepared-article cache is keyed by the file's bytes: editing one file re-reads only it,
+    and the run sees the edit."""
+    folder = tmp_path / "sources"
+    shutil.copytree(ROOT / "sources", folder)
+    store = Store(f"sqlite:///{tmp_path / 'fc.db'}")
+    pipeline.run(folder, Settings(), store=store)
+    edited = sorted(folder.glob("*.txt"))[0]
+    text = edited.read_text(encoding="utf-8")
+    assert "Aliyev" in text
+    edited.write_text(text.replace("Aliyev", "Aliyeff", 1), encoding="utf-8")
+    cleaned = []
+    real_clean = pipeline.clean_stage.clean
+    monkeypatch.setattr(pipeline.clean_stage, "clean", lambda src, st: cleaned.append(src.name) or real_clean(src, st))
+    result = pipeline.run(folder, Settings(), store=store)
+    assert cleaned == [edited.name]
+    assert any("Aliyeff" in c.text for c in result.claims)
