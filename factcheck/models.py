@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
+from typing import Sequence
 
 
 def stable_id(*parts: str, length: int = 16) -> str:
@@ -198,3 +200,17 @@ def body_from_dict(d: dict) -> Body:
     return Body(source_id=d["source_id"], title=d["title"],
                 paragraphs=tuple(Paragraph(*row) for row in d["paragraphs"]),
                 labels=tuple(LineLabel(*row) for row in d["labels"]))
+
+
+def code_fingerprint(files: Sequence[Path], packages: Sequence[str]) -> str:
+    """Changes whenever one of these files or installed package versions changes: the version
+    part of a cache key (a missing package counts as version "")."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = [Path(f).read_text(encoding="utf-8") for f in files]
+    for package in packages:
+        try:
+            parts.append(version(package))
+        except PackageNotFoundError:
+            parts.append("")
+    return stable_id(*parts)

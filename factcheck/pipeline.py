@@ -25,7 +25,7 @@ from . import embed, export, ingest
 from .config import Settings
 from .errors import NoSourcesError, SourceError
 from .models import (Alignment, Body, Claim, Discrepancy, FactCluster, Source, body_from_dict, body_to_dict,
-                     source_from_dict, source_to_dict, stable_id)
+                     code_fingerprint, source_from_dict, source_to_dict, stable_id)
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -55,16 +55,9 @@ def _noop(stage: str, done: int, total: int) -> None:
 @lru_cache(maxsize=1)
 def prepare_fingerprint() -> str:
     """Changes whenever reading or cleaning could give another result: their code and libraries."""
-    from importlib.metadata import PackageNotFoundError, version
-
     here = Path(__file__).parent
-    parts = [(here / f).read_text(encoding="utf-8") for f in ("ingest.py", "clean.py", "models.py")]
-    for package in ("trafilatura", "ftfy", "charset-normalizer", "htmldate"):
-        try:
-            parts.append(version(package))
-        except PackageNotFoundError:
-            parts.append("")
-    return stable_id(*parts)
+    return code_fingerprint([here / "ingest.py", here / "clean.py", here / "models.py"],
+                            ["trafilatura", "ftfy", "charset-normalizer", "htmldate"])
 
 
 class PreparedArticles:
