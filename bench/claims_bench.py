@@ -1,11 +1,14 @@
 """Claim extraction speed (words per second) and its share of a run's time.
 
-    python bench/claims_bench.py [--docs 200]
+    python bench/claims_bench.py [--docs 200] [--backends]
 
 Measures on the seeds (sources/) and on real ECB+ articles (../shared/data/ecbplus), one source per
 article, each sentence a paragraph. Prints words/s of the claims stage (spaCy parse, attribution,
 entities, quantities, dates) and, for the ECB+ sample, the share of the whole analysis
-(claims + embed + align + compare) spent in it. Run it on an idle machine: numbers vary with load.
+(claims + embed + align + compare) spent in it. With ``--backends`` it also parses the ECB+ sample
+with thinc's default blis matrix products and with the numpy (OpenBLAS) ones the extractor uses
+(``claims.load_nlp``), and prints both speeds and how many tokens' annotations differ.
+Run it on an idle machine: numbers vary with load.
 """
 from __future__ import annotations
 
@@ -56,9 +59,35 @@ def timed_claims(sources, bodies, settings: Settings) -> tuple[float, int]:
     return time.perf_counter() - t, len(out)
 
 
+def annotations(nlp, texts: list[str]) -> list[tuple]:
+    """Every annotation the extractor reads, token by token."""
+    return [(t.tag_, t.pos_, t.dep_, t.head.i, t.lemma_, t.ent_iob_, t.ent_type_, t.is_sent_start)
+            for doc in nlp.pipe(texts, batch_size=claims_stage.SPACY_BATCH) for t in doc]
+
+
+def compare_backends(bodies) -> None:
+    import spacy
+
+    texts = [p.text for b in bodies for p in b.paragraphs if p.role == "body"]
+    w = words(bodies)
+    used = claims_stage.load_nlp()
+    default = spacy.load(claims_stage.SPACY_MODEL)  # thinc's default ops: blis
+    results = {}
+    for name, nlp in (("blis", default), ("numpy/OpenBLAS", used)):
+        annotations(nlp, texts[:50])  # warm-up
+        t = time.perf_counter()
+        results[name] = annotations(nlp, texts)
+        secs = time.perf_counter() - t
+        print(f"backend {name}: {secs:.2f} s -> {w / secs:,.0f} words/s (1 process)")
+    a, b = results.values()
+    differing = sum(x != y for x, y in zip(a, b)) + abs(len(a) - len(b))
+    print(f"backends: {differing} of {len(a)} tokens annotated differently")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=200, help="ECB+ articles to use")
+    ap.add_argument("--backends", action="store_true", help="compare thinc's blis and numpy matrix products")
     args = ap.parse_args()
     settings = Settings()
     claims_stage.load_nlp()  # model loading is not extraction
@@ -73,6 +102,8 @@ def main() -> None:
         print("ECB+ data not found; skipped")
         return
     sources, ebodies = ecb_sources(args.docs)
+    if args.backends:
+        compare_backends(ebodies)
     w = words(ebodies)
     secs, n = timed_claims(sources, ebodies, one)
     print(f"ecb+ ({len(sources)} articles): {w} words, {n} claims in {secs:.2f} s -> {w / secs:,.0f} words/s "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import os
 import re
 import sys
 import types
@@ -75,6 +76,8 @@ CHUNKS_PER_WORKER = 4
 # Paragraphs per unit of work sent to a worker: small units balance the load (no worker left alone
 # with the last long articles), and sending one costs little (ECB+ dev: 49 units, claims 34.5 s -> 32.7 s).
 PARAGRAPHS_PER_CHUNK = 250
+# Environment of the pool's workers while they start (see _worker_start).
+WORKER_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 # A sentence shorter than this (in words) is rarely a checkable claim ("Here is a look:").
 MIN_CLAIM_WORDS = 5
 
@@ -88,10 +91,19 @@ def party_table() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def load_nlp():
+    """The spaCy pipeline, its layers on thinc's numpy backend without blis.
+
+    thinc multiplies matrices with blis by default; on these machines (AMD EPYC, 2 cores) numpy's
+    OpenBLAS does the same products 26% faster, and the annotations are identical (tags, heads,
+    dependencies, lemmas, entities and sentence starts of 123,652 ECB+ tokens compared one by one;
+    ``bench/claims_bench.py --backends`` repeats the check). The layers keep the ops they were built
+    with, so the choice holds in every thread that later runs the pipeline."""
     import spacy
+    from thinc.api import use_ops
 
     try:
-        return spacy.load(SPACY_MODEL)
+        with use_ops("numpy", use_blis=False):
+            return spacy.load(SPACY_MODEL)
     except OSError as exc:
         from .errors import ModelError
 
@@ -644,17 +656,28 @@ def _chunks(bodies: Sequence[Body], n: int) -> list[list[int]]:
 
 
 @contextmanager
-def _plain_main():
-    """Spawned workers re-import the parent's main script unless told otherwise; under Streamlit
-    (or its AppTest) that script is the dashboard, which must not run again in a worker. While
-    the workers start, ``__main__`` is a bare module."""
+def _worker_start():
+    """What spawned workers see while they start.
+
+    - Spawned workers re-import the parent's main script unless told otherwise; under Streamlit
+      (or its AppTest) that script is the dashboard, which must not run again in a worker. While
+      the workers start, ``__main__`` is a bare module.
+    - Each worker's OpenBLAS (the pipeline's matrix products, see ``load_nlp``) runs one thread:
+      the pool already has a worker per core, and more threads would only fight over them."""
     saved = sys.modules.get("__main__")
+    saved_env = {k: os.environ.get(k) for k in WORKER_ENV}
     sys.modules["__main__"] = types.ModuleType("__main__")
+    os.environ.update(WORKER_ENV)
     try:
         yield
     finally:
         if saved is not None:
             sys.modules["__main__"] = saved
+        for k, v in saved_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def _extract_parallel(sources: Sequence[Source], bodies: Sequence[Body], workers: int,
@@ -668,7 +691,7 @@ def _extract_parallel(sources: Sequence[Source], bodies: Sequence[Body], workers
     # spawn, not fork: the parent may already hold torch's threads, which do not survive a fork
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=load_nlp) as pool:
-        with _plain_main():  # workers start on the first submits
+        with _worker_start():  # workers start on the first submits
             futures = [pool.submit(_extract_serial, [by_id[bodies[i].source_id] for i in g],
                                    [bodies[i] for i in g]) for g in groups]
         for n, fut in enumerate(as_completed(futures), 1):

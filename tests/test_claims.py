@@ -228,3 +228,37 @@ def test_pool_workers_do_not_run_the_main_script_again(tmp_path, monkeypatch):
         bodies.append(Body(s.source_id, "", (Paragraph(text, 0, len(text)),)))
     claims = extract_claims(sources, bodies, Settings(workers=2, parallel_min_paragraphs=1))
     assert len(claims) == 9 and not marker.exists()
+
+
+@pytest.mark.slow
+def test_numpy_matrix_products_annotate_exactly_like_blis():
+    """load_nlp runs the pipeline on numpy's OpenBLAS (faster here) instead of thinc's default blis:
+    every annotation the extractor reads must stay the same, token for token."""
+    import spacy
+
+    from factcheck.claims import SPACY_MODEL, load_nlp
+
+    from .conftest import ROOT
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "sources").glob("*.txt"))]
+    used, default = load_nlp(), spacy.load(SPACY_MODEL)
+
+    def annotations(nlp):
+        return [(t.tag_, t.pos_, t.dep_, t.head.i, t.lemma_, t.ent_iob_, t.ent_type_, t.is_sent_start)
+                for doc in nlp.pipe(texts) for t in doc]
+
+    assert not used.get_pipe("ner").model.ops.use_blis and default.get_pipe("ner").model.ops.use_blis
+    ours = annotations(used)
+    assert len(ours) > 1000 and ours == annotations(default)
+
+
+def test_pool_workers_start_with_one_blas_thread(monkeypatch):
+    import os
+
+    from factcheck.claims import WORKER_ENV, _worker_start
+
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    with _worker_start():
+        assert {k: os.environ[k] for k in WORKER_ENV} == {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "4" and "OMP_NUM_THREADS" not in os.environ
