@@ -7,11 +7,15 @@ pipeline (ingest, clean, claims, embed, align, compare, store) with a fresh SQLi
   (a) sources/ (the seeds);
   (b) the 772 real ECB+ articles of ../shared/data/ecbplus/dev_topics_1-35.jsonl, one source each;
   (c) a larger corpus built from (b): SCALE copies of every article (default 4). Copy 0 is the
-      article itself; copy k > 0 gives every sentence a different lead-in attribution ("Witnesses
-      said …", "Local media reported that …", rotated per sentence), a copy-numbered tail
-      ("(update k)", inside what the claim asserts, so the embedded text differs too) and a
-      headline of its own, so no sentence repeats and nothing is served from a cache or collapsed
-      as a syndicated copy: the model embeds every claim, as it would for real new articles.
+      article itself; in copy k > 0 every sentence has neighbouring words swapped (two pairs where
+      it is long enough), different pairs in each copy and in each sentence. So every sentence is
+      new text (nothing is served from a cache), no copy is a syndicated duplicate of another
+      (about half the word 5-grams survive, at most 0.83, under the 0.9 containment that marks
+      one), and each copy has exactly the words, tokens and word pieces of its article: the models
+      do the same work per article in (b) and (c), and the 4x step measures how the pipeline
+      grows with the number of articles. (Copies that prefixed "Witnesses said …" and appended
+      "(update k)" made every sentence longer: the model bound then grew 4.93x for 3.96x the
+      articles.)
 For each: wall time per stage, articles/s, claims/s, peak memory (RSS high-water mark, so (b) is
 read before (c) runs), and the model bound: the time to embed the same claim texts once, with the
 same model and batch size, measured in this run. Then one article is added to the store built from
@@ -38,8 +42,6 @@ from factcheck.config import Settings  # noqa: E402
 from factcheck.store import Store  # noqa: E402
 
 ECB = ROOT.parent / "shared" / "data" / "ecbplus" / "dev_topics_1-35.jsonl"
-LEAD_INS = ["Witnesses said", "Local media reported that", "Officials said", "According to reports,",
-            "Police said", "A spokesman said", "Residents said", "Reporters on the scene said"]
 
 
 def peak_mb() -> float:
@@ -52,13 +54,32 @@ def ecb_docs(limit: int | None) -> list[dict]:
     return docs[:limit] if limit else docs
 
 
+def swapped(sentence: str, copy: int, i: int) -> str:
+    """The sentence with neighbouring words swapped, twice where it is long enough: the pairs depend
+    on the copy and on the sentence's place, so copies differ from the article and each other."""
+    words = sentence.split(" ")
+    pairs = len(words) - 1
+    if pairs < 1:
+        return sentence
+    first = None
+    for j in ((2 * copy + i + shift) % pairs for shift in range(pairs)):
+        if words[j] != words[j + 1]:
+            first = j
+            break
+    if first is None:
+        return sentence
+    words[first], words[first + 1] = words[first + 1], words[first]
+    second = (first + pairs // 2) % pairs
+    if abs(second - first) >= 2 and words[second] != words[second + 1]:
+        words[second], words[second + 1] = words[second + 1], words[second]
+    return " ".join(words)
+
+
 def article_text(doc: dict, copy: int) -> str:
     sents = [s["text"] for s in doc["sentences"]]
     if copy:
-        sents = [f"{LEAD_INS[(i + copy) % len(LEAD_INS)]} {s[:1].lower()}{s[1:].rstrip(' .')} (update {copy})."
-                 for i, s in enumerate(sents)]
-    title = f"{sents[0][:90]} (report {copy})" if copy else sents[0][:90]
-    return f"{title}\n\n" + "\n".join(sents) + "\n"
+        sents = [swapped(s, copy, i) for i, s in enumerate(sents)]
+    return f"{sents[0][:90]}\n\n" + "\n".join(sents) + "\n"
 
 
 def write_corpus(folder: Path, docs: list[dict], copies: int) -> int:
@@ -152,7 +173,7 @@ def main() -> None:
             c = run_corpus(f"c: ECB+ x{args.scale}", work / "c", work / "c.db", settings)
             print(f"growth: {c['articles'] / b['articles']:.1f}x the articles took "
                   f"{c['total'] / b['total']:.2f}x the time (target at most {args.scale * 1.125:.1f}x); "
-                  f"the model bound grew {c['bound'] / b['bound']:.2f}x (the copies' sentences are longer), "
+                  f"the model bound grew {c['bound'] / b['bound']:.2f}x, "
                   f"so time per model-bound second went from {b['total'] / b['bound']:.2f} to "
                   f"{c['total'] / c['bound']:.2f}")
         print(f"total/model_bound={b['total'] / b['bound']:.2f}")
