@@ -571,14 +571,16 @@ def iter_article_claims(
     settings: Settings | None = None,
     *,
     progress: Callable[[int, int], None] | None = None,
+    pool: ParsePool | None = None,
 ) -> Iterator[list[Claim]]:
     """Claims of each article on its own, yielded a group of whole articles at a time (source order
     inside a group), as groups finish.
-    Large corpora are split by source over a process pool (``settings.workers``): each worker
-    parses whole articles, so per-article state ("he" → the last speaker) holds."""
+    Large corpora are split by source over a process pool (``settings.workers``; ``pool`` when one
+    was started ahead): each worker parses whole articles, so per-article state ("he" → the last
+    speaker) holds."""
     settings = settings or Settings()
     if uses_pool(bodies, settings):
-        yield from _extract_parallel(sources, bodies, settings.workers, progress)
+        yield from _extract_parallel(sources, bodies, settings.workers, progress, pool)
     else:
         yield _extract_serial(sources, bodies, progress)
 
@@ -660,24 +662,57 @@ def _worker_start():
                 os.environ[k] = v
 
 
+class ParsePool:
+    """The process pool of the parse, which can be started before it is needed: each worker
+    spends about 2.5 s importing spaCy and loading the pipeline, and a run starts the pool while
+    it still reads and cleans the files (``pipeline.run``), so that the workers are ready when the
+    parse begins. Spawned, not forked: the parent may already hold torch's threads, which do not
+    survive a fork."""
+
+    def __init__(self, workers: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.workers = workers
+        self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=load_nlp)
+        with _worker_start():  # a worker starts on a submit that finds no idle worker
+            self._ready = [self.executor.submit(_worker_ready) for _ in range(workers)]
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> "ParsePool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _worker_ready() -> bool:
+    return True  # the initializer has loaded the pipeline
+
+
 def _extract_parallel(sources: Sequence[Source], bodies: Sequence[Body], workers: int,
-                      progress: Callable[[int, int], None] | None) -> Iterator[list[Claim]]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+                      progress: Callable[[int, int], None] | None, pool: ParsePool | None = None
+                      ) -> Iterator[list[Claim]]:
+    from concurrent.futures import as_completed
 
     by_id = {s.source_id: s for s in sources}
     paragraphs = sum(len(b.paragraphs) for b in bodies)
     groups = _chunks(bodies, max(workers * CHUNKS_PER_WORKER, paragraphs // PARAGRAPHS_PER_CHUNK))
-    # spawn, not fork: the parent may already hold torch's threads, which do not survive a fork
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=load_nlp) as pool:
-        with _worker_start():  # workers start on the first submits
-            futures = [pool.submit(_extract_serial, [by_id[bodies[i].source_id] for i in g],
-                                   [bodies[i] for i in g]) for g in groups]
+    own = pool is None
+    pool = pool or ParsePool(workers)
+    try:
+        futures = [pool.executor.submit(_extract_serial, [by_id[bodies[i].source_id] for i in g],
+                                        [bodies[i] for i in g]) for g in groups]
         for n, fut in enumerate(as_completed(futures), 1):
             yield fut.result()
             if progress:
                 progress(n, len(groups))
+    finally:
+        if own:
+            pool.close()
 
 
 def dedupe(claims: Iterable[Claim]) -> list[Claim]:

@@ -47,14 +47,25 @@ def test_bad_settings_file_is_one_clear_error(tmp_path, content, fragment):
 
 
 @pytest.mark.slow
-def test_a_process_pool_gives_the_serial_results(tmp_path):
-    """Claims parsed by a process pool (groups of articles, finishing in any order) give the serial
-    run's claims, vectors and discrepancies."""
+def test_a_process_pool_gives_the_serial_results(tmp_path, monkeypatch):
+    """Claims parsed by a process pool (started while the files are cleaned; groups of articles,
+    finishing in any order) give the serial run's claims, vectors and discrepancies."""
     import numpy as np
 
+    from factcheck import claims as claims_stage
+
+    started = []
+    real_pool = claims_stage.ParsePool
+
+    def counted(workers):
+        started.append(workers)
+        return real_pool(workers)
+
     serial = pipeline.run(ROOT / "sources", Settings(workers=1))
+    monkeypatch.setattr(claims_stage, "ParsePool", counted)
     pooled = pipeline.run(ROOT / "sources", Settings(workers=2, parallel_min_paragraphs=1),
                           store=Store(f"sqlite:///{tmp_path / 'fc.db'}"))
+    assert started == [2], "one pool, started before the parse and used by it"
     assert pooled.claims == serial.claims
     assert np.allclose(pooled.vectors, serial.vectors, atol=1e-5)
     assert [d.discrepancy_id for d in pooled.discrepancies] == [d.discrepancy_id for d in serial.discrepancies]
