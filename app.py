@@ -254,29 +254,69 @@ def sources_tab(store: Store) -> None:
         st.dataframe(pd.DataFrame(listing), hide_index=True, width="stretch")
     files = st.file_uploader("Add articles (.txt, .html, .md)", type=fx.UPLOAD_TYPES,
                              accept_multiple_files=True, key="uploads")
-    if files and st.button(f"Save {len(files)} file(s) to {SOURCES_DIR}/", key="save_uploads"):
-        saved = []
-        for f in files:
-            try:
-                saved.append(fx.save_upload(SOURCES_DIR, f.name, f.getvalue()).name)
-            except (ValueError, OSError) as exc:
-                st.error(str(exc))
+    can_add = bool(listing) and store.load_story_index() is not None
+    if files and can_add and st.button(f"➕ Add {len(files)} file(s) to the analysis", key="add_uploads",
+                                       type="primary", help="Saves them to the sources folder; each joins its "
+                                       "closest story, and only that story is compared again (seconds)."):
+        saved = save_uploads(files)
         if saved:
-            st.success(f"Saved {', '.join(saved)}. Press “Re-run the analysis” to include them.")
-    if st.button("▶ Re-run the analysis", key="rerun", type="primary"):
+            add_to_analysis(store, saved)
+    if files and st.button(f"Save {len(files)} file(s) to {SOURCES_DIR}/", key="save_uploads"):
+        saved = save_uploads(files)
+        if saved:
+            st.success(f"Saved {', '.join(p.name for p in saved)}. Press “Re-run the analysis” to include them.")
+    if st.button("▶ Re-run the analysis", key="rerun", type="primary" if not files else "secondary",
+                 help="Every stage on the whole folder: stories are grouped afresh."):
         rerun_pipeline(store)
 
 
-def rerun_pipeline(store: Store) -> None:
-    from factcheck import pipeline
-    from factcheck.config import load_settings
+def save_uploads(files) -> list[Path]:
+    saved = []
+    for f in files:
+        try:
+            saved.append(fx.save_upload(SOURCES_DIR, f.name, f.getvalue()))
+        except (ValueError, OSError) as exc:
+            st.error(str(exc))
+    return saved
 
+
+def stage_bar():
     bar = st.progress(0.0, text="starting…")
 
     def progress(stage: str, done: int, total: int) -> None:
         i = STAGES.index(stage) if stage in STAGES else 0
         bar.progress(min(1.0, (i + done / max(total, 1)) / len(STAGES)), text=f"{stage}: {done}/{total}")
 
+    return bar, progress
+
+
+def add_to_analysis(store: Store, paths: list[Path]) -> None:
+    from factcheck import pipeline
+    from factcheck.config import load_settings
+
+    bar, progress = stage_bar()
+    try:
+        settings = load_settings(None, db_url=DB_URL)
+        get_model(settings.model_package)
+        result = pipeline.add(SOURCES_DIR, paths, settings, store=store, progress=progress)
+        pipeline.write_store_outputs(store, SOURCES_DIR.resolve().parent)
+    except FactcheckError as exc:
+        bar.empty()
+        st.error(f"Nothing was added: {exc}. Earlier results and reviews are unchanged.")
+        return
+    skipped = f" Skipped: {'; '.join(map(str, result.errors))}." if result.errors else ""
+    stories = sum(1 for joined, _ in result.stories.values() if joined)
+    flash("success", f"Added {', '.join(s.name for s in result.sources)}: {len(result.claims)} claims; "
+                     f"{stories} joined a story, {len(result.sources) - stories} started one; "
+                     f"{len(result.new)} new conflicts. Your reviews were kept.{skipped}")
+    st.rerun()
+
+
+def rerun_pipeline(store: Store) -> None:
+    from factcheck import pipeline
+    from factcheck.config import load_settings
+
+    bar, progress = stage_bar()
     try:
         settings = load_settings(None, db_url=DB_URL)
         get_model(settings.model_package)

@@ -1,6 +1,6 @@
 """The whole pipeline at newsroom scale, in one process and one run.
 
-    python bench/pipeline_bench.py [--scale 4] [--limit N] [--skip-large]
+    python bench/pipeline_bench.py [--scale 4] [--limit N] [--skip-large] [--add 5]
 
 Corpora, each written as .txt files into a temporary sources folder and run through the real
 pipeline (ingest, clean, claims, embed, align, compare, store) with a fresh SQLite store:
@@ -19,8 +19,9 @@ pipeline (ingest, clean, claims, embed, align, compare, store) with a fresh SQLi
       articles.)
 For each: wall time per stage, articles/s, claims/s, peak memory (RSS high-water mark, so (b) is
 read before (c) runs), and the model bound: the time to embed the same claim texts once, with the
-same model and batch size, measured in this run. Then one article is added to the store built from
-(b) and re-run. The last line is ``total/model_bound=…`` for (b).
+same model and batch size, measured in this run. Then articles are added one at a time to the store
+built from (b) (``pipeline.add``, what ``factcheck add`` runs), and one more through a full re-run.
+The last line is ``total/model_bound=…`` for (b).
 """
 from __future__ import annotations
 
@@ -115,22 +116,22 @@ def run_corpus(label: str, folder: Path, db: Path, settings: Settings) -> dict:
     return {"total": total, "bound": bound, "articles": n, "store": store, "result": result}
 
 
-def add_one(folder: Path, db: Path, settings: Settings, doc: dict) -> None:
-    """Add one new article to the folder of (b) and re-run on the store built from (b). Model time
-    is the time inside the two models (spaCy parse of the new article, MiniLM on its claims)."""
-    (folder / "added_article.txt").write_text(article_text(doc, 99), encoding="utf-8")
-    store = Store(f"sqlite:///{db}")
-    t_model = {"s": 0.0}
-    real_encode, real_parse = embed.encode, claims_stage.iter_article_claims
+class ModelClock:
+    """Time spent inside the two models (spaCy's parse, MiniLM's encode) while it is installed."""
 
-    def encode(texts, **kw):
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.real_encode, self.real_parse = embed.encode, claims_stage.iter_article_claims
+
+    def encode(self, texts, **kw):
         t = time.perf_counter()
-        out = real_encode(texts, **kw)
-        t_model["s"] += time.perf_counter() - t
-        return out
+        try:
+            return self.real_encode(texts, **kw)
+        finally:
+            self.seconds += time.perf_counter() - t
 
-    def parse(*args, **kw):
-        it = real_parse(*args, **kw)
+    def parse(self, *args, **kw):
+        it = self.real_parse(*args, **kw)
         while True:
             t = time.perf_counter()
             try:
@@ -138,19 +139,49 @@ def add_one(folder: Path, db: Path, settings: Settings, doc: dict) -> None:
             except StopIteration:
                 return
             finally:
-                t_model["s"] += time.perf_counter() - t
+                self.seconds += time.perf_counter() - t
             yield part
 
-    embed.encode, claims_stage.iter_article_claims = encode, parse
-    try:
+    def __enter__(self) -> "ModelClock":
+        embed.encode, claims_stage.iter_article_claims = self.encode, self.parse
+        return self
+
+    def __exit__(self, *exc) -> None:
+        embed.encode, claims_stage.iter_article_claims = self.real_encode, self.real_parse
+
+
+def add_articles(folder: Path, db: Path, settings: Settings, docs: list[dict], n: int) -> None:
+    """Add ``n`` new articles, one at a time, to the store built from (b) with ``pipeline.add`` (what
+    ``factcheck add`` runs): copies of articles spread over the topics, each with words swapped
+    (copy 99, as in corpus (c)). Then one more article through a full re-run of the folder, the
+    path that regroups every story. Model time is the time inside the two models (spaCy's parse of
+    the new article, MiniLM on its claims)."""
+    store = Store(f"sqlite:///{db}")
+    totals, models = [], []
+    for k in range(n):
+        doc = docs[(k * len(docs)) // n + len(docs) // (2 * n)]
+        path = folder / f"added_{k}.txt"
+        path.write_text(article_text(doc, 99), encoding="utf-8")
+        with ModelClock() as clock:
+            t = time.perf_counter()
+            result = pipeline.add(folder, [path], settings, store=store)
+            total = time.perf_counter() - t
+        totals.append(total)
+        models.append(clock.seconds)
+        joined = "joined a story" if result.stories[result.sources[0].source_id][0] else "started a story"
+        stages = ", ".join(f"{k} {v:.3f}s" for k, v in result.timings.items())
+        print(f"(b+1) add {path.name} ({len(result.claims)} claims, {joined}, {len(result.new)} new discrepancies): "
+              f"{total:.3f} s [{stages}]; model time {clock.seconds:.3f} s ({clock.seconds / total:.0%})", flush=True)
+    print(f"(b+1) {n} articles added one at a time: {sum(totals) / n:.3f} s per article on average, "
+          f"model time {sum(models) / sum(totals):.0%} of it (max {max(totals):.3f} s)", flush=True)
+    (folder / "added_rerun.txt").write_text(article_text(docs[0], 98), encoding="utf-8")
+    with ModelClock() as clock:
         t = time.perf_counter()
         result = pipeline.run(folder, settings, store=store)
         total = time.perf_counter() - t
-    finally:
-        embed.encode, claims_stage.iter_article_claims = real_encode, real_parse
     stages = ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items())
-    print(f"(b+1) one article added to the store of {len(result.sources) - 1}: {total:.2f} s [{stages}]; "
-          f"model time {t_model['s']:.2f} s (spaCy and MiniLM on the new article)", flush=True)
+    print(f"(b+1) full re-run with one more article ({len(result.sources)} sources, every story regrouped): "
+          f"{total:.2f} s [{stages}]; model time {clock.seconds:.2f} s", flush=True)
 
 
 def main() -> None:
@@ -158,6 +189,7 @@ def main() -> None:
     ap.add_argument("--scale", type=int, default=4, help="copies of every ECB+ article in corpus (c)")
     ap.add_argument("--limit", type=int, default=None, help="use only the first N ECB+ articles")
     ap.add_argument("--skip-large", action="store_true", help="do not run corpus (c)")
+    ap.add_argument("--add", type=int, default=5, help="articles added one at a time to the store of (b)")
     args = ap.parse_args()
     settings = Settings()
     embed.load_model(settings.model_package)  # loading the models is start-up, not per-article work
@@ -168,7 +200,7 @@ def main() -> None:
         docs = ecb_docs(args.limit)
         write_corpus(work / "b", docs, 1)
         b = run_corpus("b: ECB+ dev", work / "b", work / "b.db", settings)
-        add_one(work / "b", work / "b.db", settings, docs[0])
+        add_articles(work / "b", work / "b.db", settings, docs, args.add)
         if not args.skip_large:
             write_corpus(work / "c", docs, args.scale)
             c = run_corpus(f"c: ECB+ x{args.scale}", work / "c", work / "c.db", settings)

@@ -122,11 +122,12 @@ def doc_vectors(claims: Sequence[Claim], vectors: np.ndarray, source_ids: Sequen
     return out / np.where(norms > 0, norms, 1.0)
 
 
-def term_vectors(texts: Sequence[str]):
-    """TF-IDF rows (sublinear tf, smoothed idf, unit length) as a sparse CSR matrix."""
+def term_counts(texts: Sequence[str], vocab: dict[str, int] | None = None):
+    """(rows of sublinear term frequencies 1 + log(count) as a sparse CSR matrix, vocabulary).
+    Words new to ``vocab`` are added to it, so later texts extend the same columns."""
     from scipy import sparse  # a dependency of sentence-transformers, so always present
 
-    vocab: dict[str, int] = {}
+    vocab = {} if vocab is None else vocab
     rows, cols, vals = [], [], []
     for r, text in enumerate(texts):
         counts = Counter(WORD_RE.findall(text.lower()))
@@ -135,10 +136,22 @@ def term_vectors(texts: Sequence[str]):
             cols.append(vocab.setdefault(word, len(vocab)))
             vals.append(1.0 + math.log(n))
     m = sparse.csr_matrix((np.array(vals, dtype=np.float32), (rows, cols)), shape=(len(texts), len(vocab)))
-    df = np.bincount(m.indices, minlength=len(vocab))
-    m = m.multiply(np.log((1 + len(texts)) / (1 + df)).astype(np.float32) + 1).tocsr()
+    return m, vocab
+
+
+def tfidf(counts):
+    """TF-IDF rows (smoothed idf over the rows given, unit length) from ``term_counts`` rows."""
+    from scipy import sparse
+
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    m = counts.multiply(np.log((1 + counts.shape[0]) / (1 + df)).astype(np.float32) + 1).tocsr()
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
     return sparse.diags(1 / np.where(norms > 0, norms, 1)).astype(np.float32) @ m
+
+
+def term_vectors(texts: Sequence[str]):
+    """TF-IDF rows (sublinear tf, smoothed idf, unit length) as a sparse CSR matrix."""
+    return tfidf(term_counts(texts)[0])
 
 
 def story_edges(terms, embeds: np.ndarray, weight: float, k: int) -> dict[tuple[int, int], float]:
@@ -195,22 +208,155 @@ def average_linkage(n: int, edges: dict[tuple[int, int], float], threshold: floa
     return label
 
 
-def group_stories(sources: Sequence[Source], claims: Sequence[Claim], vectors: np.ndarray,
-                  settings: Settings) -> dict[str, str]:
-    """source_id -> story_id: average-linkage clusters of articles on words and embeddings."""
-    ids = [s.source_id for s in sources]
-    if len(ids) < 2:
-        return {sid: stable_id(sid) for sid in ids}
+class StoryIndex:
+    """What story grouping looks at, kept in the store so that an article added later joins a story
+    without the corpus being grouped again (``pipeline.add``): per article, its word counts (one
+    row of ``term_counts``), its mean claim embedding and its story.
+
+    Stored in two parts: the index of a full run (``to_bytes``), and a record per article added
+    since (``record``) with the stories that changed, so that adding an article writes a few rows,
+    not the whole index again."""
+
+    def __init__(self, source_ids: Sequence[str], counts, vocab: dict[str, int], embeds: np.ndarray,
+                 stories: Sequence[str] | None = None):
+        self.source_ids = list(source_ids)
+        self.counts, self.vocab, self.embeds = counts, vocab, embeds
+        self.stories = list(stories) if stories is not None else [""] * len(self.source_ids)
+        self.words: dict[str, Counter] = {}  # source_id -> word counts, of articles added since
+
+    @classmethod
+    def build(cls, sources: Sequence[Source], claims: Sequence[Claim], vectors: np.ndarray) -> "StoryIndex":
+        ids = [s.source_id for s in sources]
+        counts, vocab = term_counts(article_texts(ids, claims))
+        return cls(ids, counts, vocab, doc_vectors(claims, vectors, ids))
+
+    def story_map(self) -> dict[str, str]:
+        return dict(zip(self.source_ids, self.stories))
+
+    def members(self, story_id: str) -> list[str]:
+        return [sid for sid, st in zip(self.source_ids, self.stories) if st == story_id]
+
+    def add(self, source_id: str, claims: Sequence[Claim], vectors: np.ndarray) -> int:
+        """Append an article (its claims and their vectors); returns its row."""
+        words = Counter(WORD_RE.findall(article_texts([source_id], claims)[0].lower()))
+        return self.append(source_id, words, doc_vectors(claims, vectors, [source_id])[0])
+
+    def append(self, source_id: str, words: Counter, embed: np.ndarray, story: str = "") -> int:
+        """Append an article by its word counts and mean embedding; returns its row."""
+        from scipy import sparse
+
+        cols = [self.vocab.setdefault(w, len(self.vocab)) for w in words]
+        vals = np.array([1.0 + math.log(n) for n in words.values()], dtype=np.float32)
+        row = sparse.csr_matrix((vals, (np.zeros(len(cols), dtype=np.int64), cols)), shape=(1, len(self.vocab)))
+        old = self.counts
+        widened = sparse.csr_matrix((old.data, old.indices, old.indptr), shape=(old.shape[0], len(self.vocab)))
+        self.counts = sparse.vstack([widened, row], format="csr")
+        self.embeds = np.vstack([self.embeds, np.asarray(embed, dtype=np.float32)[None, :]])
+        self.source_ids.append(source_id)
+        self.stories.append(story)
+        self.words[source_id] = words
+        return len(self.source_ids) - 1
+
+    def to_bytes(self) -> bytes:
+        """The whole index, as a full run stores it."""
+        import io
+
+        buf = io.BytesIO()
+        def text(items) -> np.ndarray:
+            return np.frombuffer("\n".join(items).encode("utf-8"), dtype=np.uint8)
+
+        np.savez(buf, source_ids=text(self.source_ids), stories=text(self.stories),
+                 words=text(sorted(self.vocab, key=self.vocab.__getitem__)), data=self.counts.data, indices=self.counts.indices, indptr=self.counts.indptr,
+                 embeds=self.embeds.astype(np.float32))
+        return buf.getvalue()
+
+    def record(self, source_id: str) -> tuple[str, bytes]:
+        """An article appended since the index was stored: (its word counts as JSON, its embedding)."""
+        import json
+
+        return json.dumps(self.words[source_id]), self.embeds[self.source_ids.index(source_id)].tobytes()
+
+    @classmethod
+    def from_parts(cls, payload: bytes, added: Sequence[tuple[str, str, bytes]] = (),
+                   stories: dict[str, str] | None = None) -> "StoryIndex":
+        """The index stored by a full run, the articles ``added`` since ((source_id, word counts,
+        embedding), in order) and the stories that changed (source_id -> story)."""
+        import io
+        import json
+
+        from scipy import sparse
+
+        z = np.load(io.BytesIO(payload), allow_pickle=False)
+
+        def lines(key: str) -> list[str]:
+            text = z[key].tobytes().decode("utf-8")
+            return text.split("\n") if text else []
+
+        words, ids = lines("words"), lines("source_ids")
+        counts = sparse.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=(len(ids), len(words)))
+        index = cls(ids, counts, dict(zip(words, range(len(words)))), z["embeds"].reshape(len(ids), -1),
+                    lines("stories"))
+        for sid, terms, vector in added:
+            index.append(sid, Counter(json.loads(terms)), np.frombuffer(vector, dtype=np.float32))
+        if stories:
+            index.stories = [stories.get(sid, st) for sid, st in zip(index.source_ids, index.stories)]
+        return index
+
+    def place(self, row: int, settings: Settings, k: int = STORY_NEIGHBOURS) -> tuple[str, str]:
+        """Put the article at ``row`` into a story: (its story's previous id, its id now).
+
+        The test is average linkage's, applied once: the story with the highest mean similarity to
+        the article (its top-k neighbours count, any other member 0) if that mean reaches
+        ``story_threshold``; else the article starts a story of its own (previous id ""). Stories
+        are never split or merged here: a full run groups everything again."""
+        w = settings.story_text_weight
+        terms = tfidf(self.counts)
+        sims = w * np.asarray((terms @ terms[row].T).todense()).ravel()
+        sims += (1 - w) * (self.embeds @ self.embeds[row])
+        sims[row] = -np.inf
+        grouped = np.array([bool(st) for st in self.stories])
+        sims[~grouped] = -np.inf  # articles waiting to be placed are not a story yet
+        k = min(k, int(grouped.sum()))
+        total: dict[str, float] = defaultdict(float)
+        if k:
+            for j in np.argpartition(-sims, k - 1)[:k]:
+                if np.isfinite(sims[j]):
+                    total[self.stories[j]] += float(sims[j])
+        size = Counter(self.stories)
+        best = max(total, key=lambda st: (total[st] / size[st], st), default="")
+        previous = best if best and total[best] / size[best] >= settings.story_threshold else ""
+        members = (self.members(previous) if previous else []) + [self.source_ids[row]]
+        now = stable_id(*sorted(members))
+        for i, sid in enumerate(self.source_ids):
+            if sid in members:
+                self.stories[i] = now
+        return previous, now
+
+def article_texts(source_ids: Sequence[str], claims: Sequence[Claim]) -> list[str]:
+    """Per article, the text story grouping reads: its claims joined."""
     texts: dict[str, list[str]] = defaultdict(list)
     for c in claims:
         texts[c.source_id].append(c.text)
-    terms = term_vectors([" ".join(texts.get(sid, ())) for sid in ids])
-    edges = story_edges(terms, doc_vectors(claims, vectors, ids), settings.story_text_weight, STORY_NEIGHBOURS)
+    return [" ".join(texts.get(sid, ())) for sid in source_ids]
+
+
+def group_stories(sources: Sequence[Source], claims: Sequence[Claim], vectors: np.ndarray,
+                  settings: Settings, index: StoryIndex | None = None) -> dict[str, str]:
+    """source_id -> story_id: average-linkage clusters of articles on words and embeddings. The
+    ``index`` built for these articles, when given, is used and gets their stories."""
+    index = index or StoryIndex.build(sources, claims, vectors)
+    ids = index.source_ids
+    if len(ids) < 2:
+        index.stories = [stable_id(sid) for sid in ids]
+        return index.story_map()
+    edges = story_edges(tfidf(index.counts), index.embeds, settings.story_text_weight, STORY_NEIGHBOURS)
     label = average_linkage(len(ids), edges, settings.story_threshold)
     groups: dict[int, list[str]] = defaultdict(list)
     for sid, lab in zip(ids, label):
         groups[lab].append(sid)
-    return {sid: stable_id(*sorted(members)) for members in groups.values() for sid in members}
+    story_of = {sid: stable_id(*sorted(members)) for members in groups.values() for sid in members}
+    index.stories = [story_of[sid] for sid in ids]
+    return story_of
 
 
 # --------------------------------------------------------------------------------------------
@@ -340,12 +486,17 @@ def fact_clusters(pairs: Sequence[Alignment], claims: Sequence[Claim], stories: 
     return sorted(out, key=lambda f: f.cluster_id)
 
 
-def align(claims: Sequence[Claim], vectors: np.ndarray, sources: Sequence[Source], settings: Settings
+def align(claims: Sequence[Claim], vectors: np.ndarray, sources: Sequence[Source], settings: Settings, *,
+          index: StoryIndex | None = None, stories: dict[str, str] | None = None
           ) -> tuple[dict[str, str], list[Alignment], list[Alignment], list[FactCluster]]:
     """Stories, aligned pairs (score >= align_threshold), same-event pairs (score >=
     event_threshold, a superset; their components are ``event_groups``) and fact clusters
-    (average linkage over the aligned pairs, mean score >= cluster_threshold)."""
-    stories = group_stories(sources, claims, vectors, settings)
+    (average linkage over the aligned pairs, mean score >= cluster_threshold).
+
+    ``stories`` (source_id -> story_id), when given, is used as it is (an article added to a
+    story); else the articles are grouped, in ``index`` when one is given."""
+    if stories is None:
+        stories = group_stories(sources, claims, vectors, settings, index)
     floor = min(settings.event_threshold, settings.align_threshold)
     events = candidate_pairs(claims, vectors, stories, settings, floor=floor)
     known = {(p.claim_a, p.claim_b) for p in events}

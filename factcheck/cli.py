@@ -144,18 +144,58 @@ def clean(file, explain, config_path):
 
 
 @main.command()
-@click.argument("url")
+@click.argument("items", nargs=-1, required=True, metavar="FILE_OR_URL...")
 @click.option("--to", "folder", default="sources", type=click.Path(file_okay=False), show_default=True,
-              help="Sources folder to save the fetched page into.")
+              help="Sources folder the articles are saved into.")
+@click.option("--out", default=".", type=click.Path(file_okay=False), show_default=True,
+              help="Folder for claims.csv, discrepancies.csv and alignments.csv.")
+@db_option
 @config_option
+@click.option("--no-progress", is_flag=True, help="Do not draw progress bars.")
 @handle_errors
-def add(url, folder, config_path):
-    """Fetch URL and save it as an .html source (needs a network)."""
-    from . import ingest
+def add(items, folder, out, db_url, config_path, no_progress):
+    """Add articles (files, or URLs to fetch) to the sources folder and to the analysis in the store.
 
-    settings = load_settings(config_path)
-    path = ingest.save_url(url, Path(folder), settings)
-    click.echo(f"saved {path}")
+    Each new article joins the story it is closest to (or starts one), and only that story is
+    compared again: seconds, not a whole run. Without a run in the store, the files are only saved."""
+    from . import ingest, pipeline
+    from .errors import SourceError
+    from .store import Store
+
+    settings = settings_for(config_path, db_url)
+    folder = Path(folder)
+    saved = []
+    for item in items:
+        try:
+            path = ingest.save_url(item, folder, settings) if ingest.URL_RE.match(item) else \
+                ingest.copy_into(Path(item), folder)
+        except SourceError as err:
+            click.echo(f"skipped: {err}", err=True)
+            continue
+        click.echo(f"saved {path}")
+        saved.append(path)
+    if not saved:
+        fail("nothing was added — fix the files named above and add them again")
+    store = Store(settings.db_url)
+    if store.load_story_index() is None:
+        click.echo(f"the store {settings.db_url} holds no run yet: run `factcheck run {folder}` to analyse the folder")
+        return
+    with RichProgress(not no_progress and sys.stderr.isatty()) as progress:
+        result = pipeline.add(folder, saved, settings, store=store, progress=progress)
+    for err in result.errors:
+        click.echo(f"skipped: {err}", err=True)
+    for s in result.sources:
+        joined, story = result.stories[s.source_id]
+        n = sum(1 for c in result.claims if c.source_id == s.source_id)
+        where = f"joined story {story}" if joined else f"started story {story} (no close story)"
+        click.echo(f"{s.name} ({s.outlet}): {n} claims, {where}")
+    click.echo(f"{len(result.new)} new discrepancies in {len({v[1] for v in result.stories.values()})} story(ies) "
+               f"({len(result.discrepancies)} there in all)")
+    for d in result.new[:5]:
+        click.echo(f"  [{d.kind}] {d.explanation}")
+    pipeline.write_store_outputs(store, Path(out))
+    click.echo(f"wrote {Path(out) / 'claims.csv'}, {Path(out) / 'discrepancies.csv'}, "
+               f"{Path(out) / 'alignments.csv'}; store: {settings.db_url}")
 
 
 @main.command()

@@ -423,11 +423,25 @@ def silent_list(source_ids: Iterable[str], ctx: Context, limit: int = 3) -> str:
 CROSS_OUTLET_BONUS = 0.02
 
 
+def rank_score(severity: float, confidence: float, worth: float, cross_outlet: bool) -> float:
+    """How high a discrepancy ranks: severity x confidence, weighted by the check-worthiness of its
+    claims, plus a small bonus when two outlets disagree."""
+    return severity * confidence * (0.5 + 0.5 * worth) + (CROSS_OUTLET_BONUS if cross_outlet else 0.0)
+
+
 def rank_key(d: Discrepancy, ctx: Context) -> tuple:
     a, b = ctx.claims[d.claim_a], ctx.claims.get(d.claim_b)
     worth = max(a.check_worthiness, b.check_worthiness if b else 0.0)
-    cross = CROSS_OUTLET_BONUS if b is not None and a.source_id != b.source_id else 0.0
-    return (-(d.severity * d.confidence * (0.5 + 0.5 * worth) + cross), d.kind, d.discrepancy_id)
+    return (-rank_score(d.severity, d.confidence, worth, b is not None and a.source_id != b.source_id),
+            d.kind, d.discrepancy_id)
+
+
+def row_rank_key(row: dict) -> tuple:
+    """``rank_key`` of a stored discrepancy (``Store.rerank`` rows: its fields and its claims'
+    check-worthiness and sources), so the store can rank rows of several runs together."""
+    worth = max(row["worth_a"], row["worth_b"] if row["worth_b"] is not None else 0.0)
+    cross = row["source_b"] is not None and row["source_a"] != row["source_b"]
+    return (-rank_score(row["severity"], row["confidence"], worth, cross), row["kind"], row["discrepancy_id"])
 
 
 def enabled(registry: dict, settings: Settings) -> dict:

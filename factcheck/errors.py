@@ -39,6 +39,10 @@ class NoSourcesError(FactcheckError):
         self.errors = tuple(errors)
 
 
+class NoRunError(FactcheckError):
+    """An operation needs a run in the store and there is none."""
+
+
 class ModelError(FactcheckError):
     """A model that ships in a package could not be loaded."""
 

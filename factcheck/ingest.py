@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import logging
 import re
+import shutil
 import urllib.error
 import urllib.request
 from datetime import date
@@ -79,7 +80,7 @@ def load_sources(folder: str | Path, settings: Settings, *, known: Known | None 
     sources: list[Source] = []
     errors: list[SourceError] = []
     for path in candidate_files(folder, settings):
-        loaded, failed = _load_one(path, folder, settings, manifest.pop(path.name, None), known)
+        loaded, failed = load_file(path, folder, settings, manifest.pop(path.name, None), known)
         sources.extend(loaded)
         errors.extend(failed)
     for url, meta in manifest.items():  # manifest rows that name a URL and no file
@@ -102,9 +103,15 @@ def candidate_files(folder: Path, settings: Settings) -> list[Path]:
     return files
 
 
-def _load_one(path: Path, folder: Path, settings: Settings, meta: dict | None,
-              known: Known | None = None) -> tuple[list, list]:
-    name = path.relative_to(folder).as_posix()
+def load_file(path: Path, folder: Path, settings: Settings, meta: dict | None,
+              known: Known | None = None) -> tuple[list[Source], list[SourceError]]:
+    """The sources of one file of ``folder`` (a URL list gives several) and the errors met, one
+    per source that could not be read. See ``load_sources`` for ``known``."""
+    try:
+        name = path.absolute().relative_to(folder.absolute()).as_posix()
+    except ValueError:
+        return [], [SourceError(str(path), f"is not inside the sources folder {folder}",
+                                f"copy it into {folder} first (`factcheck add` does)")]
     try:
         data = read_bytes(path, name, settings)
         if known is not None and (seen := known(name, data, meta)) is not None:
@@ -374,8 +381,9 @@ def outlet_from_name(name: str) -> str:
 
 # --- manifest ----------------------------------------------------------------------------------
 
-def read_manifest(path: Path, *, folder: Path | None = None) -> dict[str, dict]:
-    """Rows of the manifest keyed by file name (or URL); ``{}`` when there is no manifest.
+def read_manifest(path: Path, *, folder: Path | None = None, only: set[str] | None = None) -> dict[str, dict]:
+    """Rows of the manifest keyed by file name (or URL); ``{}`` when there is no manifest. With
+    ``only``, just the rows of those names are checked and returned.
 
     Raises ``ManifestError`` naming the row and column of the first problem.
     """
@@ -385,6 +393,8 @@ def read_manifest(path: Path, *, folder: Path | None = None) -> dict[str, dict]:
     folder = folder or path.parent
     table: dict[str, dict] = {}
     for row_no, row in rows:
+        if only is not None and (row.get("file") or row.get("url")) not in only:
+            continue
         meta = _manifest_row(path, row_no, row, folder)
         table[meta.get("file") or meta["url"]] = meta
     return table
@@ -450,6 +460,23 @@ def save_url(url: str, folder: Path, settings: Settings) -> Path:
     path = folder / f"{slug}_{stable_id(url, length=8)}.html"
     path.write_bytes(data)
     return path
+
+
+def copy_into(path: Path, folder: Path) -> Path:
+    """``path`` as a file of the sources folder: copied there unless it already is there."""
+    if not path.is_file():
+        raise SourceError(str(path), "no such file", "check the path")
+    folder.mkdir(parents=True, exist_ok=True)
+    if path.absolute().parent == folder.absolute():
+        return path
+    dest = folder / path.name
+    if dest.exists():
+        if dest.read_bytes() == path.read_bytes():
+            return dest
+        raise SourceError(str(path), f"{dest} already exists with other content",
+                          "rename the file you are adding, or replace the old one and run `factcheck run`")
+    shutil.copyfile(path, dest)
+    return dest
 
 
 def fetch_bytes(url: str, settings: Settings) -> bytes:

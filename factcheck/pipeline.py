@@ -23,7 +23,7 @@ from . import clean as clean_stage
 from . import compare as compare_stage
 from . import embed, export, ingest
 from .config import Settings
-from .errors import NoSourcesError, SourceError
+from .errors import NoRunError, NoSourcesError, SourceError
 from .models import (Alignment, Body, Claim, Discrepancy, FactCluster, Source, body_from_dict, body_to_dict,
                      code_fingerprint, source_from_dict, source_to_dict, stable_id)
 from .store import Store
@@ -43,6 +43,21 @@ class RunResult:
     events: list[Alignment]
     clusters: list[FactCluster]
     discrepancies: list[Discrepancy]
+    errors: list[SourceError] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    run_id: int | None = None
+    story_index: align_stage.StoryIndex | None = None
+
+
+@dataclass
+class AddResult:
+    """What ``add`` did: the articles added, their claims, the story each joined, and what the
+    comparison found in those stories."""
+    sources: list[Source]
+    claims: list[Claim]
+    stories: dict[str, tuple[str, str]]  # source_id -> (story joined, "" for a new one; its id now)
+    discrepancies: list[Discrepancy]  # everything found in the stories the articles joined
+    new: list[Discrepancy]  # those not listed (active) before the addition
     errors: list[SourceError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     run_id: int | None = None
@@ -66,8 +81,8 @@ class PreparedArticles:
     that is most of a re-run's time outside the models). Keyed by file name, a hash of the bytes,
     the manifest row and ``prepare_fingerprint``."""
 
-    def __init__(self, store: Store | None):
-        self.store = store
+    def __init__(self, store: Store | None, *, bulk: bool = True):
+        self.store, self.bulk = store, bulk
         self.keys: dict[str, str] = {}  # file name -> key
         self.bodies: dict[str, Body] = {}  # source_id -> cached body
         self.stored: dict[str, str] | None = None  # key -> stored JSON, read in one query when first needed
@@ -78,7 +93,9 @@ class PreparedArticles:
         key = stable_id(prepare_fingerprint(), name, hashlib.sha1(data).hexdigest(),
                         json.dumps(meta or {}, sort_keys=True, default=str), length=32)
         self.keys[name] = key
-        if self.stored is None:
+        if not self.bulk:  # a few files: ask for each (a whole-table read costs more)
+            self.stored = {**(self.stored or {}), **self.store.cached_articles([key])}
+        elif self.stored is None:
             self.stored = self.store.cached_articles()
         if key not in self.stored:
             return None
@@ -225,7 +242,8 @@ def analyse(sources: list[Source], bodies: list[Body], settings: Settings, *, st
     timings = {} if timings is None else timings
     claims, vectors = claims_and_vectors(sources, bodies, settings, store, progress, timings, pool)
     with timed(timings, "align"):
-        stories, pairs, events, clusters = align_stage.align(claims, vectors, sources, settings)
+        index = align_stage.StoryIndex.build(sources, claims, vectors)
+        stories, pairs, events, clusters = align_stage.align(claims, vectors, sources, settings, index=index)
         progress("align", 1, 1)
     with timed(timings, "compare"):
         ctx = compare_stage.Context(settings=settings, claims={c.claim_id: c for c in claims},
@@ -234,7 +252,7 @@ def analyse(sources: list[Source], bodies: list[Body], settings: Settings, *, st
         found = compare_stage.compare(ctx)
         progress("compare", 1, 1)
     return RunResult(sources, bodies, claims, vectors, stories, pairs, events, clusters, found,
-                     timings=timings)
+                     timings=timings, story_index=index)
 
 
 @contextmanager
@@ -274,11 +292,115 @@ def run(folder: str | Path, settings: Settings, *, store: Store | None = None, o
         if store is not None:
             result.run_id = store.save_run(sources_dir=str(folder), source_records=sources,
                                            claim_records=result.claims, cluster_records=result.clusters,
-                                           pairs=result.pairs, found=result.discrepancies)
+                                           pairs=result.pairs, found=result.discrepancies,
+                                           stories=result.story_index.to_bytes())
             progress("store", 1, 1)
     if out is not None:
         write_outputs(result, Path(out), store)
     return result
+
+
+def add(folder: str | Path, files: Sequence[str | Path], settings: Settings, *, store: Store,
+        progress: Progress = _noop) -> AddResult:
+    """Add articles (files inside ``folder``) to the latest run in ``store``, without analysing the
+    corpus again.
+
+    Each new article is read, cleaned, parsed and embedded (the same stages as ``run``), then joins
+    the story it is closest to, by the test a full run groups with (``align.StoryIndex.place``),
+    or starts a story of its own. Only the stories that gained an article are aligned and compared
+    again, with their stored claims and cached vectors; the rest of the store is left as it is.
+    Stories are never split or merged here, and bare surnames resolve within the story, so a full
+    ``run`` (which groups everything afresh) may differ a little. Raises ``NoRunError`` when the
+    store holds no run, and ``NoSourcesError`` when none of the files could be added.
+    """
+    timings: dict[str, float] = {}
+    folder = Path(folder)
+    stored = store.load_story_index()
+    if stored is None:
+        raise NoRunError(f"the store {store.url} holds no run to add to — run `factcheck run {folder}` first")
+    index = align_stage.StoryIndex.from_parts(*stored)
+    errors: list[SourceError] = []
+    with timed(timings, "ingest"):
+        files = [Path(f) for f in files]
+        manifest = ingest.read_manifest(folder / settings.manifest_name, folder=folder,
+                                        only={f.name for f in files})
+        prepared = PreparedArticles(store, bulk=False)
+        known = set(index.source_ids)
+        loaded: list[Source] = []
+        for path in files:
+            got, failed = ingest.load_file(path, folder, settings, manifest.get(path.name), prepared)
+            errors += failed
+            for src in got:
+                if src.source_id in known:
+                    errors.append(SourceError(src.name, "is already in the store",
+                                              f"run `factcheck run {folder}` to read changed files again"))
+                else:
+                    known.add(src.source_id)
+                    loaded.append(src)
+        progress("ingest", len(loaded), len(loaded))
+    with timed(timings, "clean"):
+        sources, bodies = clean_all(loaded, settings, errors, progress, prepared)
+    if not sources:
+        raise NoSourcesError(f"nothing added: none of the {len(files)} file(s) could be read as a new article",
+                             errors)
+    claims, vectors = claims_and_vectors(sources, bodies, settings, store, progress, timings)
+    with timed(timings, "align"):
+        placed = {}
+        for s in sources:
+            rows = [i for i, c in enumerate(claims) if c.source_id == s.source_id]
+            placed[s.source_id] = index.place(index.add(s.source_id, [claims[i] for i in rows], vectors[rows]),
+                                              settings)
+        story_of = index.story_map()
+        touched = sorted({story_of[s.source_id] for s in sources})
+    before = store.active_discrepancy_ids()
+    added_claims: list[Claim] = []
+    all_pairs: list[Alignment] = []
+    all_clusters: list[FactCluster] = []
+    found: list[Discrepancy] = []
+    story_claims: list[str] = []
+    new_ids = {s.source_id for s in sources}
+    for story in touched:
+        members = index.members(story)
+        with timed(timings, "align"):
+            old_sources = store.sources_of([m for m in members if m not in new_ids])
+            old_claims = store.claims_of([s.source_id for s in old_sources])
+            mine = [c for c in claims if story_of[c.source_id] == story]
+            keyed = {c.claim_id: c for c in claims_stage.finalise(old_claims + mine)}  # keys in the story's context
+            mine = [keyed[c.claim_id] for c in mine if c.claim_id in keyed]
+            story_sources = old_sources + [s for s in sources if s.source_id in members]
+            story_claims_here = old_claims + mine
+            vecs = VectorQueue(settings, store, progress, timings).matrix([claim_text(c) for c in story_claims_here])
+            stories = {sid: story for sid in members}
+            _, pairs, events, clusters = align_stage.align(story_claims_here, vecs, story_sources, settings,
+                                                           stories=stories)
+        with timed(timings, "compare"):
+            ctx = compare_stage.Context(settings=settings, claims={c.claim_id: c for c in story_claims_here},
+                                        sources={s.source_id: s for s in story_sources}, pairs=pairs,
+                                        clusters=clusters, events=events, stories=stories)
+            found += compare_stage.compare(ctx)
+        added_claims += mine
+        all_pairs += pairs
+        all_clusters += clusters
+        story_claims += [c.claim_id for c in story_claims_here]
+    progress("compare", 1, 1)
+    with timed(timings, "store"):
+        run_id = store.save_addition(sources_dir=str(folder), source_records=sources, claim_records=added_claims,
+                                     story_claims=story_claims, cluster_records=all_clusters, pairs=all_pairs,
+                                     found=found, story_added=[(s.source_id, *index.record(s.source_id)) for s in sources],
+                                     story_labels={sid: st for sid, st in index.story_map().items() if st in touched},
+                                     rank_key=compare_stage.row_rank_key)
+        progress("store", 1, 1)
+    return AddResult(sources, added_claims, placed, found, [d for d in found if d.discrepancy_id not in before],
+                     errors=errors, timings=timings, run_id=run_id)
+
+
+def write_store_outputs(store: Store, out: Path) -> dict[str, Path]:
+    """claims.csv, discrepancies.csv and alignments.csv of what the store holds now (after ``add``)."""
+    sources = store.sources_of()
+    pairs, clusters = store.alignment_records()
+    result = RunResult(sources, [], store.claims_of(), np.zeros((0, embed.DIM), dtype=np.float32), {}, pairs, [],
+                       clusters, [])
+    return write_outputs(result, out, store)
 
 
 def write_outputs(result: RunResult, out: Path, store: Store | None) -> dict[str, Path]:

@@ -19,7 +19,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import ConflictError, StoreError
-from .models import Alignment, Claim, Discrepancy, FactCluster, Source, claim_from_dict, claim_to_dict
+from .models import (Alignment, Claim, Discrepancy, FactCluster, Source, claim_from_dict, claim_to_dict,
+                     source_from_dict)
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,21 @@ article_cache = Table(
     "article_cache", meta,
     Column("file_key", String(40), primary_key=True), Column("article", Text),
 )
+# the latest grouping of articles into stories (align.StoryIndex): as the last full run stored it,
+# the articles added since, and the stories that changed since
+story_index = Table(
+    "story_index", meta,
+    Column("name", String(16), primary_key=True), Column("payload", LargeBinary),
+)
+story_added = Table(
+    "story_added", meta,
+    Column("seq", Integer, primary_key=True, autoincrement=True), Column("source_id", String(32)),
+    Column("terms", Text), Column("vector", LargeBinary),
+)
+story_labels = Table(
+    "story_labels", meta,
+    Column("source_id", String(32), primary_key=True), Column("story_id", String(32)),
+)
 embeddings = Table(
     "embeddings", meta,
     Column("model", String(64), primary_key=True), Column("text_key", String(40), primary_key=True),
@@ -101,6 +117,9 @@ def now() -> str:
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
+    # in WAL mode, NORMAL still commits atomically (a killed run leaves the previous results); it
+    # skips a disk flush per commit, which was a third of the time of adding one article
+    cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.close()
 
@@ -123,8 +142,9 @@ class Store:
 
     def save_run(self, *, sources_dir: str, source_records: Sequence[Source], claim_records: Sequence[Claim],
                  cluster_records: Sequence[FactCluster], pairs: Sequence[Alignment],
-                 found: Sequence[Discrepancy]) -> int:
-        """Write a run's results in one transaction; earlier results are marked inactive, not lost."""
+                 found: Sequence[Discrepancy], stories: bytes | None = None) -> int:
+        """Write a run's results in one transaction; earlier results are marked inactive, not lost.
+        ``stories`` is the run's story index (``align.StoryIndex.to_bytes``), which ``add`` reads."""
         with self.engine.begin() as conn:
             run_id = conn.execute(insert(runs).values(
                 started_at=now(), sources_dir=sources_dir, n_sources=len(source_records),
@@ -143,8 +163,118 @@ class Store:
             if pairs:
                 conn.execute(insert(alignments), [_fields(p) for p in pairs])
             self._save_discrepancies(conn, found, run_id)
+            self._save_story_index(conn, stories)
             conn.execute(update(runs).where(runs.c.run_id == run_id).values(finished_at=now()))
         return int(run_id)
+
+    @staticmethod
+    def _save_story_index(conn, payload: bytes | None) -> None:
+        for table in (story_index, story_added, story_labels):
+            conn.execute(delete(table))
+        if payload is not None:
+            conn.execute(insert(story_index).values(name="latest", payload=payload))
+
+    @staticmethod
+    def _add_to_story_index(conn, added: Sequence[tuple[str, str, bytes]], labels: dict[str, str]) -> None:
+        if added:
+            conn.execute(insert(story_added), [{"source_id": sid, "terms": t, "vector": v} for sid, t, v in added])
+        ids = list(labels)
+        for start in range(0, len(ids), 500):
+            conn.execute(delete(story_labels).where(story_labels.c.source_id.in_(ids[start:start + 500])))
+        if labels:
+            conn.execute(insert(story_labels), [{"source_id": k, "story_id": v} for k, v in labels.items()])
+
+    def load_story_index(self) -> tuple[bytes, list[tuple[str, str, bytes]], dict[str, str]] | None:
+        """(the index of the last full run, the articles added since, the stories changed since),
+        or None before the first run."""
+        with self.engine.connect() as conn:
+            payload = conn.execute(select(story_index.c.payload).where(story_index.c.name == "latest")).scalar()
+            if payload is None:
+                return None
+            added = [tuple(r) for r in conn.execute(select(story_added.c.source_id, story_added.c.terms,
+                                                           story_added.c.vector).order_by(story_added.c.seq))]
+            labels = dict(conn.execute(select(story_labels.c.source_id, story_labels.c.story_id)).all())
+        return payload, added, labels
+
+    def save_addition(self, *, sources_dir: str, source_records: Sequence[Source], claim_records: Sequence[Claim],
+                      story_claims: Iterable[str], cluster_records: Sequence[FactCluster],
+                      pairs: Sequence[Alignment], found: Sequence[Discrepancy],
+                      story_added: Sequence[tuple[str, str, bytes]], story_labels: dict[str, str], rank_key) -> int:
+        """Write articles added to the latest run (``pipeline.add``) in one transaction: the new
+        sources and claims, their story-index records and the stories that changed (see
+        ``align.StoryIndex``), and for the stories they joined (``story_claims``: every claim of
+        those stories) new clusters, alignments and discrepancies. Discrepancies of those stories
+        that are no longer found become inactive; every other row is left as it is. All active
+        discrepancies are then ranked again with ``rank_key`` (see ``rerank``)."""
+        inside = set(story_claims)
+        story_claims = sorted(inside)
+        with self.engine.begin() as conn:
+            run_id = conn.execute(insert(runs).values(started_at=now(), sources_dir=sources_dir)).inserted_primary_key[0]
+            self._replace(conn, sources, "source_id", [source_row(s) for s in source_records])
+            self._replace(conn, claims, "claim_id", [claim_row(c) for c in claim_records])
+            for start in range(0, len(story_claims), 500):
+                part = story_claims[start:start + 500]
+                conn.execute(delete(clusters).where(clusters.c.claim_id.in_(part)))
+                conn.execute(delete(alignments).where(alignments.c.claim_a.in_(part)))
+                stale = [r.discrepancy_id for r in conn.execute(
+                    select(discrepancies.c.discrepancy_id, discrepancies.c.claim_b).where(
+                        discrepancies.c.active.is_(True), discrepancies.c.claim_a.in_(part)))
+                    if not r.claim_b or r.claim_b in inside]  # a name spelled two ways across stories stays
+                if stale:
+                    conn.execute(update(discrepancies).where(discrepancies.c.discrepancy_id.in_(stale))
+                                 .values(active=False))
+            rows = [{"cluster_id": f.cluster_id, "claim_id": cid, "story_id": f.story_id}
+                    for f in cluster_records for cid in f.claim_ids]
+            if rows:
+                conn.execute(insert(clusters), rows)
+            if pairs:
+                conn.execute(insert(alignments), [_fields(p) for p in pairs])
+            ids = [d.discrepancy_id for d in found]
+            first = {}
+            for start in range(0, len(ids), 500):
+                first.update(conn.execute(select(discrepancies.c.discrepancy_id, discrepancies.c.first_seen)
+                                          .where(discrepancies.c.discrepancy_id.in_(ids[start:start + 500]))).all())
+            self._replace(conn, discrepancies, "discrepancy_id", [
+                {"discrepancy_id": d.discrepancy_id, "kind": d.kind, "severity": d.severity,
+                 "confidence": d.confidence, "explanation": d.explanation, "claim_a": d.claim_a,
+                 "claim_b": d.claim_b, "detail": json.dumps(d.detail, default=str, sort_keys=True),
+                 "rank": 0, "active": True, "first_seen": first.get(d.discrepancy_id, run_id),
+                 "last_seen": run_id} for d in found])
+            self._rerank(conn, rank_key)
+            self._add_to_story_index(conn, story_added, story_labels)
+            n = {t.name: conn.execute(select(func.count()).select_from(t).where(t.c.active.is_(True))).scalar_one()
+                 for t in (sources, claims, discrepancies)}
+            conn.execute(update(runs).where(runs.c.run_id == run_id).values(
+                finished_at=now(), n_sources=n["sources"], n_claims=n["claims"], n_discrepancies=n["discrepancies"]))
+        return int(run_id)
+
+    @staticmethod
+    def _replace(conn, table: Table, key: str, rows: list[dict]) -> None:
+        """Delete the rows with these keys, then insert them (a few rows: no read of the table)."""
+        keys = [r[key] for r in rows]
+        for start in range(0, len(keys), 500):
+            conn.execute(delete(table).where(table.c[key].in_(keys[start:start + 500])))
+        if rows:
+            conn.execute(insert(table), rows)
+
+    @staticmethod
+    def _rerank(conn, rank_key) -> None:
+        """Number the active discrepancies 1, 2, ... in ``rank_key`` order; ``rank_key`` gets each
+        row's fields plus worth_a/worth_b and source_a/source_b of its claims (None without claim b)."""
+        ca, cb = claims.alias("ca"), claims.alias("cb")
+        q = (select(discrepancies.c.discrepancy_id, discrepancies.c.kind, discrepancies.c.severity,
+                    discrepancies.c.confidence, discrepancies.c.rank, ca.c.check_worthiness.label("worth_a"),
+                    cb.c.check_worthiness.label("worth_b"), ca.c.source_id.label("source_a"),
+                    cb.c.source_id.label("source_b"))
+             .join(ca, ca.c.claim_id == discrepancies.c.claim_a)
+             .outerjoin(cb, cb.c.claim_id == discrepancies.c.claim_b)
+             .where(discrepancies.c.active.is_(True)))
+        rows = sorted((dict(r) for r in conn.execute(q).mappings()), key=rank_key)
+        moved = [{"k_id": r["discrepancy_id"], "v_rank": n} for n, r in enumerate(rows, 1) if r["rank"] != n]
+        if moved:
+            conn.execute(update(discrepancies).where(discrepancies.c.discrepancy_id == bindparam("k_id"))
+                         .values(rank=bindparam("v_rank")), moved)
+
 
     def _save_discrepancies(self, conn, found: Sequence[Discrepancy], run_id: int) -> None:
         existing = {r.discrepancy_id: r.first_seen for r in conn.execute(
@@ -219,10 +349,19 @@ class Store:
 
     # ---------------------------------------------------------------- prepared-article cache
 
-    def cached_articles(self) -> dict[str, str]:
-        """file key -> the stored source and cleaned body, as JSON (see pipeline.PreparedArticles)."""
+    def cached_articles(self, keys: Sequence[str] | None = None) -> dict[str, str]:
+        """file key -> the stored source and cleaned body, as JSON (see pipeline.PreparedArticles):
+        of these keys, or of every file."""
+        q = select(article_cache.c.file_key, article_cache.c.article)
+        if keys is not None:
+            q = q.where(article_cache.c.file_key.in_(list(keys)))
         with self.engine.connect() as conn:
-            return dict(conn.execute(select(article_cache.c.file_key, article_cache.c.article)).all())
+            return dict(conn.execute(q).all())
+
+    def active_discrepancy_ids(self) -> set[str]:
+        with self.engine.connect() as conn:
+            return set(conn.execute(select(discrepancies.c.discrepancy_id).where(
+                discrepancies.c.active.is_(True))).scalars())
 
     def save_articles(self, items: dict[str, dict]) -> None:
         if not items:
@@ -253,6 +392,45 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(delete(claim_cache).where(claim_cache.c.article_key.in_(list(items))))
             conn.execute(insert(claim_cache), rows)
+
+    # ---------------------------------------------------------------- records back
+
+    def sources_of(self, source_ids: Iterable[str] | None = None) -> list[Source]:
+        """Active sources (these ones, or all) as records."""
+        q = select(sources).where(sources.c.active.is_(True))
+        rows = []
+        with self.engine.connect() as conn:
+            if source_ids is None:
+                rows = list(conn.execute(q).mappings())
+            else:
+                ids = list(source_ids)
+                for start in range(0, len(ids), 500):
+                    rows += conn.execute(q.where(sources.c.source_id.in_(ids[start:start + 500]))).mappings()
+        return [source_from_row(r) for r in rows]
+
+    def claims_of(self, source_ids: Iterable[str] | None = None) -> list[Claim]:
+        """Active claims (of these sources, or all) as records, in source and sentence order."""
+        q = select(claims).where(claims.c.active.is_(True))
+        rows = []
+        with self.engine.connect() as conn:
+            if source_ids is None:
+                rows = list(conn.execute(q).mappings())
+            else:
+                ids = list(source_ids)
+                for start in range(0, len(ids), 500):
+                    rows += conn.execute(q.where(claims.c.source_id.in_(ids[start:start + 500]))).mappings()
+        rows.sort(key=lambda r: (r["source_id"], r["char_start"], r["sentence_index"], r["claim_id"]))
+        return [claim_from_row(r) for r in rows]
+
+    def alignment_records(self) -> tuple[list[Alignment], list[FactCluster]]:
+        """The latest aligned pairs (best first) and fact clusters."""
+        with self.engine.connect() as conn:
+            pairs = [Alignment(r.claim_a, r.claim_b, r.score, r.cosine) for r in conn.execute(
+                select(alignments).order_by(alignments.c.score.desc(), alignments.c.claim_a, alignments.c.claim_b))]
+            members: dict[tuple[str, str], list[str]] = {}
+            for r in conn.execute(select(clusters)):
+                members.setdefault((r.cluster_id, r.story_id), []).append(r.claim_id)
+        return pairs, [FactCluster(cid, tuple(sorted(ids)), story) for (cid, story), ids in sorted(members.items())]
 
     # ---------------------------------------------------------------- reads
 
@@ -360,6 +538,23 @@ def source_row(s: Source) -> dict:
             "published": s.published.isoformat() if isinstance(s.published, date) else "",
             "language": s.language, "kind": s.kind, "raw": s.raw,
             "also_outlets": json.dumps(list(s.also_outlets)), "active": True}
+
+
+def source_from_row(r) -> Source:
+    return source_from_dict({"source_id": r["source_id"], "name": r["name"], "outlet": r["outlet"],
+                             "title": r["title"] or "", "url": r["url"] or "", "published": r["published"] or None,
+                             "language": r["language"] or "en", "raw": r["raw"] or "", "kind": r["kind"] or "txt",
+                             "also_outlets": json.loads(r["also_outlets"] or "[]")})
+
+
+def claim_from_row(r) -> Claim:
+    """The inverse of ``claim_row``."""
+    d = {k: r[k] for k in ("claim_id", "source_id", "sentence_index", "text", "char_start", "char_end", "content",
+                           "speaker", "party", "cue", "stance", "frame", "check_worthiness")}
+    d["entities"] = json.loads(r["entities"])
+    d["quantities"] = json.loads(r["quantities"])
+    d["dates"] = json.loads(r["dates"])
+    return claim_from_dict(d)
 
 
 def _fields(record) -> dict:

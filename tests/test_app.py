@@ -223,6 +223,47 @@ def test_uploaded_articles_are_saved_into_the_sources_folder(store, tmp_path):
     assert "Saved evil_name.txt" in at.success[0].value
 
 
+def test_uploads_are_added_to_the_stored_run_without_a_full_rerun(store, tmp_path, monkeypatch):
+    did = ids_by_kind(store)["date"]
+    store.set_review(did, status="confirmed", reviewer="ana")
+    calls, written = [], []
+
+    def fake_add(folder, files, settings, *, store, progress):
+        for stage in ("ingest", "clean", "claims", "embed", "align", "compare", "store"):
+            progress(stage, 1, 1)
+        calls.append((Path(folder), [Path(f) for f in files], settings.db_url))
+
+        class Source:
+            source_id, name = "s9", Path(files[0]).name
+
+        class Result:
+            sources, claims, new, errors = [Source()], [1] * 5, [1, 2], []
+            stories = {"s9": ("story-1", "story-2")}
+        return Result()
+
+    monkeypatch.setattr("factcheck.pipeline.add", fake_add)
+    monkeypatch.setattr("factcheck.pipeline.run", lambda *a, **k: pytest.fail("no full run"))
+    monkeypatch.setattr("factcheck.pipeline.write_store_outputs", lambda store, out: written.append(Path(out)))
+    monkeypatch.setattr("factcheck.embed.load_model", lambda package: "model")
+    monkeypatch.setattr(Store, "load_story_index", lambda self: (b"index", [], {}))
+    at = start()
+    at.file_uploader(key="uploads").set_value([("late.txt", b"Wire - Late story\nSomething else happened.\n",
+                                                 "text/plain")]).run()
+    at.button(key="add_uploads").click().run()
+    assert not at.exception
+    folder, files, db = calls[0]
+    assert files == [folder / "late.txt"] and (tmp_path / "sources" / "late.txt").exists() and db == store.url
+    assert written == [folder.resolve().parent]
+    assert "Added late.txt: 5 claims; 1 joined a story, 0 started one; 2 new conflicts" in at.success[0].value
+    assert store.review(did)["status"] == "confirmed"
+
+
+def test_without_a_stored_run_uploads_can_only_be_saved(store):
+    at = start()
+    at.file_uploader(key="uploads").set_value([("late.txt", b"Wire - Late\nText.\n", "text/plain")]).run()
+    assert "add_uploads" not in [b.key for b in at.button] and "save_uploads" in [b.key for b in at.button]
+
+
 def test_rerun_reports_progress_and_keeps_reviews(store, monkeypatch):
     did = ids_by_kind(store)["date"]
     store.set_review(did, status="confirmed", reviewer="ana")

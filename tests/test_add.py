@@ -1,0 +1,226 @@
+"""Adding articles to a stored run (``pipeline.add``, ``factcheck add``): the article joins its
+story, only that story is compared again, and what a full run of the same articles finds is found."""
+from __future__ import annotations
+
+import csv
+import shutil
+from collections import Counter
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from factcheck import align, pipeline
+from factcheck.cli import main
+from factcheck.config import Settings
+from factcheck.errors import NoRunError
+from factcheck.models import Claim, Source
+from factcheck.store import Store
+
+from .conftest import ROOT
+
+FIRST, SECOND = "000_55768cfb15f1a5b8.txt", "003_13ab6dc0d62df074.txt"
+
+# An article of another story, written for this test.
+BRIDGE = """Riverside Gazette - Old toll bridge closes after inspectors find cracked girders
+
+The Harlow Street toll bridge in Eastmoor will stay closed for at least 14 weeks after inspectors found cracks in four of its 22 steel girders, the county highways department said on Monday.
+About 18,000 vehicles crossed the bridge each day before the closure, according to the department.
+Mayor Linda Okafor said the county would run a free shuttle bus between the two banks while the repairs last.
+The repairs are expected to cost 3.2 million dollars, the department said.
+"""
+
+
+def source(sid: str) -> Source:
+    return Source(source_id=sid, name=sid, outlet=sid)
+
+
+def claim(sid: str, text: str, i: int = 0) -> Claim:
+    return Claim(claim_id=f"{sid}-{i}", source_id=sid, sentence_index=i, text=text, char_start=0, char_end=len(text))
+
+
+def unit(rows) -> np.ndarray:
+    m = np.asarray(rows, dtype=np.float32)
+    return m / np.linalg.norm(m, axis=1, keepdims=True)
+
+
+# --------------------------------------------------------------------------------------------
+# the story index
+
+
+def quake_index(settings: Settings) -> tuple[align.StoryIndex, dict[str, str]]:
+    texts = {"a": "An earthquake of magnitude 6.1 struck Qeshm island in Iran on Sunday.",
+             "b": "The Qeshm island earthquake in Iran killed seven people on Sunday.",
+             "c": "Lindsay Lohan checked into the Betty Ford rehab center in California.",
+             "d": "The actress Lindsay Lohan entered rehab at the Betty Ford center."}
+    sources = [source(s) for s in texts]
+    claims = [claim(s, t) for s, t in texts.items()]
+    vectors = unit([[1, 0.1], [1, 0.2], [0.1, 1], [0.2, 1]])
+    index = align.StoryIndex.build(sources, claims, vectors)
+    return index, align.group_stories(sources, claims, vectors, settings, index)
+
+
+def test_an_added_article_joins_the_story_it_shares_words_with():
+    settings = Settings()
+    index, stories = quake_index(settings)
+    assert stories["a"] == stories["b"] != stories["c"] == stories["d"]
+    new = [claim("e", "Rescuers on Qeshm island in Iran searched for survivors of the earthquake.")]
+    row = index.add("e", new, unit([[1, 0.15]]))
+    joined, now = index.place(row, settings)
+    assert joined == stories["a"]
+    assert sorted(index.members(now)) == ["a", "b", "e"]
+    assert index.story_map()["c"] == stories["c"], "other stories keep their ids"
+
+
+def test_an_article_of_no_stored_story_starts_its_own():
+    settings = Settings()
+    index, stories = quake_index(settings)
+    row = index.add("e", [claim("e", "The city council approved a new budget for public libraries.")],
+                    unit([[0.7, 0.7]]))
+    joined, now = index.place(row, settings)
+    assert joined == "" and index.members(now) == ["e"]
+    assert {index.story_map()[s] for s in "abcd"} == set(stories.values())
+
+
+def test_the_stored_index_and_its_additions_read_back_as_they_were():
+    settings = Settings()
+    index, _ = quake_index(settings)
+    base = index.to_bytes()
+    row = index.add("e", [claim("e", "Rescuers searched Qeshm island after the earthquake.")], unit([[1, 0.3]]))
+    index.place(row, settings)
+    back = align.StoryIndex.from_parts(base, [("e", *index.record("e"))], index.story_map())
+    assert back.source_ids == index.source_ids and back.stories == index.stories
+    assert back.vocab == index.vocab
+    assert np.array_equal(back.counts.toarray(), index.counts.toarray())
+    assert np.allclose(back.embeds, index.embeds)
+    assert (align.tfidf(back.counts) != align.tfidf(index.counts)).nnz == 0
+
+
+def test_term_counts_extend_a_vocabulary_without_moving_its_columns():
+    m, vocab = align.term_counts(["quake quake island"])
+    before = dict(vocab)
+    m2, vocab = align.term_counts(["island rescue"], vocab)
+    assert all(vocab[w] == i for w, i in before.items())
+    assert m2.shape == (1, 3) and m2[0, vocab["rescue"]] == pytest.approx(1.0)
+    assert m[0, vocab["quake"]] == pytest.approx(1 + np.log(2))
+
+
+# --------------------------------------------------------------------------------------------
+# the pipeline, real models
+
+
+def write_manifest(folder, names) -> None:
+    with (ROOT / "sources" / "sources.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["file"] in names]
+    with (folder / "sources.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+
+
+@pytest.fixture
+def first_seed_run(tmp_path):
+    """A store holding a run on the first seed alone."""
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    shutil.copy(ROOT / "sources" / FIRST, folder / FIRST)
+    write_manifest(folder, {FIRST})
+    store = Store(f"sqlite:///{tmp_path / 'fc.db'}")
+    pipeline.run(folder, Settings(), store=store)
+    return folder, store
+
+
+@pytest.mark.slow
+def test_adding_the_second_seed_finds_what_a_full_run_of_both_finds(first_seed_run, tmp_path):
+    folder, store = first_seed_run
+    shutil.copy(ROOT / "sources" / SECOND, folder / SECOND)
+    write_manifest(folder, {FIRST, SECOND})  # its outlet, as a user would add the row
+    added = pipeline.add(folder, [folder / SECOND], Settings(), store=store)
+    assert [s.name for s in added.sources] == [SECOND]
+    joined, now = added.stories[added.sources[0].source_id]
+    assert joined, "the second seed joins the first seed's story"
+
+    full_store = Store(f"sqlite:///{tmp_path / 'full.db'}")
+    full = pipeline.run(ROOT / "sources", Settings(), store=full_store)
+    assert {d.discrepancy_id for d in added.discrepancies} == {d.discrepancy_id for d in full.discrepancies}
+    assert [r["discrepancy_id"] for r in store.discrepancy_rows()] == \
+        [r["discrepancy_id"] for r in full_store.discrepancy_rows()], "same rows in the same rank order"
+    assert {(p.claim_a, p.claim_b) for p in store.alignment_records()[0]} == {(p.claim_a, p.claim_b) for p in full.pairs}
+    assert Counter(c.source_id for c in store.claims_of()) == Counter(c.source_id for c in full.claims)
+    assert added.new, "the headline conflicts between the two outlets are new"
+    assert store.last_run()["n_sources"] == 2
+
+
+@pytest.mark.slow
+def test_an_unrelated_article_leaves_the_stored_story_and_its_reviews_alone(tmp_path):
+    folder = tmp_path / "sources"
+    shutil.copytree(ROOT / "sources", folder)
+    store = Store(f"sqlite:///{tmp_path / 'fc.db'}")
+    pipeline.run(folder, Settings(), store=store)
+    before = store.discrepancy_rows()
+    store.set_review(before[0]["discrepancy_id"], status="confirmed", note="checked with the ministry")
+    (folder / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
+    added = pipeline.add(folder, [folder / "bridge.txt"], Settings(), store=store)
+    joined, now = added.stories[added.sources[0].source_id]
+    assert joined == "", "a bridge closure is not the plane-crash story"
+    assert len(added.claims) >= 3 and {c.source_id for c in added.claims} == {added.sources[0].source_id}
+    after = store.discrepancy_rows()
+    kept = [r for r in after if r["discrepancy_id"] in {b["discrepancy_id"] for b in before}]
+    assert [(r["discrepancy_id"], r["explanation"]) for r in kept] == \
+        [(r["discrepancy_id"], r["explanation"]) for r in before], "the story's rows, in their order"
+    assert after[0]["status"] == "confirmed" and after[0]["note"] == "checked with the ministry"
+    assert not any(r["source_a"] == "bridge.txt" and r["source_b"] in (FIRST, SECOND) for r in after)
+    assert store.last_run()["n_sources"] == 3
+
+
+@pytest.mark.slow
+def test_cli_add_copies_the_file_reports_its_story_and_rewrites_the_csvs(tmp_path, monkeypatch):
+    folder = tmp_path / "sources"
+    shutil.copytree(ROOT / "sources", folder)
+    db = f"sqlite:///{tmp_path / 'fc.db'}"
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["run", str(folder), "--db", db, "--no-progress"]).exit_code == 0
+    elsewhere = tmp_path / "inbox"
+    elsewhere.mkdir()
+    (elsewhere / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
+    (elsewhere / "empty.txt").write_text("", encoding="utf-8")
+    res = runner.invoke(main, ["add", str(elsewhere / "bridge.txt"), str(elsewhere / "empty.txt"), "--to", str(folder),
+                               "--db", db, "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert (folder / "bridge.txt").read_text(encoding="utf-8") == BRIDGE
+    assert "bridge.txt (Riverside Gazette):" in res.output and "started story" in res.output
+    assert "skipped: " in res.output and "empty.txt: file is empty" in res.output
+    with open(tmp_path / "claims.csv", encoding="utf-8") as fh:
+        sources = {r["source"] for r in csv.DictReader(fh)}
+    assert sources == {FIRST, SECOND, "bridge.txt"}
+
+    again = runner.invoke(main, ["add", str(folder / "bridge.txt"), "--to", str(folder), "--db", db, "--no-progress"])
+    assert again.exit_code != 0
+    assert "bridge.txt: is already in the store" in again.output and "Traceback" not in again.output
+
+
+def test_adding_to_a_store_without_a_run_is_one_clear_error(tmp_path):
+    (tmp_path / "a.txt").write_text(BRIDGE, encoding="utf-8")
+    with pytest.raises(NoRunError, match="run `factcheck run"):
+        pipeline.add(tmp_path, [tmp_path / "a.txt"], Settings(), store=Store(f"sqlite:///{tmp_path / 'fc.db'}"))
+
+
+def test_cli_add_without_a_run_saves_the_file_and_says_what_to_run(tmp_path):
+    (tmp_path / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
+    res = CliRunner().invoke(main, ["add", str(tmp_path / "bridge.txt"), "--to", str(tmp_path / "src"),
+                                    "--db", f"sqlite:///{tmp_path / 'fc.db'}", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "src" / "bridge.txt").exists()
+    assert "holds no run yet" in res.output and "factcheck run" in res.output
+
+
+def test_cli_add_refuses_to_overwrite_a_different_file(tmp_path):
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "bridge.txt").write_text("another article", encoding="utf-8")
+    (tmp_path / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
+    res = CliRunner().invoke(main, ["add", str(tmp_path / "bridge.txt"), "--to", str(tmp_path / "src"),
+                                    "--db", f"sqlite:///{tmp_path / 'fc.db'}", "--no-progress"])
+    assert res.exit_code != 0
+    assert "already exists with other content" in res.output
+    assert (tmp_path / "src" / "bridge.txt").read_text(encoding="utf-8") == "another article"
