@@ -225,7 +225,7 @@ class StoryIndex:
         self.words: dict[str, Counter] = {}  # source_id -> word counts, of articles added since
 
     @classmethod
-    def build(cls, sources: Sequence[Source], claims: Sequence[Claim], vectors: np.ndarray) -> "StoryIndex":
+    def build(cls, sources: Sequence[Source], claims: Sequence[Claim], vectors: np.ndarray) -> StoryIndex:
         ids = [s.source_id for s in sources]
         counts, vocab = term_counts(article_texts(ids, claims))
         return cls(ids, counts, vocab, doc_vectors(claims, vectors, ids))
@@ -278,7 +278,7 @@ class StoryIndex:
 
     @classmethod
     def from_parts(cls, payload: bytes, added: Sequence[tuple[str, str, bytes]] = (),
-                   stories: dict[str, str] | None = None) -> "StoryIndex":
+                   stories: dict[str, str] | None = None) -> StoryIndex:
         """The index stored by a full run, the articles ``added`` since ((source_id, word counts,
         embedding), in order) and the stories that changed (source_id -> story)."""
         import io

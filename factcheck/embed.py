@@ -20,8 +20,9 @@ from .errors import ModelError
 log = logging.getLogger(__name__)
 
 DIM = 384  # all-MiniLM-L6-v2 output size
-# Batches per encode call: sentence-transformers sorts each call's texts by length, so a larger call
-# pads less; progress is reported after each call.
+# Batches per encode call (progress is reported after each call). Texts are sorted by length over
+# the whole list first, so every batch holds texts of about one length, as in one big call:
+# chunks of unsorted texts padded more (ECB+ dev: 4% slower).
 CHUNK_BATCHES = 16
 
 
@@ -74,13 +75,13 @@ def encode(
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     model = load_model(package)
-    chunks = []
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # the key sentence-transformers sorts by
+    out = np.empty((len(texts), DIM), dtype=np.float32)
     step = batch_size * CHUNK_BATCHES
     for start in range(0, len(texts), step):
-        part = list(texts[start : start + step])
-        chunks.append(
-            model.encode(part, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True)
-        )
+        rows = order[start : start + step]
+        out[rows] = model.encode([texts[i] for i in rows], batch_size=batch_size, normalize_embeddings=True,
+                                 convert_to_numpy=True)
         if progress:
-            progress(min(start + len(part), len(texts)), len(texts))
-    return np.vstack(chunks).astype(np.float32)
+            progress(min(start + len(rows), len(texts)), len(texts))
+    return out

@@ -48,8 +48,21 @@ def claim_records(claims: Sequence[Claim], sources: Sequence[Source]) -> list[di
             "quantities": json.dumps([asdict(q) for q in c.quantities], ensure_ascii=False),
             "dates": json.dumps([asdict(d) for d in c.dates], default=str, ensure_ascii=False),
         })
-    # stable sort: the clauses split out of one sentence keep the order they have in it
-    return sorted(rows, key=lambda r: (r["source"], r["char_start"], r["sentence_index"]))
+    # the clauses split out of one sentence in the order they have in it, whatever order the claims
+    # come in (a run's or the store's)
+    place = {c.claim_id: clause_place(c, by_id[c.source_id].raw) for c in claims}
+    return sorted(rows, key=lambda r: (r["source"], r["char_start"], r["sentence_index"], place[r["claim_id"]],
+                                       r["claim_id"]))
+
+
+def clause_place(c: Claim, raw: str) -> int:
+    """Where a claim's words end in its sentence: a clause split out of a sentence ("A said x, and
+    B said y") ends where its own words end. The sentence's end when its closing words are not
+    found (a rebuilt clause)."""
+    words = c.text.rstrip(" .!?\"'”’").split()
+    tail = " ".join(words[-3:])
+    at = raw.find(tail, c.char_start, c.char_end) if tail else -1
+    return at + len(tail) if at >= 0 else c.char_end
 
 
 def write_csv(rows: Iterable[dict], columns: Sequence[str], path: str | Path, *, for_editors: bool) -> Path:

@@ -47,6 +47,8 @@ FETCH_TIMEOUT_SECONDS = 10
 DATELINE_SEARCH_LINES = 15
 
 DECLARED_CHARSET_RE = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", re.IGNORECASE)
+# What ftfy may change in ASCII text: entities (&amp;), carriage returns, escapes and other controls.
+ASCII_TO_REPAIR = re.compile(r"[&\x00-\x08\x0b-\x1f\x7f]")
 URL_RE = re.compile(r"^\s*https?://\S+\s*$", re.IGNORECASE)
 OUTLET_TITLE_RE = re.compile(r"^\s*(?P<outlet>[^\s].{1,60}?)\s+[-–—|]\s+(?P<title>\S.{2,}?)\s*$")
 MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -254,7 +256,12 @@ def detect_and_decode(data: bytes) -> str | None:
 
 
 def repair(text: str) -> str:
-    """Fix mojibake ("â€™" -> "’") and line breaks; keeps curly quotes as the outlet wrote them."""
+    """Fix mojibake ("â€™" -> "’") and line breaks; keeps curly quotes as the outlet wrote them.
+
+    Plain ASCII with no HTML entity, carriage return or control character holds nothing ftfy
+    fixes, and is returned as it is (ftfy was 70% of reading a folder of such files)."""
+    if text.isascii() and not ASCII_TO_REPAIR.search(text):
+        return text
     return ftfy.fix_text(text, uncurl_quotes=False)
 
 

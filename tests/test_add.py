@@ -137,7 +137,7 @@ def test_adding_the_second_seed_finds_what_a_full_run_of_both_finds(first_seed_r
     write_manifest(folder, {FIRST, SECOND})  # its outlet, as a user would add the row
     added = pipeline.add(folder, [folder / SECOND], Settings(), store=store)
     assert [s.name for s in added.sources] == [SECOND]
-    joined, now = added.stories[added.sources[0].source_id]
+    joined, _now = added.stories[added.sources[0].source_id]
     assert joined, "the second seed joins the first seed's story"
 
     full_store = Store(f"sqlite:///{tmp_path / 'full.db'}")
@@ -149,6 +149,9 @@ def test_adding_the_second_seed_finds_what_a_full_run_of_both_finds(first_seed_r
     assert Counter(c.source_id for c in store.claims_of()) == Counter(c.source_id for c in full.claims)
     assert added.new, "the headline conflicts between the two outlets are new"
     assert store.last_run()["n_sources"] == 2
+    written = pipeline.write_store_outputs(store, tmp_path / "out")
+    assert written["claims"].read_bytes() == (ROOT / "claims.csv").read_bytes(), \
+        "claims.csv from the store after the addition is the one a run of both seeds writes"
 
 
 @pytest.mark.slow
@@ -161,7 +164,7 @@ def test_an_unrelated_article_leaves_the_stored_story_and_its_reviews_alone(tmp_
     store.set_review(before[0]["discrepancy_id"], status="confirmed", note="checked with the ministry")
     (folder / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
     added = pipeline.add(folder, [folder / "bridge.txt"], Settings(), store=store)
-    joined, now = added.stories[added.sources[0].source_id]
+    joined, _now = added.stories[added.sources[0].source_id]
     assert joined == "", "a bridge closure is not the plane-crash story"
     assert len(added.claims) >= 3 and {c.source_id for c in added.claims} == {added.sources[0].source_id}
     after = store.discrepancy_rows()

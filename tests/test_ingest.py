@@ -263,3 +263,27 @@ def test_a_page_of_a_few_words_is_no_article(tmp_path):
     page.write_text("<html><body><nav>Home | About</nav><p>Accept cookies</p></body></html>", encoding="utf-8")
     with pytest.raises(SourceError, match="banner.html: no article found"):
         clean(read_source(page, SETTINGS), SETTINGS)
+
+
+@hsettings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_plain_ascii_skips_ftfy_only_where_ftfy_changes_nothing(text):
+    import ftfy
+
+    assert ingest.repair(text) == ftfy.fix_text(text, uncurl_quotes=False)
+
+
+@pytest.mark.parametrize("text, repaired", [
+    ("Fish &amp; chips", "Fish & chips"),  # an entity: ftfy unescapes it
+    ("one\r\ntwo", "one\ntwo"),  # Windows line ends
+    ("caf\u00c3\u00a9 opens", "caf\u00e9 opens"),  # mojibake, not ASCII
+])
+def test_repair_still_fixes_what_ftfy_fixes(text, repaired):
+    assert ingest.repair(text) == repaired
+
+
+def test_the_manifest_can_be_read_for_a_few_files_only(folder):
+    (folder / "sources.csv").write_text("file,outlet\ngood.txt,Wire A\nmissing.txt,Wire B\n", encoding="utf-8")
+    assert set(read_manifest(folder / "sources.csv", folder=folder, only={"good.txt"})) == {"good.txt"}
+    with pytest.raises(ManifestError, match="missing.txt"):
+        read_manifest(folder / "sources.csv", folder=folder)

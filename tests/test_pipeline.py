@@ -116,11 +116,16 @@ def test_a_changed_file_is_read_and_cleaned_again(tmp_path, monkeypatch):
     folder = tmp_path / "sources"
     shutil.copytree(ROOT / "sources", folder)
     store = Store(f"sqlite:///{tmp_path / 'fc.db'}")
+    assert pipeline.fresh_lines(folder, Settings(), pipeline.PreparedArticles(store))[0] == 2
     pipeline.run(folder, Settings(), store=store)
+    assert pipeline.fresh_lines(folder, Settings(), pipeline.PreparedArticles(store)) == (0, 0), \
+        "nothing to read afresh: a re-run starts no parse pool"
     edited = sorted(folder.glob("*.txt"))[0]
     text = edited.read_text(encoding="utf-8")
     assert "Aliyev" in text
     edited.write_text(text.replace("Aliyev", "Aliyeff", 1), encoding="utf-8")
+    assert pipeline.fresh_lines(folder, Settings(), pipeline.PreparedArticles(store)) == \
+        (1, edited.read_bytes().count(b"\n") + 1)
     cleaned = []
     real_clean = pipeline.clean_stage.clean
     monkeypatch.setattr(pipeline.clean_stage, "clean", lambda src, st: cleaned.append(src.name) or real_clean(src, st))
