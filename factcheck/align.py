@@ -302,26 +302,45 @@ class StoryIndex:
             index.stories = [stories.get(sid, st) for sid, st in zip(index.source_ids, index.stories)]
         return index
 
-    def place(self, row: int, settings: Settings, k: int = STORY_NEIGHBOURS) -> tuple[str, str]:
+    def similarities(self, row: int, settings: Settings) -> np.ndarray:
+        """The story similarity of the article at ``row`` to every article placed in a story (-inf
+        for itself and for articles not placed yet)."""
+        w = settings.story_text_weight
+        terms = tfidf(self.counts)
+        sims = w * np.asarray((terms @ terms[row].T).todense()).ravel()
+        sims += (1 - w) * (self.embeds @ self.embeds[row])
+        sims[row] = -np.inf
+        sims[np.array([not st for st in self.stories])] = -np.inf
+        return sims
+
+    @staticmethod
+    def nearest(sims: np.ndarray, n: int) -> list[int]:
+        """Rows of the ``n`` articles of highest similarity in ``sims``, closest first."""
+        n = min(n, int(np.isfinite(sims).sum()))
+        top = np.argpartition(-sims, n - 1)[:n] if n else []
+        return sorted((int(j) for j in top), key=lambda j: (-sims[j], j))
+
+    def pop(self) -> str:
+        """Take back the article appended last (before it was placed); returns its source id."""
+        sid = self.source_ids.pop()
+        self.stories.pop()
+        self.counts = self.counts[:-1]
+        self.embeds = self.embeds[:-1]
+        self.words.pop(sid, None)
+        return sid
+
+    def place(self, row: int, settings: Settings, k: int = STORY_NEIGHBOURS,
+              sims: np.ndarray | None = None) -> tuple[str, str]:
         """Put the article at ``row`` into a story: (its story's previous id, its id now).
 
         The test is average linkage's, applied once: the story with the highest mean similarity to
         the article (its top-k neighbours count, any other member 0) if that mean reaches
         ``story_threshold``; else the article starts a story of its own (previous id ""). Stories
         are never split or merged here: a full run groups everything again."""
-        w = settings.story_text_weight
-        terms = tfidf(self.counts)
-        sims = w * np.asarray((terms @ terms[row].T).todense()).ravel()
-        sims += (1 - w) * (self.embeds @ self.embeds[row])
-        sims[row] = -np.inf
-        grouped = np.array([bool(st) for st in self.stories])
-        sims[~grouped] = -np.inf  # articles waiting to be placed are not a story yet
-        k = min(k, int(grouped.sum()))
+        sims = self.similarities(row, settings) if sims is None else sims
         total: dict[str, float] = defaultdict(float)
-        if k:
-            for j in np.argpartition(-sims, k - 1)[:k]:
-                if np.isfinite(sims[j]):
-                    total[self.stories[j]] += float(sims[j])
+        for j in self.nearest(sims, k):
+            total[self.stories[j]] += float(sims[j])
         size = Counter(self.stories)
         best = max(total, key=lambda st: (total[st] / size[st], st), default="")
         previous = best if best and total[best] / size[best] >= settings.story_threshold else ""
@@ -331,6 +350,7 @@ class StoryIndex:
             if sid in members:
                 self.stories[i] = now
         return previous, now
+
 
 def article_texts(source_ids: Sequence[str], claims: Sequence[Claim]) -> list[str]:
     """Per article, the text story grouping reads: its claims joined."""

@@ -551,7 +551,7 @@ def _best_twin(shingles: list[set], i: int, index: dict) -> int | None:
         if k is not None:
             hits[k] = hits.get(k, 0) + 1
     best = max(hits, key=hits.get, default=None)
-    return best if best is not None and _same_article(shingles[i], shingles[best]) else None
+    return best if best is not None and same_article(shingles[i], shingles[best]) else None
 
 
 def body_shingles(source: Source, settings: Settings) -> set[tuple[str, ...]]:
@@ -570,7 +570,7 @@ def shingles_of(text: str) -> set[tuple[str, ...]]:
     return {tuple(tokens[k:k + SHINGLE_WORDS]) for k in range(max(0, len(tokens) - SHINGLE_WORDS + 1))}
 
 
-def _same_article(a: set, b: set) -> bool:
+def same_article(a: set, b: set) -> bool:
     if not a or not b:
         return False
     return len(a & b) / min(len(a), len(b)) >= SYNDICATION_MIN_CONTAINMENT

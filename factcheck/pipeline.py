@@ -383,10 +383,23 @@ def add(folder: str | Path, files: Sequence[str | Path], settings: Settings, *, 
     claims, vectors = claims_and_vectors(sources, bodies, settings, store, progress, timings)
     with timed(timings, "align"):
         placed = {}
-        for s in sources:
+        for s in list(sources):
             rows = [i for i, c in enumerate(claims) if c.source_id == s.source_id]
-            placed[s.source_id] = index.place(index.add(s.source_id, [claims[i] for i in rows], vectors[rows]),
-                                              settings)
+            row = index.add(s.source_id, [claims[i] for i in rows], vectors[rows])
+            sims = index.similarities(row, settings)
+            twin = stored_copy(s, [claims[i] for i in rows], [index.source_ids[j] for j in index.nearest(sims, 3)],
+                               store)
+            if twin is not None:  # a wire copy is not a second report: the run keeps one copy
+                index.pop()
+                errors.append(SourceError(s.name, f"is the same article as {twin.name} ({twin.outlet}), already "
+                                                  "in the store", f"run `factcheck run {folder}` to keep one copy "
+                                                  "and record both outlets"))
+                sources.remove(s)
+                continue
+            placed[s.source_id] = index.place(row, settings, sims=sims)
+        if not sources:
+            raise NoSourcesError("nothing added: every new article is a copy of one in the store", errors)
+        claims = [c for c in claims if c.source_id in placed]
         story_of = index.story_map()
         touched = sorted({story_of[s.source_id] for s in sources})
     before = store.active_discrepancy_ids()
@@ -429,6 +442,19 @@ def add(folder: str | Path, files: Sequence[str | Path], settings: Settings, *, 
         progress("store", 1, 1)
     return AddResult(sources, added_claims, placed, found, [d for d in found if d.discrepancy_id not in before],
                      errors=errors, timings=timings, run_id=run_id)
+
+
+def stored_copy(source: Source, claims: Sequence[Claim], nearest: Sequence[str], store: Store) -> Source | None:
+    """The stored article among ``nearest`` that ``source`` is a (syndicated) copy of, or None:
+    the test ``ingest.mark_duplicates`` applies to bodies, applied to the claims' words."""
+    if not nearest:
+        return None
+    mine = ingest.shingles_of(" ".join(c.text for c in claims))
+    theirs: dict[str, list[str]] = {}
+    for c in store.claims_of(nearest):
+        theirs.setdefault(c.source_id, []).append(c.text)
+    twins = [sid for sid in nearest if ingest.same_article(mine, ingest.shingles_of(" ".join(theirs.get(sid, ()))))]
+    return store.sources_of(twins[:1])[0] if twins else None
 
 
 def write_store_outputs(store: Store, out: Path) -> dict[str, Path]:

@@ -15,6 +15,8 @@ from typing import Iterable, Sequence
 import numpy as np
 from sqlalchemy import (Boolean, Column, Float, Integer, LargeBinary, MetaData, String, Table, Text,
                         bindparam, create_engine, delete, event, func, insert, select, update)
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -342,7 +344,15 @@ class Store:
         rows = [{"model": model, "text_key": k, "vector": np.asarray(v, dtype=np.float32).tobytes()}
                 for k, v in vectors.items()]
         with self.engine.begin() as conn:
-            have = self.cached_embeddings(model, vectors.keys())
+            upsert = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}.get(conn.dialect.name)
+            if upsert is not None:  # a text another run embedded meanwhile keeps its row
+                conn.execute(upsert(embeddings).on_conflict_do_nothing(), rows)
+                return
+            keys = [r["text_key"] for r in rows]
+            have: set[str] = set()
+            for start in range(0, len(keys), 500):
+                have.update(conn.execute(select(embeddings.c.text_key).where(
+                    embeddings.c.model == model, embeddings.c.text_key.in_(keys[start:start + 500]))).scalars())
             rows = [r for r in rows if r["text_key"] not in have]
             if rows:
                 conn.execute(insert(embeddings), rows)

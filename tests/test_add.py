@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from factcheck import align, pipeline
 from factcheck.cli import main
 from factcheck.config import Settings
-from factcheck.errors import NoRunError
+from factcheck.errors import FactcheckError, NoRunError
 from factcheck.models import Claim, Source
 from factcheck.store import Store
 
@@ -201,6 +201,29 @@ def test_cli_add_copies_the_file_reports_its_story_and_rewrites_the_csvs(tmp_pat
     again = runner.invoke(main, ["add", str(folder / "bridge.txt"), "--to", str(folder), "--db", db, "--no-progress"])
     assert again.exit_code != 0
     assert "bridge.txt: is already in the store" in again.output and "Traceback" not in again.output
+
+
+@pytest.mark.slow
+def test_a_wire_copy_of_a_stored_article_is_not_added_as_a_second_report(tmp_path):
+    folder = tmp_path / "sources"
+    shutil.copytree(ROOT / "sources", folder)
+    store = Store(f"sqlite:///{tmp_path / 'fc.db'}")
+    pipeline.run(folder, Settings(), store=store)
+    before = store.discrepancy_rows()
+    original = (folder / SECOND).read_text(encoding="utf-8")
+    body = original[original.index("Azerbaijan defies Russia\n\n\n\n\nSince"):]
+    (folder / "copy.txt").write_text("Caucasus Daily Monitor - Azerbaijan defies Russia\n\nMenu | Sections\n\n"
+                                     + body + "\n\nShare this story\n", encoding="utf-8")
+    (folder / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
+    added = pipeline.add(folder, [folder / "copy.txt", folder / "bridge.txt"], Settings(), store=store)
+    assert [s.name for s in added.sources] == ["bridge.txt"]
+    assert [str(e) for e in added.errors] == [
+        f"copy.txt: is the same article as {SECOND} (The Japan Times), already in the store — "
+        f"run `factcheck run {folder}` to keep one copy and record both outlets"]
+    assert "copy.txt" not in {r["name"] for r in store.source_rows()}
+    assert store.discrepancy_rows() == before
+    with pytest.raises(FactcheckError, match="every new article is a copy"):
+        pipeline.add(folder, [folder / "copy.txt"], Settings(), store=store)
 
 
 def test_adding_to_a_store_without_a_run_is_one_clear_error(tmp_path):
