@@ -254,7 +254,7 @@ def sources_tab(store: Store) -> None:
         st.dataframe(pd.DataFrame(listing), hide_index=True, width="stretch")
     files = st.file_uploader("Add articles (.txt, .html, .md)", type=fx.UPLOAD_TYPES,
                              accept_multiple_files=True, key="uploads")
-    can_add = bool(listing) and store.load_story_index() is not None
+    can_add = bool(listing) and store.has_story_index()
     if files and can_add and st.button(f"➕ Add {len(files)} file(s) to the analysis", key="add_uploads",
                                        type="primary", help="Saves them to the sources folder; each joins its "
                                        "closest story, and only that story is compared again (seconds)."):

@@ -177,7 +177,7 @@ def add(items, folder, out, db_url, config_path, no_progress):
     if not saved:
         fail("nothing was added — fix the files named above and add them again")
     store = Store(settings.db_url)
-    if store.load_story_index() is None:
+    if not store.has_story_index():
         click.echo(f"the store {settings.db_url} holds no run yet: run `factcheck run {folder}` to analyse the folder")
         return
     with RichProgress(not no_progress and sys.stderr.isatty()) as progress:

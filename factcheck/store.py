@@ -186,6 +186,11 @@ class Store:
         if labels:
             conn.execute(insert(story_labels), [{"source_id": k, "story_id": v} for k, v in labels.items()])
 
+    def has_story_index(self) -> bool:
+        """Whether a run has stored its stories (what ``add`` needs)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(story_index.c.name).where(story_index.c.name == "latest")).first() is not None
+
     def load_story_index(self) -> tuple[bytes, list[tuple[str, str, bytes]], dict[str, str]] | None:
         """(the index of the last full run, the articles added since, the stories changed since),
         or None before the first run."""
