@@ -158,12 +158,7 @@ class Store:
             self._upsert(conn, claims, "claim_id", [claim_row(c) for c in claim_records])
             conn.execute(delete(clusters))
             conn.execute(delete(alignments))
-            rows = [{"cluster_id": f.cluster_id, "claim_id": cid, "story_id": f.story_id}
-                    for f in cluster_records for cid in f.claim_ids]
-            if rows:
-                conn.execute(insert(clusters), rows)
-            if pairs:
-                conn.execute(insert(alignments), [_fields(p) for p in pairs])
+            self._insert_alignment(conn, cluster_records, pairs)
             self._save_discrepancies(conn, found, run_id)
             self._save_story_index(conn, stories)
             conn.execute(update(runs).where(runs.c.run_id == run_id).values(finished_at=now()))
@@ -230,23 +225,14 @@ class Store:
                 if stale:
                     conn.execute(update(discrepancies).where(discrepancies.c.discrepancy_id.in_(stale))
                                  .values(active=False))
-            rows = [{"cluster_id": f.cluster_id, "claim_id": cid, "story_id": f.story_id}
-                    for f in cluster_records for cid in f.claim_ids]
-            if rows:
-                conn.execute(insert(clusters), rows)
-            if pairs:
-                conn.execute(insert(alignments), [_fields(p) for p in pairs])
+            self._insert_alignment(conn, cluster_records, pairs)
             ids = [d.discrepancy_id for d in found]
             first = {}
             for start in range(0, len(ids), 500):
                 first.update(conn.execute(select(discrepancies.c.discrepancy_id, discrepancies.c.first_seen)
                                           .where(discrepancies.c.discrepancy_id.in_(ids[start:start + 500]))).all())
-            self._replace(conn, discrepancies, "discrepancy_id", [
-                {"discrepancy_id": d.discrepancy_id, "kind": d.kind, "severity": d.severity,
-                 "confidence": d.confidence, "explanation": d.explanation, "claim_a": d.claim_a,
-                 "claim_b": d.claim_b, "detail": json.dumps(d.detail, default=str, sort_keys=True),
-                 "rank": 0, "active": True, "first_seen": first.get(d.discrepancy_id, run_id),
-                 "last_seen": run_id} for d in found])
+            self._replace(conn, discrepancies, "discrepancy_id",
+                          [discrepancy_row(d, 0, first.get(d.discrepancy_id, run_id), run_id) for d in found])
             self._rerank(conn, rank_key)
             self._add_to_story_index(conn, story_added, story_labels)
             n = {t.name: conn.execute(select(func.count()).select_from(t).where(t.c.active.is_(True))).scalar_one()
@@ -283,18 +269,20 @@ class Store:
                          .values(rank=bindparam("v_rank")), moved)
 
 
+    @staticmethod
+    def _insert_alignment(conn, cluster_records: Sequence[FactCluster], pairs: Sequence[Alignment]) -> None:
+        rows = [{"cluster_id": f.cluster_id, "claim_id": cid, "story_id": f.story_id}
+                for f in cluster_records for cid in f.claim_ids]
+        if rows:
+            conn.execute(insert(clusters), rows)
+        if pairs:
+            conn.execute(insert(alignments), [_fields(p) for p in pairs])
+
     def _save_discrepancies(self, conn, found: Sequence[Discrepancy], run_id: int) -> None:
         existing = {r.discrepancy_id: r.first_seen for r in conn.execute(
             select(discrepancies.c.discrepancy_id, discrepancies.c.first_seen))}
-        rows = []
-        for rank, d in enumerate(found, 1):
-            rows.append({
-                "discrepancy_id": d.discrepancy_id, "kind": d.kind, "severity": d.severity,
-                "confidence": d.confidence, "explanation": d.explanation, "claim_a": d.claim_a,
-                "claim_b": d.claim_b, "detail": json.dumps(d.detail, default=str, sort_keys=True),
-                "rank": rank, "active": True, "first_seen": existing.get(d.discrepancy_id, run_id),
-                "last_seen": run_id,
-            })
+        rows = [discrepancy_row(d, rank, existing.get(d.discrepancy_id, run_id), run_id)
+                for rank, d in enumerate(found, 1)]
         self._upsert(conn, discrepancies, "discrepancy_id", rows)
 
     @staticmethod
@@ -410,31 +398,26 @@ class Store:
 
     # ---------------------------------------------------------------- records back
 
+    def _active(self, table: Table, source_ids: Iterable[str] | None) -> list:
+        """Active rows of ``table`` (of these sources, or all)."""
+        q = select(table).where(table.c.active.is_(True))
+        if source_ids is None:
+            with self.engine.connect() as conn:
+                return list(conn.execute(q).mappings())
+        ids, rows = list(source_ids), []
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                rows += conn.execute(q.where(table.c.source_id.in_(ids[start:start + 500]))).mappings()
+        return rows
+
     def sources_of(self, source_ids: Iterable[str] | None = None) -> list[Source]:
         """Active sources (these ones, or all) as records."""
-        q = select(sources).where(sources.c.active.is_(True))
-        rows = []
-        with self.engine.connect() as conn:
-            if source_ids is None:
-                rows = list(conn.execute(q).mappings())
-            else:
-                ids = list(source_ids)
-                for start in range(0, len(ids), 500):
-                    rows += conn.execute(q.where(sources.c.source_id.in_(ids[start:start + 500]))).mappings()
-        return [source_from_row(r) for r in rows]
+        return [source_from_row(r) for r in self._active(sources, source_ids)]
 
     def claims_of(self, source_ids: Iterable[str] | None = None) -> list[Claim]:
         """Active claims (of these sources, or all) as records, in source and sentence order."""
-        q = select(claims).where(claims.c.active.is_(True))
-        rows = []
-        with self.engine.connect() as conn:
-            if source_ids is None:
-                rows = list(conn.execute(q).mappings())
-            else:
-                ids = list(source_ids)
-                for start in range(0, len(ids), 500):
-                    rows += conn.execute(q.where(claims.c.source_id.in_(ids[start:start + 500]))).mappings()
-        rows.sort(key=lambda r: (r["source_id"], r["char_start"], r["sentence_index"], r["claim_id"]))
+        rows = sorted(self._active(claims, source_ids),
+                      key=lambda r: (r["source_id"], r["char_start"], r["sentence_index"], r["claim_id"]))
         return [claim_from_row(r) for r in rows]
 
     def alignment_records(self) -> tuple[list[Alignment], list[FactCluster]]:
@@ -553,6 +536,13 @@ def source_row(s: Source) -> dict:
             "published": s.published.isoformat() if isinstance(s.published, date) else "",
             "language": s.language, "kind": s.kind, "raw": s.raw,
             "also_outlets": json.dumps(list(s.also_outlets)), "active": True}
+
+
+def discrepancy_row(d: Discrepancy, rank: int, first_seen: int, run_id: int) -> dict:
+    return {"discrepancy_id": d.discrepancy_id, "kind": d.kind, "severity": d.severity,
+            "confidence": d.confidence, "explanation": d.explanation, "claim_a": d.claim_a,
+            "claim_b": d.claim_b, "detail": json.dumps(d.detail, default=str, sort_keys=True),
+            "rank": rank, "active": True, "first_seen": first_seen, "last_seen": run_id}
 
 
 def source_from_row(r) -> Source:

@@ -154,12 +154,19 @@ def test_adding_the_second_seed_finds_what_a_full_run_of_both_finds(first_seed_r
         "claims.csv from the store after the addition is the one a run of both seeds writes"
 
 
-@pytest.mark.slow
-def test_an_unrelated_article_leaves_the_stored_story_and_its_reviews_alone(tmp_path):
+@pytest.fixture
+def seeds_run(tmp_path):
+    """A store holding a run on a copy of sources/."""
     folder = tmp_path / "sources"
     shutil.copytree(ROOT / "sources", folder)
     store = Store(f"sqlite:///{tmp_path / 'fc.db'}")
     pipeline.run(folder, Settings(), store=store)
+    return folder, store
+
+
+@pytest.mark.slow
+def test_an_unrelated_article_leaves_the_stored_story_and_its_reviews_alone(seeds_run):
+    folder, store = seeds_run
     before = store.discrepancy_rows()
     store.set_review(before[0]["discrepancy_id"], status="confirmed", note="checked with the ministry")
     (folder / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
@@ -204,11 +211,8 @@ def test_cli_add_copies_the_file_reports_its_story_and_rewrites_the_csvs(tmp_pat
 
 
 @pytest.mark.slow
-def test_a_wire_copy_of_a_stored_article_is_not_added_as_a_second_report(tmp_path):
-    folder = tmp_path / "sources"
-    shutil.copytree(ROOT / "sources", folder)
-    store = Store(f"sqlite:///{tmp_path / 'fc.db'}")
-    pipeline.run(folder, Settings(), store=store)
+def test_a_wire_copy_of_a_stored_article_is_not_added_as_a_second_report(seeds_run):
+    folder, store = seeds_run
     before = store.discrepancy_rows()
     original = (folder / SECOND).read_text(encoding="utf-8")
     body = original[original.index("Azerbaijan defies Russia\n\n\n\n\nSince"):]
