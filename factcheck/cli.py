@@ -168,7 +168,7 @@ def add(items, folder, out, db_url, config_path, no_progress):
     for item in items:
         try:
             path = ingest.save_url(item, folder, settings) if ingest.URL_RE.match(item) else \
-                ingest.copy_into(Path(item), folder)
+                ingest.copy_into(Path(item), folder, settings)
         except SourceError as err:
             click.echo(f"skipped: {err}", err=True)
             continue

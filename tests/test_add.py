@@ -201,6 +201,7 @@ def test_cli_add_copies_the_file_reports_its_story_and_rewrites_the_csvs(tmp_pat
     assert (folder / "bridge.txt").read_text(encoding="utf-8") == BRIDGE
     assert "bridge.txt (Riverside Gazette):" in res.output and "started story" in res.output
     assert "skipped: " in res.output and "empty.txt: file is empty" in res.output
+    assert not (folder / "empty.txt").exists(), "a file that cannot be a source is not copied in"
     with open(tmp_path / "claims.csv", encoding="utf-8") as fh:
         sources = {r["source"] for r in csv.DictReader(fh)}
     assert sources == {FIRST, SECOND, "bridge.txt"}
@@ -208,6 +209,10 @@ def test_cli_add_copies_the_file_reports_its_story_and_rewrites_the_csvs(tmp_pat
     again = runner.invoke(main, ["add", str(folder / "bridge.txt"), "--to", str(folder), "--db", db, "--no-progress"])
     assert again.exit_code != 0
     assert "bridge.txt: is already in the store" in again.output and "Traceback" not in again.output
+
+    rerun = runner.invoke(main, ["run", str(folder), "--db", db, "--no-progress"])  # regroups everything
+    assert rerun.exit_code == 0 and rerun.output.startswith("3 sources"), rerun.output
+    assert Store(db).load_story_index()[1:] == ([], {}), "a full run stores the whole index afresh"
 
 
 @pytest.mark.slow
