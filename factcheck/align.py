@@ -261,12 +261,13 @@ class StoryIndex:
         """The whole index, as a full run stores it."""
         import io
 
-        buf = io.BytesIO()
         def text(items) -> np.ndarray:
             return np.frombuffer("\n".join(items).encode("utf-8"), dtype=np.uint8)
 
+        buf = io.BytesIO()
         np.savez(buf, source_ids=text(self.source_ids), stories=text(self.stories),
-                 words=text(sorted(self.vocab, key=self.vocab.__getitem__)), data=self.counts.data, indices=self.counts.indices, indptr=self.counts.indptr,
+                 words=text(sorted(self.vocab, key=self.vocab.__getitem__)), data=self.counts.data,
+                 indices=self.counts.indices, indptr=self.counts.indptr,
                  embeds=self.embeds.astype(np.float32))
         return buf.getvalue()
 

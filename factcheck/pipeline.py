@@ -357,12 +357,55 @@ def add(folder: str | Path, files: Sequence[str | Path], settings: Settings, *, 
         raise NoRunError(f"the store {store.url} holds no run to add to — run `factcheck run {folder}` first")
     index = align_stage.StoryIndex.from_parts(*stored)
     errors: list[SourceError] = []
+    sources, bodies = read_new_files(folder, [Path(f) for f in files], settings, store, set(index.source_ids),
+                                     errors, progress, timings)
+    claims, vectors = claims_and_vectors(sources, bodies, settings, store, progress, timings)
+    with timed(timings, "align"):
+        placed = {}
+        for s in list(sources):
+            rows = [i for i, c in enumerate(claims) if c.source_id == s.source_id]
+            row = index.add(s.source_id, [claims[i] for i in rows], vectors[rows])
+            sims = index.similarities(row, settings)
+            twin = stored_copy([claims[i] for i in rows], [index.source_ids[j] for j in index.nearest(sims, 3)], store)
+            if twin is not None:  # a wire copy is not a second report: the run keeps one copy
+                index.pop()
+                errors.append(SourceError(s.name, f"is the same article as {twin.name} ({twin.outlet}), already "
+                                                  "in the store", f"run `factcheck run {folder}` to keep one copy "
+                                                  "and record both outlets"))
+                sources.remove(s)
+                continue
+            placed[s.source_id] = index.place(row, settings, sims=sims)
+        if not sources:
+            raise NoSourcesError("nothing added: every new article is a copy of one in the store", errors)
+        claims = [c for c in claims if c.source_id in placed]
+        touched = sorted({index.story_map()[s.source_id] for s in sources})
+    before = store.active_discrepancy_ids()
+    outcome = StoryOutcome()
+    for story in touched:
+        compare_story(story, index.members(story), sources, claims, settings, store, progress, timings, outcome)
+    progress("compare", 1, 1)
+    with timed(timings, "store"):
+        run_id = store.save_addition(
+            sources_dir=str(folder), source_records=sources, claim_records=outcome.added_claims,
+            story_claims=outcome.story_claims, cluster_records=outcome.clusters, pairs=outcome.pairs,
+            found=outcome.found, story_added=[(s.source_id, *index.record(s.source_id)) for s in sources],
+            story_labels={sid: st for sid, st in index.story_map().items() if st in touched},
+            rank_key=compare_stage.row_rank_key)
+        progress("store", 1, 1)
+    return AddResult(sources, outcome.added_claims, placed, outcome.found,
+                     [d for d in outcome.found if d.discrepancy_id not in before],
+                     errors=errors, timings=timings, run_id=run_id)
+
+
+def read_new_files(folder: Path, files: list[Path], settings: Settings, store: Store, known: set[str],
+                   errors: list[SourceError], progress: Progress, timings: dict[str, float]
+                   ) -> tuple[list[Source], list[Body]]:
+    """Sources and cleaned bodies of the files not in ``known`` (source ids already in the store);
+    the others become errors. Raises ``NoSourcesError`` when none is left."""
     with timed(timings, "ingest"):
-        files = [Path(f) for f in files]
         manifest = ingest.read_manifest(folder / settings.manifest_name, folder=folder,
                                         only={f.name for f in files})
         prepared = PreparedArticles(store, bulk=False)
-        known = set(index.source_ids)
         loaded: list[Source] = []
         for path in files:
             got, failed = ingest.load_file(path, folder, settings, manifest.get(path.name), prepared)
@@ -380,73 +423,50 @@ def add(folder: str | Path, files: Sequence[str | Path], settings: Settings, *, 
     if not sources:
         raise NoSourcesError(f"nothing added: none of the {len(files)} file(s) could be read as a new article",
                              errors)
-    claims, vectors = claims_and_vectors(sources, bodies, settings, store, progress, timings)
+    return sources, bodies
+
+
+@dataclass
+class StoryOutcome:
+    """What comparing the stories that gained articles gave, gathered for the store."""
+    added_claims: list[Claim] = field(default_factory=list)
+    story_claims: list[str] = field(default_factory=list)
+    pairs: list[Alignment] = field(default_factory=list)
+    clusters: list[FactCluster] = field(default_factory=list)
+    found: list[Discrepancy] = field(default_factory=list)
+
+
+def compare_story(story: str, members: Sequence[str], new_sources: Sequence[Source], new_claims: Sequence[Claim],
+                  settings: Settings, store: Store, progress: Progress, timings: dict[str, float],
+                  outcome: StoryOutcome) -> None:
+    """Align and compare one story again: its stored articles (claims and cached vectors from the
+    store) with the new ones among ``members``; the results go to ``outcome``."""
+    new_ids, members = {s.source_id for s in new_sources}, set(members)
     with timed(timings, "align"):
-        placed = {}
-        for s in list(sources):
-            rows = [i for i, c in enumerate(claims) if c.source_id == s.source_id]
-            row = index.add(s.source_id, [claims[i] for i in rows], vectors[rows])
-            sims = index.similarities(row, settings)
-            twin = stored_copy(s, [claims[i] for i in rows], [index.source_ids[j] for j in index.nearest(sims, 3)],
-                               store)
-            if twin is not None:  # a wire copy is not a second report: the run keeps one copy
-                index.pop()
-                errors.append(SourceError(s.name, f"is the same article as {twin.name} ({twin.outlet}), already "
-                                                  "in the store", f"run `factcheck run {folder}` to keep one copy "
-                                                  "and record both outlets"))
-                sources.remove(s)
-                continue
-            placed[s.source_id] = index.place(row, settings, sims=sims)
-        if not sources:
-            raise NoSourcesError("nothing added: every new article is a copy of one in the store", errors)
-        claims = [c for c in claims if c.source_id in placed]
-        story_of = index.story_map()
-        touched = sorted({story_of[s.source_id] for s in sources})
-    before = store.active_discrepancy_ids()
-    added_claims: list[Claim] = []
-    all_pairs: list[Alignment] = []
-    all_clusters: list[FactCluster] = []
-    found: list[Discrepancy] = []
-    story_claims: list[str] = []
-    new_ids = {s.source_id for s in sources}
-    for story in touched:
-        members = index.members(story)
-        with timed(timings, "align"):
-            old_sources = store.sources_of([m for m in members if m not in new_ids])
-            old_claims = store.claims_of([s.source_id for s in old_sources])
-            mine = [c for c in claims if story_of[c.source_id] == story]
-            keyed = {c.claim_id: c for c in claims_stage.finalise(old_claims + mine)}  # keys in the story's context
-            mine = [keyed[c.claim_id] for c in mine if c.claim_id in keyed]
-            story_sources = old_sources + [s for s in sources if s.source_id in members]
-            story_claims_here = old_claims + mine
-            vecs = VectorQueue(settings, store, progress, timings).matrix([claim_text(c) for c in story_claims_here])
-            stories = {sid: story for sid in members}
-            _, pairs, events, clusters = align_stage.align(story_claims_here, vecs, story_sources, settings,
-                                                           stories=stories)
-        with timed(timings, "compare"):
-            ctx = compare_stage.Context(settings=settings, claims={c.claim_id: c for c in story_claims_here},
-                                        sources={s.source_id: s for s in story_sources}, pairs=pairs,
-                                        clusters=clusters, events=events, stories=stories)
-            found += compare_stage.compare(ctx)
-        added_claims += mine
-        all_pairs += pairs
-        all_clusters += clusters
-        story_claims += [c.claim_id for c in story_claims_here]
-    progress("compare", 1, 1)
-    with timed(timings, "store"):
-        run_id = store.save_addition(sources_dir=str(folder), source_records=sources, claim_records=added_claims,
-                                     story_claims=story_claims, cluster_records=all_clusters, pairs=all_pairs,
-                                     found=found, story_added=[(s.source_id, *index.record(s.source_id)) for s in sources],
-                                     story_labels={sid: st for sid, st in index.story_map().items() if st in touched},
-                                     rank_key=compare_stage.row_rank_key)
-        progress("store", 1, 1)
-    return AddResult(sources, added_claims, placed, found, [d for d in found if d.discrepancy_id not in before],
-                     errors=errors, timings=timings, run_id=run_id)
+        old_sources = store.sources_of([m for m in members if m not in new_ids])
+        old_claims = store.claims_of([s.source_id for s in old_sources])
+        mine = [c for c in new_claims if c.source_id in members]
+        keyed = {c.claim_id: c for c in claims_stage.finalise(old_claims + mine)}  # keys in the story's context
+        mine = [keyed[c.claim_id] for c in mine if c.claim_id in keyed]
+        story_sources = old_sources + [s for s in new_sources if s.source_id in members]
+        claims = old_claims + mine
+        vectors = VectorQueue(settings, store, progress, timings).matrix([claim_text(c) for c in claims])
+        stories = {sid: story for sid in members}
+        _, pairs, events, clusters = align_stage.align(claims, vectors, story_sources, settings, stories=stories)
+    with timed(timings, "compare"):
+        ctx = compare_stage.Context(settings=settings, claims={c.claim_id: c for c in claims},
+                                    sources={s.source_id: s for s in story_sources}, pairs=pairs,
+                                    clusters=clusters, events=events, stories=stories)
+        outcome.found += compare_stage.compare(ctx)
+    outcome.added_claims += mine
+    outcome.pairs += pairs
+    outcome.clusters += clusters
+    outcome.story_claims += [c.claim_id for c in claims]
 
 
-def stored_copy(source: Source, claims: Sequence[Claim], nearest: Sequence[str], store: Store) -> Source | None:
-    """The stored article among ``nearest`` that ``source`` is a (syndicated) copy of, or None:
-    the test ``ingest.mark_duplicates`` applies to bodies, applied to the claims' words."""
+def stored_copy(claims: Sequence[Claim], nearest: Sequence[str], store: Store) -> Source | None:
+    """The stored article among ``nearest`` that the article of ``claims`` is a (syndicated) copy
+    of, or None: the test ``ingest.mark_duplicates`` applies to bodies, applied to the claims' words."""
     if not nearest:
         return None
     mine = ingest.shingles_of(" ".join(c.text for c in claims))

@@ -211,7 +211,8 @@ class Store:
         inside = set(story_claims)
         story_claims = sorted(inside)
         with self.engine.begin() as conn:
-            run_id = conn.execute(insert(runs).values(started_at=now(), sources_dir=sources_dir)).inserted_primary_key[0]
+            run_id = conn.execute(insert(runs).values(started_at=now(),
+                                                      sources_dir=sources_dir)).inserted_primary_key[0]
             self._replace(conn, sources, "source_id", [source_row(s) for s in source_records])
             self._replace(conn, claims, "claim_id", [claim_row(c) for c in claim_records])
             for start in range(0, len(story_claims), 500):
