@@ -471,10 +471,11 @@ def save_url(url: str, folder: Path, settings: Settings) -> Path:
 
 def copy_into(path: Path, folder: Path, settings: Settings) -> Path:
     """``path`` as a file of the sources folder: copied there unless it already is there. A file
-    that cannot be a source (missing, empty, binary, oversized, undecodable) is not copied."""
+    that cannot be read as a source (empty, binary, oversized, undecodable, a page with no
+    article: what ``read_source`` refuses) is not copied."""
     if not path.is_file():
         raise SourceError(str(path), "no such file", "check the path")
-    decode(read_bytes(path, path.name, settings), path.name)
+    read_source(path, settings)
     folder.mkdir(parents=True, exist_ok=True)
     if path.absolute().parent == folder.absolute():
         return path

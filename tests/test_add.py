@@ -195,13 +195,16 @@ def test_cli_add_copies_the_file_reports_its_story_and_rewrites_the_csvs(tmp_pat
     elsewhere.mkdir()
     (elsewhere / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
     (elsewhere / "empty.txt").write_text("", encoding="utf-8")
-    res = runner.invoke(main, ["add", str(elsewhere / "bridge.txt"), str(elsewhere / "empty.txt"), "--to", str(folder),
-                               "--db", db, "--no-progress"])
+    (elsewhere / "nav.html").write_text("<html><body><nav>Home | World</nav></body></html>", encoding="utf-8")
+    res = runner.invoke(main, ["add", str(elsewhere / "bridge.txt"), str(elsewhere / "empty.txt"),
+                               str(elsewhere / "nav.html"), "--to", str(folder), "--db", db, "--no-progress"])
     assert res.exit_code == 0, res.output
     assert (folder / "bridge.txt").read_text(encoding="utf-8") == BRIDGE
     assert "bridge.txt (Riverside Gazette):" in res.output and "started story" in res.output
     assert "skipped: " in res.output and "empty.txt: file is empty" in res.output
-    assert not (folder / "empty.txt").exists(), "a file that cannot be a source is not copied in"
+    assert "nav.html: no article found in the page" in res.output
+    assert not (folder / "empty.txt").exists() and not (folder / "nav.html").exists(), \
+        "a file that cannot be a source is not copied in"
     with open(tmp_path / "claims.csv", encoding="utf-8") as fh:
         sources = {r["source"] for r in csv.DictReader(fh)}
     assert sources == {FIRST, SECOND, "bridge.txt"}
