@@ -96,6 +96,51 @@ def test_the_stored_index_and_its_additions_read_back_as_they_were():
     assert (align.tfidf(back.counts) != align.tfidf(index.counts)).nnz == 0
 
 
+def quake_topic_index(settings: Settings) -> tuple[align.StoryIndex, dict[str, str]]:
+    """Two similar earthquakes on one island (the corpus of test_align), grouped by a full run."""
+    from .test_align import two_quakes
+
+    sources, claims, vectors = two_quakes()
+    index = align.StoryIndex.build(sources, claims, vectors)
+    return index, align.group_stories(sources, claims, vectors, settings, index)
+
+
+def test_an_added_article_apart_on_words_joins_the_event_whose_names_it_shares():
+    settings = Settings()
+    index, stories = quake_topic_index(settings)
+    new = [claim("a4", "On Sunday Ahmad Mirzaei toured the damage by helicopter with aides from Bandar Abbas."),
+           claim("a4", "Mirzaei promised help within days.", 1)]
+    row = index.add("a4", new, unit([[1, 0.5, 0.02], [1, 0.6, 0.02]]))
+    sims = index.similarities(row, settings)
+    a_rows = [index.source_ids.index(s) for s in ("a1", "a2", "a3")]
+    assert sims[a_rows].mean() < settings.story_threshold, "its words alone make no story"
+    joined, now = index.place(row, settings, sims=sims)
+    assert joined == stories["a1"] and sorted(index.members(now)) == ["a1", "a2", "a3", "a4"]
+    assert index.story_map()["b1"] == stories["b1"]
+
+
+def test_names_read_back_and_an_index_stored_without_names_still_loads():
+    import io
+
+    settings = Settings()
+    index, _ = quake_topic_index(settings)
+    base = index.to_bytes()
+    row = index.add("e", [claim("e", "Engineers from Hormozgan inspected homes in Tabl.")], unit([[1, 0.3, 0.02]]))
+    index.place(row, settings)
+    back = align.StoryIndex.from_parts(base, [("e", *index.record("e"))], index.story_map())
+    assert back.name_vocab == index.name_vocab
+    assert np.array_equal(back.names.toarray(), index.names.toarray())
+    # an index stored by an earlier version: word counts only, in the index and in the records
+    z = np.load(io.BytesIO(base))
+    old = io.BytesIO()
+    np.savez(old, **{k: z[k] for k in z.files if not k.startswith("name_")})
+    words = '{"island": 1, "tabl": 1}'
+    legacy = align.StoryIndex.from_parts(old.getvalue(), [("e", words, index.embeds[-1].tobytes())])
+    assert legacy.source_ids == index.source_ids and legacy.names.shape == (6, 0)
+    assert legacy.counts[5, legacy.vocab["tabl"]] == pytest.approx(1.0)
+    legacy.place(5, settings)  # places on words alone, without failing
+
+
 def test_term_counts_extend_a_vocabulary_without_moving_its_columns():
     m, vocab = align.term_counts(["quake quake island"])
     before = dict(vocab)

@@ -1,6 +1,8 @@
 """Alignment on hand-made vectors: neighbour search, story grouping, evidence, clusters (no model)."""
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pytest
 
@@ -189,3 +191,60 @@ def test_fact_clusters_do_not_chain():
     clusters = align.fact_clusters(triangle, claims, {}, {s: s.upper() for s in "abcd"}, 0.55)
     big = max(clusters, key=lambda c: len(c.claim_ids))
     assert len(big.claim_ids) == 3 and big.outlets == ("A", "B", "C")
+
+
+# --------------------------------------------------------------------------------------------
+# stories: fragments merged on the names and numbers they share (written for these tests)
+
+TWO_QUAKES = {
+    "a1": ["A strong earthquake of magnitude 5.9 shook Qeshm island on Sunday and destroyed homes in two villages.",
+           "Officials in Bandar Abbas said 13 villagers died when their homes collapsed in the earthquake."],
+    "a2": ["Thirteen villagers were killed when the earthquake destroyed homes on Qeshm island.",
+           "Governor Ahmad Mirzaei ordered tents flown to the villages from Bandar Abbas after the earthquake."],
+    "a3": ["Rescue teams reached the island villages whose homes the 5.9 earthquake destroyed on Sunday.",
+           "Mirzaei said the villages of Qeshm island would get new homes before winter."],
+    "b1": ["An earthquake of magnitude 4.6 struck Qeshm island and cracked homes in the villages of Tabl and Dargahan.",
+           "No villagers were hurt in the earthquake, the Hormozgan crisis office said."],
+    "b2": ["Homes cracked in Tabl village after the 4.6 earthquake on Qeshm island.",
+           "The Hormozgan crisis office sent engineers to Dargahan to inspect homes after the earthquake."],
+}
+
+
+def two_quakes():
+    claims = [claim(s, t, i) for s, texts in TWO_QUAKES.items() for i, t in enumerate(texts)]
+    vectors = unit([[1, 0.1 * k, 0.02] for k in range(len(claims))])  # embeddings do not decide here
+    return [source(s) for s in TWO_QUAKES], claims, vectors
+
+
+def test_name_terms_are_capitalised_words_after_the_first_and_numbers():
+    terms = align.name_terms("Officials in Bandar Abbas said Mirzaei's 13 teams found 2 of 5.9 Richter.")
+    assert terms == ["bandar", "abbas", "mirzaei", "richter", "13", "5.9"]
+
+
+def test_local_similarity_ignores_names_every_article_or_only_one_uses():
+    rows, _ = align.count_rows([Counter(qeshm=2, tabl=1, solo=3), Counter(qeshm=1, tabl=1), Counter(qeshm=1, x=1)])
+    sim = align.local_similarity(rows)
+    assert sim[0, 1] == pytest.approx(1.0), "only 'tabl' counts: qeshm is everywhere, 'solo' in one article"
+    assert sim[0, 2] == 0.0 and sim[1, 2] == 0.0
+
+
+def test_average_linkage_of_groups_uses_the_mean_over_their_members():
+    # items 0 and 1 as one group of 2 (sum of similarities to item 2: 0.5 + 0.1 -> mean 0.3)
+    assert align.average_linkage(2, {(0, 1): 0.6}, 0.3, sizes=[2, 1]) == [0, 0]
+    assert align.average_linkage(2, {(0, 1): 0.6}, 0.31, sizes=[2, 1]) == [0, 1]
+
+
+def test_reports_of_one_event_apart_on_words_join_on_the_names_they_share():
+    sources, claims, vectors = two_quakes()
+    words_only = align.group_stories(sources, claims, vectors, Settings(story_name_threshold=1.0))
+    assert words_only["a2"] != words_only["a1"], "on words alone the governor's report stands apart"
+    stories = align.group_stories(sources, claims, vectors, Settings())
+    assert stories["a1"] == stories["a2"] == stories["a3"]
+    assert stories["b1"] == stories["b2"] != stories["a1"], "the 4.6 quake in Tabl is another event"
+
+
+def test_merging_fragments_keeps_events_whose_names_differ_apart():
+    rows, _ = align.count_rows([Counter({"mirzaei": 1, "5.9": 1, "qeshm": 1}), Counter({"mirzaei": 1, "qeshm": 1}),
+                                Counter({"tabl": 1, "4.6": 1, "qeshm": 1}), Counter({"tabl": 1, "qeshm": 2})])
+    labels = align.merge_fragments(rows, [7, 8, 9, 10], 0.1)
+    assert labels[0] == labels[1] != labels[2] == labels[3]

@@ -15,7 +15,7 @@ ECB_FILE = SHARED / "data" / "ecbplus" / "dev_topics_1-35.jsonl"
 GATE_TOPICS = {2, 20}
 GATE_DOCS = 8
 # Pinned a little under what the gate measured when it was set (see the test's message).
-F1_FLOOR = 0.75  # measured 0.805 (P 0.901, R 0.727), crossing 0.000
+F1_FLOOR = 0.9  # measured 0.962 (P 0.926, R 1.000), crossing 0.000 (words alone: 0.805)
 MAX_CROSSING = 0.05
 
 pytestmark = pytest.mark.slow
