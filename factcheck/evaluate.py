@@ -141,22 +141,22 @@ class AlignReport:
     timings: dict[str, float] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
+        def figures(label: str, x: PairScore, crossing: bool = True) -> str:
+            tail = f" crossing={x.crossing_share:.3f}" if crossing else ""
+            return f"{label:<18}P={x.precision:.3f} R={x.recall:.3f} F1={x.f1:.3f}{tail}"
+
         s = self.score
-        out = [f"mode={self.mode} articles={self.articles} claims={self.claims} stories={self.stories} "
-               f"validated sentences with a claim: {self.covered}/{self.validated}",
-               f"pairs only:       P={self.pairs_only.precision:.3f} R={self.pairs_only.recall:.3f} "
-               f"F1={self.pairs_only.f1:.3f} crossing={self.pairs_only.crossing_share:.3f}",
-               f"odd topics:       P={self.odd.precision:.3f} R={self.odd.recall:.3f} F1={self.odd.f1:.3f} "
-               f"crossing={self.odd.crossing_share:.3f}",
-               f"even topics:      P={self.even.precision:.3f} R={self.even.recall:.3f} F1={self.even.f1:.3f} "
-               f"crossing={self.even.crossing_share:.3f}",
-               *([f"gold stories:     P={self.gold_stories.precision:.3f} R={self.gold_stories.recall:.3f} "
-                  f"F1={self.gold_stories.f1:.3f} (the pair step alone, given the corpus's own stories)"]
-                 if self.gold_stories else []),
-               "time: " + " ".join(f"{k}={v:.1f}s" for k, v in self.timings.items()),
-               f"event groups + pairs: predicted={s.predicted} gold={s.gold} correct={s.hits} "
-               f"crossing_subtopics={s.crossing_share:.3f}",
-               f"precision={s.precision:.3f} recall={s.recall:.3f} f1={s.f1:.3f}"]
+        out = [(f"mode={self.mode} articles={self.articles} claims={self.claims} stories={self.stories} "
+                f"validated sentences with a claim: {self.covered}/{self.validated}"),
+               figures("pairs only:", self.pairs_only), figures("odd topics:", self.odd),
+               figures("even topics:", self.even)]
+        if self.gold_stories:
+            out.append(figures("gold stories:", self.gold_stories, crossing=False)
+                       + " (the pair step alone, given the corpus's own stories)")
+        out += ["time: " + " ".join(f"{k}={v:.1f}s" for k, v in self.timings.items()),
+                (f"event groups + pairs: predicted={s.predicted} gold={s.gold} correct={s.hits} "
+                 f"crossing_subtopics={s.crossing_share:.3f}"),
+                f"precision={s.precision:.3f} recall={s.recall:.3f} f1={s.f1:.3f}"]
         return out
 
 

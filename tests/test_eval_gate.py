@@ -37,6 +37,14 @@ def test_ecb_alignment_keeps_similar_events_apart(ecb_report):
     assert ecb_report.score.crossing_share <= MAX_CROSSING
 
 
+def test_ecb_report_splits_the_loss_between_stories_and_pairs(ecb_report):
+    """The pair step run inside the corpus's own stories: what perfect story grouping would score."""
+    gold = ecb_report.gold_stories
+    assert gold is not None and gold.crossing == 0, "inside the gold stories no pair can cross them"
+    assert gold.f1 >= F1_FLOOR, f"given the gold stories the pair step scores F1 {gold.f1:.3f}"
+    assert any(line.startswith("gold stories:") for line in ecb_report.lines())
+
+
 def test_ecb_report_ends_with_the_figures(ecb_report):
     assert ecb_report.lines()[-1].startswith("precision=") and " f1=" in ecb_report.lines()[-1]
 
