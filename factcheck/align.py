@@ -174,7 +174,14 @@ def name_counts(source_ids: Sequence[str], claims: Sequence[Claim]) -> list[Coun
 
 
 def local_similarity(counts) -> np.ndarray:
-    """Cosine of a few articles (rows of ``count_rows``) on the names and numbers that tell them apart.
+    """Cosine of a few articles (rows of ``count_rows``) on the names and numbers that tell them apart
+    (dense, articles x articles; see ``local_rows``)."""
+    m = local_rows(counts)
+    return np.asarray((m @ m.T).todense(), dtype=np.float64)
+
+
+def local_rows(counts):
+    """Rows of ``count_rows`` weighted for the names that tell a few articles apart, unit length.
 
     Inside one topic the names every article uses (Iran, Microsoft) say nothing about which event
     an article reports, and a name only one article uses links it to nothing. Each name is weighted
@@ -184,8 +191,7 @@ def local_similarity(counts) -> np.ndarray:
     present.data[:] = 1
     df = np.asarray(present.sum(axis=0)).ravel()
     weight = np.where(df >= 2, np.log((1 + n) / (1 + df)), 0.0).astype(np.float32)
-    m = unit_rows(counts.multiply(weight).tocsr())
-    return np.asarray((m @ m.T).todense(), dtype=np.float64)
+    return unit_rows(counts.multiply(weight).tocsr())
 
 
 def unit_rows(m):
@@ -426,7 +432,8 @@ class StoryIndex:
             topic = [st for st in mean if mean[st] >= settings.story_topic_threshold]
             rows = [i for i, st in enumerate(self.stories) if st in topic]
             if rows:
-                local = local_similarity(self.names[rows + [row]])[-1, :-1]
+                m = local_rows(self.names[rows + [row]])
+                local = np.asarray((m[:-1] @ m[-1].T).todense()).ravel()
                 by_story: dict[str, list[float]] = defaultdict(list)
                 for i, s in zip(rows, local):
                     by_story[self.stories[i]].append(float(s))
