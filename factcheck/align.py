@@ -274,15 +274,16 @@ def average_linkage(n: int, edges: dict[tuple[int, int], float], threshold: floa
 class StoryIndex:
     """What story grouping looks at, kept in the store so that an article added later joins a story
     without the corpus being grouped again (``pipeline.add``): per article, its word counts (one
-    row of ``term_counts``), its names and numbers (``name_terms``), its mean claim embedding and
-    its story.
+    row of ``term_counts``), its names and numbers (``name_terms``), its mean claim embedding, the
+    story the user pinned it to (``Source.story``, "" for none) and its story.
 
     Stored in two parts: the index of a full run (``to_bytes``), and a record per article added
     since (``record``) with the stories that changed, so that adding an article writes a few rows,
     not the whole index again."""
 
     def __init__(self, source_ids: Sequence[str], counts, vocab: dict[str, int], embeds: np.ndarray,
-                 stories: Sequence[str] | None = None, names=None, name_vocab: dict[str, int] | None = None):
+                 stories: Sequence[str] | None = None, names=None, name_vocab: dict[str, int] | None = None,
+                 pins: Sequence[str] | None = None):
         from scipy import sparse
 
         self.source_ids = list(source_ids)
@@ -290,6 +291,7 @@ class StoryIndex:
         self.names = names if names is not None else sparse.csr_matrix((len(self.source_ids), 0), dtype=np.float32)
         self.name_vocab = name_vocab if name_vocab is not None else {}
         self.stories = list(stories) if stories is not None else [""] * len(self.source_ids)
+        self.pins = list(pins) if pins is not None else [""] * len(self.source_ids)
         self.words: dict[str, tuple[Counter, Counter]] = {}  # source_id -> (words, names), of articles added since
 
     @classmethod
@@ -305,14 +307,14 @@ class StoryIndex:
     def members(self, story_id: str) -> list[str]:
         return [sid for sid, st in zip(self.source_ids, self.stories) if st == story_id]
 
-    def add(self, source_id: str, claims: Sequence[Claim], vectors: np.ndarray) -> int:
-        """Append an article (its claims and their vectors); returns its row."""
+    def add(self, source_id: str, claims: Sequence[Claim], vectors: np.ndarray, pin: str = "") -> int:
+        """Append an article (its claims and their vectors, the story it is pinned to); returns its row."""
         words = Counter(WORD_RE.findall(article_texts([source_id], claims)[0].lower()))
         return self.append(source_id, words, doc_vectors(claims, vectors, [source_id])[0],
-                           names=name_counts([source_id], claims)[0])
+                           names=name_counts([source_id], claims)[0], pin=pin)
 
     def append(self, source_id: str, words: Counter, embed: np.ndarray, story: str = "",
-               names: Counter | None = None) -> int:
+               names: Counter | None = None, pin: str = "") -> int:
         """Append an article by its word counts, mean embedding and name counts; returns its row."""
         names = names if names is not None else Counter()
         self.counts = _append_row(self.counts, self.vocab, words)
@@ -320,6 +322,7 @@ class StoryIndex:
         self.embeds = np.vstack([self.embeds, np.asarray(embed, dtype=np.float32)[None, :]])
         self.source_ids.append(source_id)
         self.stories.append(story)
+        self.pins.append(pin)
         self.words[source_id] = (words, names)
         return len(self.source_ids) - 1
 
@@ -331,7 +334,7 @@ class StoryIndex:
             return np.frombuffer("\n".join(items).encode("utf-8"), dtype=np.uint8)
 
         buf = io.BytesIO()
-        np.savez(buf, source_ids=text(self.source_ids), stories=text(self.stories),
+        np.savez(buf, source_ids=text(self.source_ids), stories=text(self.stories), pins=text(self.pins),
                  words=text(sorted(self.vocab, key=self.vocab.__getitem__)), data=self.counts.data,
                  indices=self.counts.indices, indptr=self.counts.indptr,
                  name_words=text(sorted(self.name_vocab, key=self.name_vocab.__getitem__)),
@@ -340,11 +343,13 @@ class StoryIndex:
         return buf.getvalue()
 
     def record(self, source_id: str) -> tuple[str, bytes]:
-        """An article appended since the index was stored: (its word and name counts as JSON, its embedding)."""
+        """An article appended since the index was stored: (its word and name counts and its pin as
+        JSON, its embedding)."""
         import json
 
         words, names = self.words[source_id]
-        return (json.dumps({"words": words, "names": names}),
+        pin = self.pins[self.source_ids.index(source_id)]
+        return (json.dumps({"words": words, "names": names, **({"pin": pin} if pin else {})}),
                 self.embeds[self.source_ids.index(source_id)].tobytes())
 
     @classmethod
@@ -352,7 +357,8 @@ class StoryIndex:
                    stories: dict[str, str] | None = None) -> StoryIndex:
         """The index stored by a full run, the articles ``added`` since ((source_id, word counts,
         embedding), in order) and the stories that changed (source_id -> story). An index stored
-        before names were kept has none: its articles join stories on their words alone."""
+        before names were kept has none: its articles join stories on their words alone (and one
+        stored before pins were kept has no pins)."""
         import io
         import json
 
@@ -364,20 +370,29 @@ class StoryIndex:
             text = z[key].tobytes().decode("utf-8") if key in z.files else ""
             return text.split("\n") if text else []
 
+        def pins() -> list[str] | None:  # every pin "" is stored as one empty line per article
+            if "pins" not in z.files:
+                return None
+            text = z["pins"].tobytes().decode("utf-8")
+            return text.split("\n") if ids else []
+
         words, ids, name_words = lines("words"), lines("source_ids"), lines("name_words")
         counts = sparse.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=(len(ids), len(words)))
         names = (sparse.csr_matrix((z["name_data"], z["name_indices"], z["name_indptr"]),
                                    shape=(len(ids), len(name_words)))
                  if "name_indptr" in z.files else None)
         index = cls(ids, counts, dict(zip(words, range(len(words)))), z["embeds"].reshape(len(ids), -1),
-                    lines("stories"), names=names, name_vocab=dict(zip(name_words, range(len(name_words)))))
+                    lines("stories"), names=names, name_vocab=dict(zip(name_words, range(len(name_words)))),
+                    pins=pins())
         for sid, terms, vector in added:
             record = json.loads(terms)
+            pin = ""
             if isinstance(record.get("words"), dict):
                 word_counts, name_counts_ = Counter(record["words"]), Counter(record.get("names", {}))
+                pin = record.get("pin", "")
             else:  # a record written before names were kept: its word counts alone
                 word_counts, name_counts_ = Counter(record), Counter()
-            index.append(sid, word_counts, np.frombuffer(vector, dtype=np.float32), names=name_counts_)
+            index.append(sid, word_counts, np.frombuffer(vector, dtype=np.float32), names=name_counts_, pin=pin)
         if stories:
             index.stories = [stories.get(sid, st) for sid, st in zip(index.source_ids, index.stories)]
         return index
@@ -404,6 +419,7 @@ class StoryIndex:
         """Take back the article appended last (before it was placed); returns its source id."""
         sid = self.source_ids.pop()
         self.stories.pop()
+        self.pins.pop()
         self.counts = self.counts[:-1]
         self.names = self.names[:-1]
         self.embeds = self.embeds[:-1]
@@ -419,7 +435,15 @@ class StoryIndex:
         mean reaches ``story_threshold``; else, among the stories of its topic (mean at least
         ``story_topic_threshold``), the one whose names and numbers it shares most, if that mean
         reaches ``story_name_threshold``; else the article starts a story of its own (previous id
-        ""). Stories are never split or merged here: a full run groups everything again."""
+        ""). Stories are never split or merged here: a full run groups everything again.
+
+        What the user said comes first, as in ``group_stories``: an article pinned to a story joins
+        the story of the articles pinned to it (or starts it); with ``story_grouping = "one"`` an
+        article with no pin joins the story of the articles with none."""
+        pin = self.pins[row]
+        if pin or settings.story_grouping == "one":
+            return self._join([st for i, st in enumerate(self.stories) if i != row and st and self.pins[i] == pin],
+                              row)
         sims = self.similarities(row, settings) if sims is None else sims
         total: dict[str, float] = defaultdict(float)
         for j in self.nearest(sims, k):
@@ -440,6 +464,12 @@ class StoryIndex:
                 name_mean = {st: sum(v) / len(v) for st, v in by_story.items()}
                 best = max(name_mean, key=lambda st: (name_mean[st], st))
                 previous = best if name_mean[best] >= settings.story_name_threshold else ""
+        return self._join([previous] if previous else [], row)
+
+    def _join(self, candidates: Sequence[str], row: int) -> tuple[str, str]:
+        """Put the article at ``row`` into the most common of the ``candidates`` stories (none: a story
+        of its own)."""
+        previous = min(Counter(candidates).items(), key=lambda kv: (-kv[1], kv[0]))[0] if candidates else ""
         members = (self.members(previous) if previous else []) + [self.source_ids[row]]
         now = stable_id(*sorted(members))
         for i, sid in enumerate(self.source_ids):
@@ -483,26 +513,59 @@ def group_stories(sources: Sequence[Source], claims: Sequence[Claim], vectors: n
        share (``local_similarity``: the names every article of the topic uses count for nothing)
        while the mean reaches ``story_name_threshold``: Lindsay Lohan and Tara Reid entering rehab,
        or the 2005 and 2008 quakes on Qeshm, stay apart.
+
+    The stories the user pinned articles to (``Source.story``) are kept (``pin_stories``). With
+    ``story_grouping = "one"`` the steps are skipped: the articles pinned to no story are one story.
     """
     index = index or StoryIndex.build(sources, claims, vectors)
     ids = index.source_ids
-    if len(ids) < 2:
-        index.stories = [stable_id(sid) for sid in ids]
-        return index.story_map()
+    pinned = {s.source_id: s.story for s in sources if s.story}
+    index.pins = [pinned.get(sid, "") for sid in ids]
+    if settings.story_grouping == "one":
+        keys = [("pin", pin) if pin else ("one",) for pin in index.pins]
+    else:
+        keys = pin_stories(automatic_stories(index, settings) if len(ids) > 1 else [0] * len(ids), index.pins)
+    groups: dict[tuple, list[str]] = defaultdict(list)
+    for sid, key in zip(ids, keys):
+        groups[key].append(sid)
+    story_of = {sid: stable_id(*sorted(members)) for members in groups.values() for sid in members}
+    index.stories = [story_of[sid] for sid in ids]
+    return story_of
+
+
+def automatic_stories(index: StoryIndex, settings: Settings) -> list[tuple[int, int]]:
+    """A story label per article of ``index`` (see ``group_stories``)."""
+    ids = index.source_ids
     edges = story_edges(tfidf(index.counts), index.embeds, settings.story_text_weight, STORY_NEIGHBOURS)
     fragment = average_linkage(len(ids), edges, settings.story_threshold)
     topic = average_linkage(len(ids), edges, min(settings.story_topic_threshold, settings.story_threshold))
     rows_of: dict[int, list[int]] = defaultdict(list)
     for i, t in enumerate(topic):
         rows_of[t].append(i)
-    groups: dict[tuple[int, int], list[str]] = defaultdict(list)
+    label: list[tuple[int, int]] = [(0, 0)] * len(ids)
     for t, rows in rows_of.items():
         for i, lab in zip(rows, merge_fragments(index.names[rows], [fragment[i] for i in rows],
                                                 settings.story_name_threshold)):
-            groups[(t, lab)].append(ids[i])
-    story_of = {sid: stable_id(*sorted(members)) for members in groups.values() for sid in members}
-    index.stories = [story_of[sid] for sid in ids]
-    return story_of
+            label[i] = (t, lab)
+    return label
+
+
+def pin_stories(found: Sequence, pins: Sequence[str]) -> list[tuple]:
+    """The story key of each article, from the stories ``found`` (a label per article) and the
+    ``pins`` the user gave (a story name per article, "" for none). Articles pinned to one name are
+    one story, and articles pinned to different names are different stories, whatever was found.
+    An article without a pin stays in the story found for it, which takes the pin most of its
+    pinned articles carry (the first name, sorted, on a tie)."""
+    votes: dict[object, Counter] = defaultdict(Counter)
+    for lab, pin in zip(found, pins):
+        if pin:
+            votes[lab][pin] += 1
+    keys = []
+    for lab, pin in zip(found, pins):
+        if not pin and votes[lab]:
+            pin = min(votes[lab], key=lambda p: (-votes[lab][p], p))
+        keys.append(("pin", pin) if pin else ("found", lab))
+    return keys
 
 
 def merge_fragments(names, fragment: Sequence[int], threshold: float) -> list[int]:

@@ -46,8 +46,40 @@ config_option = click.option("--config", "config_path", default=None, type=click
                              help="TOML file of settings overriding the defaults (default: ./factcheck.toml if present).")
 
 
-def settings_for(config_path, db_url):
-    return load_settings(config_path, db_url=db_url)
+one_story_option = click.option("--one-story", is_flag=True,
+                                help="Treat every article as one story (no automatic grouping; an article "
+                                     "with a `story` in the manifest still goes to that story).")
+
+
+def settings_for(config_path, db_url, one_story: bool = False):
+    return load_settings(config_path, db_url=db_url, story_grouping="one" if one_story else None)
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` cut at a word to at most ``width`` characters, "…" marking the cut."""
+    if len(text) <= width:
+        return text
+    return text[:width - 1].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
+
+
+def story_lines(sources, stories: dict[str, str], shown: int = 3) -> list[str]:
+    """What the stories of a run hold, biggest first, when there are several: the user checks the
+    grouping here (articles are compared only within their story)."""
+    members: dict[str, list] = {}
+    for s in sources:
+        members.setdefault(stories.get(s.source_id, ""), []).append(s)
+    if len(members) < 2:
+        return []
+    lines = [f"{len(members)} stories (claims are compared only within a story):"]
+    for story, group in sorted(members.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        pins = sorted({s.story for s in group if s.story})
+        label = f" [story {', '.join(map(repr, pins))}]" if pins else ""
+        titles = "; ".join(f"{s.outlet}: {shorten(s.title or s.name, 60)}" for s in group[:shown])
+        more = f"; and {len(group) - shown} more" if len(group) > shown else ""
+        lines.append(f"  {story}{label}: {len(group)} article(s) — {titles}{more}")
+    lines.append("  grouped wrongly? name each article's story in the `story` column of the manifest, "
+                 "or run with --one-story")
+    return lines
 
 
 class RichProgress:
@@ -91,14 +123,15 @@ def main(verbose: int) -> None:
               help="Folder for claims.csv, discrepancies.csv and alignments.csv.")
 @db_option
 @config_option
+@one_story_option
 @click.option("--no-progress", is_flag=True, help="Do not draw progress bars.")
 @handle_errors
-def run(sources_dir, out, db_url, config_path, no_progress):
+def run(sources_dir, out, db_url, config_path, one_story, no_progress):
     """Run every stage on SOURCES_DIR (default: sources/) and write the CSVs."""
     from . import pipeline
     from .store import Store
 
-    settings = settings_for(config_path, db_url)
+    settings = settings_for(config_path, db_url, one_story)
     store = Store(settings.db_url)
     with RichProgress(not no_progress and sys.stderr.isatty()) as progress:
         result = pipeline.run(sources_dir, settings, store=store, out=out, progress=progress)
@@ -114,6 +147,8 @@ def run(sources_dir, out, db_url, config_path, no_progress):
                f"{Path(out) / 'alignments.csv'}; store: {settings.db_url}")
     for d in result.discrepancies[:5]:
         click.echo(f"  [{d.kind}] {d.explanation}")
+    for line in story_lines(result.sources, result.stories):
+        click.echo(line)
 
 
 @main.command()
@@ -151,9 +186,10 @@ def clean(file, explain, config_path):
               help="Folder for claims.csv, discrepancies.csv and alignments.csv.")
 @db_option
 @config_option
+@one_story_option
 @click.option("--no-progress", is_flag=True, help="Do not draw progress bars.")
 @handle_errors
-def add(items, folder, out, db_url, config_path, no_progress):
+def add(items, folder, out, db_url, config_path, one_story, no_progress):
     """Add articles (files, or URLs to fetch) to the sources folder and to the analysis in the store.
 
     Each new article joins the story it is closest to (or starts one), and only that story is
@@ -162,7 +198,7 @@ def add(items, folder, out, db_url, config_path, no_progress):
     from .errors import SourceError
     from .store import Store
 
-    settings = settings_for(config_path, db_url)
+    settings = settings_for(config_path, db_url, one_story)
     folder = Path(folder)
     saved = []
     for item in items:
@@ -187,7 +223,9 @@ def add(items, folder, out, db_url, config_path, no_progress):
     for s in result.sources:
         joined, story = result.stories[s.source_id]
         n = sum(1 for c in result.claims if c.source_id == s.source_id)
-        where = f"joined story {story}" if joined else f"started story {story} (no close story)"
+        where = f"joined story {story}" if joined else \
+            f"started story {story}" + (" (no other article in it)" if s.story else " (no close story)")
+        where += f" [story {s.story!r}]" if s.story else ""
         click.echo(f"{s.name} ({s.outlet}): {n} claims, {where}")
     click.echo(f"{len(result.new)} new discrepancies in {len({v[1] for v in result.stories.values()})} story(ies) "
                f"({len(result.discrepancies)} there in all)")

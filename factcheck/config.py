@@ -33,6 +33,10 @@ class Settings:
     batch_size: int = 64
 
     # --- align --------------------------------------------------------------------------------
+    # "auto": group the articles into stories (below); "one": every article is one story (a folder
+    # gathered for one story; automatic grouping splits one event's 8 reports about 1 time in 3).
+    # Either way an article with a `story` in the manifest goes to that story (see README).
+    story_grouping: str = "auto"
     # Stories (align.group_stories), chosen on ECB+ dev topics 1-35 (factcheck eval align, sentences
     # mode). Articles whose words are this close (mean TF-IDF cosine, average linkage) are one story:
     # 0.3 keeps two similar events apart (2.7% of pairs crossing) but leaves one event's reports in
@@ -81,6 +85,9 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
 
+STORY_GROUPINGS = ("auto", "one")
+
+
 def load_settings(path: str | Path | None = None, **overrides) -> Settings:
     """Defaults, then the TOML file (if any), then keyword overrides (ignored when None)."""
     values: dict = {}
@@ -98,4 +105,8 @@ def load_settings(path: str | Path | None = None, **overrides) -> Settings:
                 raise FactcheckError(f"{candidate}: unknown setting '{key}' — known: {', '.join(sorted(known))}")
             values[key] = tuple(value) if isinstance(value, list) else value
     values.update({k: v for k, v in overrides.items() if v is not None})
+    grouping = values.get("story_grouping", "auto")
+    if grouping not in STORY_GROUPINGS:
+        where = f"{candidate}: " if candidate.exists() else ""
+        raise FactcheckError(f"{where}story_grouping is {grouping!r} — set it to one of {', '.join(STORY_GROUPINGS)}")
     return Settings(**values)

@@ -28,7 +28,7 @@ from .models import Source, stable_id
 log = logging.getLogger(__name__)
 
 SOURCE_SUFFIXES = {".txt": "txt", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
-MANIFEST_COLUMNS = ("file", "url", "outlet", "published", "language", "title")
+MANIFEST_COLUMNS = ("file", "url", "outlet", "published", "language", "title", "story")
 # Bytes looked at to tell a binary file from text (NUL bytes); a page's head is enough.
 BINARY_SNIFF_BYTES = 8192
 # charset-normalizer "chaos" (0..1, share of odd characters) by which Windows-1252 may read worse than
@@ -202,7 +202,7 @@ def make_source(name: str, raw: str, kind: str, detected: dict, meta: dict | Non
     return Source(
         source_id=stable_id(name), name=name, outlet=outlet, title=fields.get("title", ""),
         url=fields.get("url", ""), published=fields.get("published"), language=fields.get("language", "en"),
-        raw=raw, kind=kind,
+        raw=raw, kind=kind, story=fields.get("story", ""),
     )
 
 
@@ -438,6 +438,8 @@ def _manifest_row(path: Path, row_no: int, row: dict, folder: Path) -> dict:
     if row.get("url") and not re.match(r"^https?://\S+$", row["url"]):
         raise ManifestError(where, row_no, "url", f"{row['url']!r} is not an http(s) URL", "give the full address")
     meta = dict(row)
+    if row.get("story"):
+        meta["story"] = " ".join(row["story"].split())  # a name: one line, single spaces
     if row.get("published"):
         try:
             meta["published"] = date.fromisoformat(row["published"])

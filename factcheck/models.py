@@ -32,6 +32,7 @@ class Source:
     raw: str = ""  # decoded text of the file (HTML for saved pages)
     kind: str = "txt"  # txt | html | md | url
     also_outlets: tuple[str, ...] = ()  # outlets carrying the same (syndicated) copy
+    story: str = ""  # the story the user put the article in (manifest column ``story``); "" = grouped automatically
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +182,7 @@ def claim_from_dict(d: dict) -> Claim:
 def source_to_dict(s: Source) -> dict:
     return {"source_id": s.source_id, "name": s.name, "outlet": s.outlet, "title": s.title, "url": s.url,
             "published": s.published.isoformat() if s.published else None, "language": s.language,
-            "raw": s.raw, "kind": s.kind, "also_outlets": list(s.also_outlets)}
+            "raw": s.raw, "kind": s.kind, "also_outlets": list(s.also_outlets), "story": s.story}
 
 
 def source_from_dict(d: dict) -> Source:

@@ -364,7 +364,7 @@ def add(folder: str | Path, files: Sequence[str | Path], settings: Settings, *, 
         placed = {}
         for s in list(sources):
             rows = [i for i, c in enumerate(claims) if c.source_id == s.source_id]
-            row = index.add(s.source_id, [claims[i] for i in rows], vectors[rows])
+            row = index.add(s.source_id, [claims[i] for i in rows], vectors[rows], pin=s.story)
             sims = index.similarities(row, settings)
             twin = stored_copy([claims[i] for i in rows], [index.source_ids[j] for j in index.nearest(sims, 3)], store)
             if twin is not None:  # a wire copy is not a second report: the run keeps one copy

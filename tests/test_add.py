@@ -141,6 +141,52 @@ def test_names_read_back_and_an_index_stored_without_names_still_loads():
     legacy.place(5, settings)  # places on words alone, without failing
 
 
+def test_an_article_pinned_to_a_story_joins_it_whatever_its_words():
+    import dataclasses
+
+    from .test_align import two_quakes
+
+    settings = Settings()
+    sources, claims, vectors = two_quakes()
+    sources = [dataclasses.replace(s, story="tabl quake" if s.source_id.startswith("b") else "") for s in sources]
+    index = align.StoryIndex.build(sources, claims, vectors)
+    stories = align.group_stories(sources, claims, vectors, settings, index)
+    base = index.to_bytes()
+    # words of the Qeshm quake of a1-a3, pinned by the user to the Tabl quake's story
+    new = [claim("n", "Governor Ahmad Mirzaei said 13 villagers died on Qeshm island in the 5.9 earthquake.")]
+    row = index.add("n", new, unit([[1, 0.5, 0.02]]), pin="tabl quake")
+    joined, now = index.place(row, settings)
+    assert joined == stories["b1"] and sorted(index.members(now)) == ["b1", "b2", "n"]
+    # the pins read back, from the stored index and from the record of the article added since
+    back = align.StoryIndex.from_parts(base, [("n", *index.record("n"))], index.story_map())
+    assert back.pins == index.pins == ["", "", "", "tabl quake", "tabl quake", "tabl quake"]
+    # pinned to a story no article is in: a story of its own, even with the words of one
+    row = back.add("m", new, unit([[1, 0.5, 0.02]]), pin="another quake")
+    assert back.place(row, settings)[0] == ""
+
+
+def test_with_one_story_an_unpinned_article_joins_the_unpinned_ones():
+    settings = Settings(story_grouping="one")
+    index, stories = quake_index(settings)
+    assert len(set(stories.values())) == 1
+    row = index.add("e", [claim("e", "The city council approved a new budget for public libraries.")],
+                    unit([[0.7, 0.7]]))
+    joined, now = index.place(row, settings)
+    assert joined == stories["a"] and sorted(index.members(now)) == ["a", "b", "c", "d", "e"]
+
+
+def test_an_index_stored_before_pins_were_kept_loads_with_no_pins():
+    import io
+
+    settings = Settings()
+    index, _ = quake_index(settings)
+    z = np.load(io.BytesIO(index.to_bytes()))
+    old = io.BytesIO()
+    np.savez(old, **{k: z[k] for k in z.files if k != "pins"})
+    back = align.StoryIndex.from_parts(old.getvalue())
+    assert back.pins == ["", "", "", ""] and back.stories == index.stories
+
+
 def test_term_counts_extend_a_vocabulary_without_moving_its_columns():
     m, vocab = align.term_counts(["quake quake island"])
     before = dict(vocab)
@@ -197,6 +243,28 @@ def test_adding_the_second_seed_finds_what_a_full_run_of_both_finds(first_seed_r
     written = pipeline.write_store_outputs(store, tmp_path / "out")
     assert written["claims"].read_bytes() == (ROOT / "claims.csv").read_bytes(), \
         "claims.csv from the store after the addition is the one a run of both seeds writes"
+
+
+@pytest.mark.slow
+def test_an_added_article_named_into_a_story_of_its_own_is_compared_with_no_other(first_seed_run):
+    folder, store = first_seed_run
+    shutil.copy(ROOT / "sources" / SECOND, folder / SECOND)
+    write_manifest(folder, {FIRST, SECOND})
+    rows = list(csv.DictReader((folder / "sources.csv").open(encoding="utf-8")))
+    with (folder / "sources.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=[*rows[0], "story"])
+        w.writeheader()
+        w.writerows({**r, "story": "Tokyo desk" if r["file"] == SECOND else ""} for r in rows)
+    added = pipeline.add(folder, [folder / SECOND], Settings(), store=store)
+    joined, now = added.stories[added.sources[0].source_id]
+    assert added.sources[0].story == "Tokyo desk"
+    assert joined == "", "its words match the first seed's story, but the user said otherwise"
+    mine = {c.claim_id for c in added.claims}
+    assert all(d.claim_a in mine and d.claim_b in mine for d in added.discrepancies), \
+        "compared within itself only (it holds both parties' accounts), never with the first seed"
+    assert store.load_story_index() is not None
+    index = align.StoryIndex.from_parts(*store.load_story_index())
+    assert index.pins == ["", "Tokyo desk"], "the pin is stored with the added article"
 
 
 @pytest.fixture

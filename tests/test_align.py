@@ -248,3 +248,47 @@ def test_merging_fragments_keeps_events_whose_names_differ_apart():
                                 Counter({"tabl": 1, "4.6": 1, "qeshm": 1}), Counter({"tabl": 1, "qeshm": 2})])
     labels = align.merge_fragments(rows, [7, 8, 9, 10], 0.1)
     assert labels[0] == labels[1] != labels[2] == labels[3]
+
+
+# --------------------------------------------------------------------------------------------
+# stories the user names (manifest column ``story``) and ``story_grouping = "one"``
+
+def pinned(sources, **pins) -> list[Source]:
+    import dataclasses
+
+    return [dataclasses.replace(s, story=pins.get(s.source_id, "")) for s in sources]
+
+
+def test_pin_stories_keeps_the_names_given_and_unpinned_articles_follow_their_story():
+    keys = align.pin_stories(found=[0, 0, 0, 1, 1, 2], pins=["x", "", "y", "", "", ""])
+    # article 1 was found with a pinned x and a pinned y: the tie goes to the first name, sorted
+    assert keys == [("pin", "x"), ("pin", "x"), ("pin", "y"), ("found", 1), ("found", 1), ("found", 2)]
+    keys = align.pin_stories(found=[0, 0, 0, 0], pins=["y", "x", "y", ""])
+    assert keys[3] == ("pin", "y"), "the name most of its story's pinned articles carry"
+
+
+def test_pinned_articles_override_the_grouping_and_the_others_follow_their_story():
+    sources, claims, vectors = two_quakes()
+    found = align.group_stories(sources, claims, vectors, Settings())
+    assert found["a1"] != found["b1"]
+    # the user says a3 is about the Tabl quake, and that a1 and b1 are one story
+    stories = align.group_stories(pinned(sources, a3="tabl", b1="qeshm", a1="qeshm"), claims, vectors, Settings())
+    assert stories["a1"] == stories["b1"], "pinned to one name: one story, whatever the words say"
+    assert stories["a3"] != stories["a1"]
+    assert stories["a2"] == stories["a1"], "a2 follows its story, whose pinned articles say qeshm"
+    assert stories["b2"] == stories["b1"] == stories["a1"]
+    assert len(set(stories.values())) == 2
+
+
+def test_one_story_grouping_puts_every_article_in_one_story_but_keeps_pins():
+    sources, claims, vectors = two_quakes()
+    one = Settings(story_grouping="one")
+    stories = align.group_stories(sources, claims, vectors, one)
+    assert len(set(stories.values())) == 1
+    assert stories["a1"] == stable_id(*sorted(TWO_QUAKES)), "a story's id comes from its members, as grouped"
+    stories = align.group_stories(pinned(sources, b1="tabl", b2="tabl"), claims, vectors, one)
+    assert stories["b1"] == stories["b2"] != stories["a1"] == stories["a2"] == stories["a3"]
+    pairs = align.align(claims, vectors, sources, one)[1]
+    by_id = {c.claim_id: c.source_id for c in claims}
+    assert any({by_id[p.claim_a][0], by_id[p.claim_b][0]} == {"a", "b"} for p in pairs), \
+        "in one story claims of both quakes may align"

@@ -1,6 +1,7 @@
 """The command line: every command has help, bad input gets one clear line, nothing stored is lost."""
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 import subprocess
@@ -118,3 +119,44 @@ def test_a_folder_of_only_bad_files_lists_each_and_fails(tmp_path):
     assert any(l.startswith("skipped: empty.txt") for l in lines)
     assert any(l.startswith("skipped: blob.txt") for l in lines)
     assert lines[-1].startswith("error:") and "2 file(s)" in lines[-1]
+
+
+@pytest.mark.slow
+def test_run_lists_its_stories_and_the_user_can_name_them_or_ask_for_one(tmp_path):
+    from .test_add import BRIDGE
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOT / "sources", src)
+    (src / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'fc.db'}"
+    runner = CliRunner()
+
+    def run(*extra):
+        result = runner.invoke(main, ["run", str(src), "--out", str(tmp_path), "--db", db, "--no-progress", *extra])
+        assert result.exit_code == 0, result.output
+        with open(tmp_path / "alignments.csv", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        return result.stdout, {frozenset((r["source_a"], r["source_b"])) for r in rows}, {r["story_id"] for r in rows}
+
+    seeds = frozenset(["000_55768cfb15f1a5b8.txt", "003_13ab6dc0d62df074.txt"])
+    out, pairs, _ = run()
+    assert seeds in pairs
+    assert "2 stories (claims are compared only within a story):" in out
+    assert re.search(r"1 article\(s\) — Riverside Gazette: Old toll bridge", out), out
+    assert "--one-story" in out, "the listing says how to correct the grouping"
+    assert not any("bridge.txt" in p for p in pairs)
+
+    out, pairs, story_ids = run("--one-story")
+    assert "stories (claims" not in out and len(story_ids) == 1, "one story: nothing to list"
+
+    # the user names a story per article: the two seeds apart, whatever their words say
+    manifest = src / "sources.csv"
+    rows = list(csv.DictReader(manifest.open(encoding="utf-8")))
+    with manifest.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=[*rows[0], "story"])
+        w.writeheader()
+        for r, name in zip(rows, ["Moscow's account", "Baku's account"]):
+            w.writerow({**r, "story": name})
+    out, pairs, _ = run()
+    assert "3 stories" in out and "[story \"Moscow's account\"]" in out and "[story \"Baku's account\"]" in out
+    assert seeds not in pairs, "no claim pairs across articles named into different stories"

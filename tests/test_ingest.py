@@ -200,6 +200,16 @@ def test_manifest_overrides_detected_metadata(folder):
         "Quarry Post", date(2025, 7, 2), "https://qp.example/a", "pt", "Reopened")
 
 
+def test_manifest_story_column_names_the_articles_story(folder):
+    (folder / "other.txt").write_text(GOOD, encoding="utf-8")
+    (folder / "sources.csv").write_text(HEADER.replace("title", "title,story")
+                                        + 'good.txt,,Quarry Post,,en,,"Quarry\n  reopening "\nother.txt,,Quarry Post,,en,,\n',
+                                        encoding="utf-8")
+    by_name = {s.name: s for s in load_sources(folder, SETTINGS)[0]}
+    assert by_name["good.txt"].story == "Quarry reopening", "one line, single spaces"
+    assert by_name["other.txt"].story == "", "no story given: grouped automatically"
+
+
 def test_project_manifest_is_valid():
     table = read_manifest(SEEDS / "sources.csv")
     assert table["000_55768cfb15f1a5b8.txt"]["published"] == date(2025, 7, 2)

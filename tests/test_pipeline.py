@@ -38,7 +38,8 @@ def test_settings_file_overrides_only_its_keys(tmp_path):
     assert s.top_k == Settings().top_k
 
 
-@pytest.mark.parametrize("content,fragment", [("nonsense = = =", "not valid TOML"), ("no_such_key = 1", "unknown setting")])
+@pytest.mark.parametrize("content,fragment", [("nonsense = = =", "not valid TOML"), ("no_such_key = 1", "unknown setting"),
+                                              ('story_grouping = "two"', "set it to one of auto, one")])
 def test_bad_settings_file_is_one_clear_error(tmp_path, content, fragment):
     f = tmp_path / "fc.toml"
     f.write_text(content)
