@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -217,8 +217,9 @@ def eval_align(path: str | Path, settings: Settings, *, topics: set[int] | None 
     gold = ecb.gold_pairs(articles)
     # ECB+ gold is event coreference: the tool's event groups are the unit it aligns events in
     links = list(claim_links(pairs, align_stage.event_groups(events, claims)))
-    _, gold_pairs_, gold_events, _ = align_stage.align(claims, vectors, sources, settings,
-                                                       stories={a.source.source_id: a.story for a in articles})
+    # the corpus's own stories, named per article as a user names them (manifest column ``story``)
+    named = [replace(a.source, story=a.story) for a in articles]
+    _, gold_pairs_, gold_events, _ = align_stage.align(claims, vectors, named, settings)
     gold_links = claim_links(gold_pairs_, align_stage.event_groups(gold_events, claims))
     report = AlignReport(
         mode=mode, articles=len(articles), claims=len(claims), stories=len(set(stories.values())),
