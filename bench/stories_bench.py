@@ -32,9 +32,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from factcheck import align, ecb  # noqa: E402
-from factcheck.config import Settings  # noqa: E402
-from factcheck.pipeline import embed_claims  # noqa: E402
+from factcheck import align, ecb
+from factcheck.config import Settings
+from factcheck.pipeline import embed_claims
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "ecbplus" / "dev_topics_1-35.jsonl"
 

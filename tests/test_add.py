@@ -256,7 +256,7 @@ def test_an_added_article_named_into_a_story_of_its_own_is_compared_with_no_othe
         w.writeheader()
         w.writerows({**r, "story": "Tokyo desk" if r["file"] == SECOND else ""} for r in rows)
     added = pipeline.add(folder, [folder / SECOND], Settings(), store=store)
-    joined, now = added.stories[added.sources[0].source_id]
+    joined, _now = added.stories[added.sources[0].source_id]
     assert added.sources[0].story == "Tokyo desk"
     assert joined == "", "its words match the first seed's story, but the user said otherwise"
     mine = {c.claim_id for c in added.claims}
