@@ -248,8 +248,16 @@ def charts_tab(shown: list[dict]) -> None:
 
 
 def sources_tab(store: Store) -> None:
-    listing = [{k: s[k] for k in ("name", "outlet", "title", "published", "kind")} for s in store.source_rows()]
-    st.caption(f"{len(listing)} source(s) in the latest run · folder: {SOURCES_DIR.resolve()}")
+    rows = store.source_rows()
+    story_of = source_stories(store)
+    stories = len(set(story_of.values()) - {""})
+    columns = ("story",) * (stories > 1) + ("name", "outlet", "title", "published", "kind")
+    listing = [{k: story_of.get(s["source_id"], "") if k == "story" else s[k] for k in columns} for s in rows]
+    if stories > 1:
+        listing.sort(key=lambda r: (r["story"], r["name"]))
+    st.caption(f"{len(listing)} source(s) in the latest run"
+               + (f", in {stories} stories (conflicts are looked for only within a story; name them in the "
+                  "`story` column of sources.csv)" if stories > 1 else "") + f" · folder: {SOURCES_DIR.resolve()}")
     if listing:
         st.dataframe(pd.DataFrame(listing), hide_index=True, width="stretch")
     files = st.file_uploader("Add articles (.txt, .html, .md)", type=fx.UPLOAD_TYPES,
@@ -268,6 +276,17 @@ def sources_tab(store: Store) -> None:
     if st.button("▶ Re-run the analysis", key="rerun", type="primary" if not files else "secondary",
                  help="Every stage on the whole folder: stories are grouped afresh."):
         rerun_pipeline(store)
+
+
+def source_stories(store: Store) -> dict[str, str]:
+    """source_id -> its story's name in the Sources tab ("" with one story or no stored index)."""
+    from factcheck.align import StoryIndex
+
+    stored = store.load_story_index()
+    if stored is None:
+        return {}
+    index = StoryIndex.from_parts(*stored)
+    return dict(zip(index.source_ids, fx.story_names(index.stories, index.pins)))
 
 
 def save_uploads(files) -> list[Path]:

@@ -359,3 +359,32 @@ def test_uploads_keep_inside_the_folder_and_accept_only_articles(tmp_path):
     assert app_support.save_upload(tmp_path, "x.html", b"<p>x</p>") == tmp_path / "x.html"  # same file again
     with pytest.raises(ValueError, match="txt"):
         app_support.save_upload(tmp_path, "payload.exe", b"MZ")
+
+
+def test_story_names_are_the_users_else_numbered_by_size():
+    assert app_support.story_names(["s1", "s2", "s2", "s3", "s3", "s3"], ["", "", "", "", "Baku", ""]) == \
+        ["story 2", "story 1", "story 1", "Baku", "Baku", "Baku"]
+    assert app_support.story_names(["s1", "s1"], ["", ""]) == ["", ""], "one story: nothing to tell apart"
+
+
+def test_the_sources_tab_shows_each_articles_story_when_there_are_several(tmp_path, monkeypatch):
+    import numpy as np
+    from scipy import sparse
+
+    from factcheck.align import StoryIndex
+
+    run = hand_made_run()
+    ids = [s.source_id for s in run["source_records"]]
+    index = StoryIndex(ids, sparse.csr_matrix((3, 0), dtype=np.float32), {}, np.eye(3, dtype=np.float32),
+                       stories=["s1", "s1", "s2"], pins=["", "", "Coast Herald's story"])
+    store = Store(f"sqlite:///{tmp_path / 'factcheck.db'}")
+    store.save_run(**run, stories=index.to_bytes())
+    monkeypatch.setenv("FACTCHECK_DB", store.url)
+    monkeypatch.setenv("FACTCHECK_SOURCES", str(tmp_path / "sources"))
+    at = start()
+    table = next(d.value for d in at.dataframe if "outlet" in d.value.columns and "kind" in d.value.columns
+                 and "name" in d.value.columns)
+    assert list(table.columns[:2]) == ["story", "name"]
+    assert dict(zip(table["name"], table["story"])) == {
+        "ledger.txt": "story 1", "post.txt": "story 1", "herald.html": "Coast Herald's story"}
+    assert any("in 2 stories" in c.value for c in at.caption)
