@@ -370,12 +370,6 @@ class StoryIndex:
             text = z[key].tobytes().decode("utf-8") if key in z.files else ""
             return text.split("\n") if text else []
 
-        def pins() -> list[str] | None:  # every pin "" is stored as one empty line per article
-            if "pins" not in z.files:
-                return None
-            text = z["pins"].tobytes().decode("utf-8")
-            return text.split("\n") if ids else []
-
         words, ids, name_words = lines("words"), lines("source_ids"), lines("name_words")
         counts = sparse.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=(len(ids), len(words)))
         names = (sparse.csr_matrix((z["name_data"], z["name_indices"], z["name_indptr"]),
@@ -383,7 +377,7 @@ class StoryIndex:
                  if "name_indptr" in z.files else None)
         index = cls(ids, counts, dict(zip(words, range(len(words)))), z["embeds"].reshape(len(ids), -1),
                     lines("stories"), names=names, name_vocab=dict(zip(name_words, range(len(name_words)))),
-                    pins=pins())
+                    pins=lines("pins") or None)  # none stored, or one article with none: no pins
         for sid, terms, vector in added:
             record = json.loads(terms)
             pin = ""
