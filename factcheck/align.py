@@ -527,6 +527,23 @@ def group_stories(sources: Sequence[Source], claims: Sequence[Claim], vectors: n
     return story_of
 
 
+def story_names(stories: Sequence[str], pins: Sequence[str]) -> list[str]:
+    """How each article's story is named to the user, in ``factcheck run`` and the dashboard
+    (``stories`` and ``pins`` per article, as ``StoryIndex`` holds them): the name the user gave in
+    the manifest, else "story N", N by size (1 the biggest). One story in all: "" for each, there
+    is nothing to tell apart."""
+    if len(set(stories)) < 2:
+        return [""] * len(stories)
+    named: dict[str, str] = {}
+    for story, pin in zip(stories, pins):
+        if pin:
+            named.setdefault(story, pin)
+    size = Counter(stories)
+    unnamed = sorted((st for st in size if st not in named), key=lambda st: (-size[st], st))
+    named.update({st: f"story {k}" for k, st in enumerate(unnamed, start=1)})
+    return [named[st] for st in stories]
+
+
 def automatic_stories(index: StoryIndex, settings: Settings) -> list[tuple[int, int]]:
     """A story label per article of ``index`` (see ``group_stories``)."""
     ids = index.source_ids

@@ -327,24 +327,6 @@ def counts_by(rows: Sequence[dict]) -> tuple[dict[str, int], dict[str, int]]:
     return dict(kinds.most_common()), dict(outlets.most_common())
 
 
-# ------------------------------------------------------------------------------------ stories
-
-def story_names(stories: Sequence[str], pins: Sequence[str]) -> list[str]:
-    """How the Sources tab names each article's story (``stories`` and ``pins`` per article, as the
-    story index holds them): the name the user gave in the manifest, else "story N", N by size
-    (1 the biggest). One story in all: "" for each, there is nothing to tell apart."""
-    if len(set(stories)) < 2:
-        return [""] * len(stories)
-    named: dict[str, str] = {}
-    for story, pin in zip(stories, pins):
-        if pin:
-            named.setdefault(story, pin)
-    size = Counter(stories)
-    unnamed = sorted((st for st in size if st not in named), key=lambda st: (-size[st], st))
-    named.update({st: f"story {k}" for k, st in enumerate(unnamed, start=1)})
-    return [named[st] for st in stories]
-
-
 # ------------------------------------------------------------------------------------ files
 
 def editors_csv(rows: Sequence[dict]) -> bytes:

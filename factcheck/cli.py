@@ -65,18 +65,19 @@ def shorten(text: str, width: int) -> str:
 def story_lines(sources, stories: dict[str, str], shown: int = 3) -> list[str]:
     """What the stories of a run hold, biggest first, when there are several: the user checks the
     grouping here (articles are compared only within their story)."""
+    from .align import story_names
+
+    names = story_names([stories.get(s.source_id, "") for s in sources], [s.story for s in sources])
     members: dict[str, list] = {}
-    for s in sources:
-        members.setdefault(stories.get(s.source_id, ""), []).append(s)
+    for s, name in zip(sources, names):
+        members.setdefault(name, []).append(s)
     if len(members) < 2:
         return []
     lines = [f"{len(members)} stories (claims are compared only within a story):"]
-    for story, group in sorted(members.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        pins = sorted({s.story for s in group if s.story})
-        label = f" [story {', '.join(map(repr, pins))}]" if pins else ""
+    for name, group in sorted(members.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         titles = "; ".join(f"{s.outlet}: {shorten(s.title or s.name, 60)}" for s in group[:shown])
         more = f"; and {len(group) - shown} more" if len(group) > shown else ""
-        lines.append(f"  {story}{label}: {len(group)} article(s) — {titles}{more}")
+        lines.append(f"  {name}: {len(group)} article(s) — {titles}{more}")
     lines.append("  grouped wrongly? name each article's story in the `story` column of the manifest, "
                  "or run with --one-story")
     return lines

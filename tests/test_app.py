@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from factcheck import app_support
+from factcheck import align, app_support
 from factcheck.store import Store
 from tests.test_store import hand_made_run, make_store
 
@@ -362,9 +362,9 @@ def test_uploads_keep_inside_the_folder_and_accept_only_articles(tmp_path):
 
 
 def test_story_names_are_the_users_else_numbered_by_size():
-    assert app_support.story_names(["s1", "s2", "s2", "s3", "s3", "s3"], ["", "", "", "", "Baku", ""]) == \
+    assert align.story_names(["s1", "s2", "s2", "s3", "s3", "s3"], ["", "", "", "", "Baku", ""]) == \
         ["story 2", "story 1", "story 1", "Baku", "Baku", "Baku"]
-    assert app_support.story_names(["s1", "s1"], ["", ""]) == ["", ""], "one story: nothing to tell apart"
+    assert align.story_names(["s1", "s1"], ["", ""]) == ["", ""], "one story: nothing to tell apart"
 
 
 def test_the_sources_tab_shows_each_articles_story_when_there_are_several(tmp_path, monkeypatch):

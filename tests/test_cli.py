@@ -158,5 +158,6 @@ def test_run_lists_its_stories_and_the_user_can_name_them_or_ask_for_one(tmp_pat
         for r, name in zip(rows, ["Moscow's account", "Baku's account"]):
             w.writerow({**r, "story": name})
     out, pairs, _ = run()
-    assert "3 stories" in out and "[story \"Moscow's account\"]" in out and "[story \"Baku's account\"]" in out
+    assert "3 stories" in out and "  Moscow's account: 1 article(s) — Daily8 (AP)" in out
+    assert "  Baku's account: 1 article(s) — The Japan Times" in out and "  story 1: 1 article(s)" in out
     assert seeds not in pairs, "no claim pairs across articles named into different stories"
