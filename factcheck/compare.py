@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Sequence
 
 from rapidfuzz import fuzz, utils
 
-from .claims import merge_person_keys, person_parts, spelling_variant
+from .names import merge_person_keys, person_parts, spelling_variant
 from .config import Settings
 from .dates import dates_compatible
 from .models import Alignment, Claim, Discrepancy, FactCluster, Source, stable_id

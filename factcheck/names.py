@@ -1,0 +1,154 @@
+"""Person names: their parts, their keys, and when two spellings are one name.
+
+One home for every decision about names: the claims stage keys entities with :func:`person_key`
+and merges keys with :func:`merge_person_keys`; the name-variant check compares spellings with
+:func:`spelling_variant`.
+
+Two spellings of one name part are a *transliteration* when they sound alike once the usual
+differences between romanisation systems are folded away (:func:`romanise`: K/Q, u/y, Kh/H,
+Dzh/J, Tsch/Ch, ou/u, -ov/-ev/-oyev …) and Metaphone (Lawrence Philips' phonetic code, from the
+maintained ``jellyfish`` library) gives them the same code; a *typo* when they differ by one edit
+(Ilham / Ilhan); otherwise *different* (Heydar / Ilham).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from functools import lru_cache
+
+import jellyfish
+from rapidfuzz.distance import Levenshtein
+
+# Words of a name phrase that are not the name ("President Ilham Aliyev", "Kremlin spokesman Peskov").
+TITLES = {"president", "prime", "minister", "mr", "mrs", "ms", "dr", "gen", "general", "spokesman",
+          "spokeswoman", "spokesperson", "king", "queen", "sen", "senator", "rep", "gov", "governor",
+          "chancellor", "secretary", "foreign", "defense", "defence", "chief", "leader", "autocrat",
+          "ukrainian", "russian", "kremlin", "the", "former", "deputy", "ambassador", "judge", "pope"}
+# Name parts shorter than this are never merged as one-letter typos (Kim / Kin are two names).
+TYPO_MIN_LENGTH = 4
+# Below this length a shared phonetic code proves little (Kim / Kam): only romanisation counts.
+PHONETIC_MIN_LENGTH = 5
+# Two spellings with one phonetic code must still look alike (normalised Levenshtein similarity
+# of their romanised forms): "Peskov" and "Pasikov" share a code less often than they are two men.
+PHONETIC_MIN_SIMILARITY = 0.7
+
+# Letters that Unicode does not decompose into a base letter and a mark.
+_FOLD = str.maketrans({"ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ß": "ss", "æ": "ae",
+                       "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th", "ı": "i", "ð": "d", "Ð": "D",
+                       "’": "'", "ʼ": "'", "ʻ": "'", "‘": "'"})
+
+# Differences between romanisation systems of one name (English, French, German and scholarly
+# transliterations of Cyrillic, Arabic, Georgian, Turkic names), applied in order to a folded,
+# lower-case word: each pair maps several spellings of one sound to one.
+_ROMANISATION = [
+    (r"dzh|dj", "j"), (r"tsch|tch", "ch"), (r"sch", "sh"), (r"zh", "j"), (r"kh", "h"), (r"gh", "g"),
+    (r"ck", "k"), (r"q", "k"), (r"ph", "f"), (r"w", "v"), (r"ou", "u"), (r"ye", "e"), (r"y", "i"),
+    (r"ie", "i"), (r"ai|ay|ei|ey", "i"), (r"'", ""),
+    # patronymic and family suffixes: -ov, -ev, -oyev, -oev, -iev are one suffix in transliteration
+    (r"(?:o|e|i)?(?:i)?[oe]v$", "ev"), (r"(?:o|e)?[oe]va$", "eva"),
+    (r"(.)\1+", r"\1"),
+]
+
+
+def fold(text: str) -> str:
+    """ASCII letters for any Latin script: accents dropped, Ø → O, ß → ss, curly apostrophes straight."""
+    text = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return text.encode("ascii", "ignore").decode("ascii")
+
+
+def person_parts(name: str) -> list[str]:
+    """The words of a person's name, titles and possessives dropped ("President Ilham Aliyev's" →
+    Ilham, Aliyev). Words that fold to no letter at all are dropped too."""
+    words = [w for w in re.findall(r"[A-Za-zÀ-ÿĀ-ſ'’-]+", name) if w.lower().strip(".") not in TITLES]
+    words = [re.sub(r"['’]s$", "", w).strip("'’-") for w in words]
+    return [w for w in words if re.search(r"[a-z]", fold(w).lower())]
+
+
+def person_key(name: str) -> str:
+    """``person:<surname>|<first initial>`` ("person:aliyev|i"); a bare surname has no initial
+    ("person:aliyev|") and is resolved later against the full names of its story. "" when the
+    phrase holds no name at all."""
+    parts = person_parts(name)
+    if not parts:
+        return ""
+    surname = fold(parts[-1]).lower()
+    initial = fold(parts[0]).lower()[:1] if len(parts) > 1 else ""
+    return f"person:{surname}|{initial}"
+
+
+@lru_cache(maxsize=65536)
+def romanise(word: str) -> str:
+    """One spelling for the romanisations of a name part (Qorgan → korgan, Dzhambulat → jambulat,
+    Magomedoyev → magomedev, Zourabichvili → zurabichvili)."""
+    w = fold(word).lower()
+    for pattern, repl in _ROMANISATION:
+        w = re.sub(pattern, repl, w)
+    return w
+
+
+@lru_cache(maxsize=65536)
+def phonetic(word: str) -> str:
+    """Metaphone code of the romanised word."""
+    return jellyfish.metaphone(romanise(word)) if romanise(word) else ""
+
+
+def skeleton(word: str) -> str:
+    """A transliteration-blind form: romanised, inner vowels masked (Muhammad = Mohammed,
+    Zelensky = Zelenskyy; Ahmed ≠ Ahmadi because a final vowel counts)."""
+    w = romanise(word)
+    head, tail = w[:1], w[1:]
+    last = tail[-1:] if tail[-1:] in "aeiou" else ""
+    core = tail[:-1] if last else tail
+    return head + re.sub(r"[aeiou]+", "*", core) + last
+
+
+def spelling_variant(x: str, y: str) -> str:
+    """'same', 'transliteration', 'typo' or 'different' for two spellings of one name part."""
+    if x == y:
+        return "same"
+    if _feminine_pair(fold(x).lower(), fold(y).lower()):
+        return "different"  # Ivanov / Ivanova, Aliyev / Aliyeva: the family name of two people
+    rx, ry = romanise(x), romanise(y)
+    if rx == ry or skeleton(x) == skeleton(y):
+        return "transliteration"
+    if (min(len(rx), len(ry)) >= PHONETIC_MIN_LENGTH and phonetic(x) == phonetic(y)
+            and _final_vowel(rx) == _final_vowel(ry)  # Ahmed / Ahmadi, Ivanov / Ivanova: two names
+            and Levenshtein.normalized_similarity(rx, ry) >= PHONETIC_MIN_SIMILARITY):
+        return "transliteration"
+    fx, fy = fold(x).lower(), fold(y).lower()
+    if min(len(fx), len(fy)) >= TYPO_MIN_LENGTH and Levenshtein.distance(fx, fy) == 1:
+        return "typo"
+    return "different"
+
+
+def _feminine_pair(x: str, y: str) -> bool:
+    short, long_ = sorted((x, y), key=len)
+    return long_ == short + "a" and short.endswith(("ov", "ev", "in", "yn"))
+
+
+def _final_vowel(w: str) -> str:
+    return w[-1:] if w[-1:] in "aeiou" else ""
+
+
+def split_key(key: str) -> tuple[str, str]:
+    surname, _, initial = key.removeprefix("person:").partition("|")
+    return surname, initial
+
+
+def merge_person_keys(keys: Counter) -> dict[str, str]:
+    """key -> canonical key: full names that are one name spelled two ways (Ilham / Ilhan Aliyev,
+    Qorgan / Korgan Aymbetov) meet under the most used spelling. Keys are blocked by the romanised
+    first initial and the first letter of the surname's phonetic code, never compared all at once."""
+    blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for key in keys:
+        surname, initial = split_key(key)
+        blocks[(romanise(initial)[:1], phonetic(surname)[:1] or surname[:1])].append(key)
+    out: dict[str, str] = {}
+    for members in blocks.values():
+        members.sort(key=lambda k: (-keys[k], k))
+        for k in members:
+            sk = split_key(k)[0]
+            out[k] = next((m for m in members if m in out and out[m] == m
+                           and spelling_variant(sk, split_key(m)[0]) != "different"), k)
+    return out

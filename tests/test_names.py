@@ -1,0 +1,49 @@
+"""Person names: parts, keys and spelling variants (factcheck/names.py)."""
+from collections import Counter
+
+import pytest
+
+from factcheck.names import merge_person_keys, person_key, person_parts, spelling_variant
+
+
+@pytest.mark.parametrize("x, y, relation", [
+    ("Qorgan", "Korgan", "transliteration"),          # K/Q
+    ("Aymbetov", "Aimbetov", "transliteration"),      # y/i
+    ("Magomedov", "Magomedoyev", "transliteration"),  # -ov / -oyev
+    ("Khasavyurt", "Hasavyurt", "transliteration"),   # Kh / H
+    ("Dzhambulat", "Jambulat", "transliteration"),    # Dzh / J
+    ("Tschaikowsky", "Chaikovsky", "transliteration"),  # Tsch / Ch, w / v
+    ("Zourabichvili", "Zurabishvili", "transliteration"),  # ou / u, and a Metaphone match
+    ("Muhammad", "Mohammed", "transliteration"),
+    ("Ilham", "Ilhan", "typo"),
+    ("Heydar", "Ilham", "different"),
+    ("Ahmed", "Ahmadi", "different"),   # a final vowel makes another name
+    ("Ivanov", "Ivanova", "different"),
+    ("Peskov", "Lavrov", "different"),
+    ("Kim", "Kin", "different"),
+])
+def test_spelling_variant(x, y, relation):
+    assert spelling_variant(x, y) == relation
+
+
+@pytest.mark.parametrize("name, key", [
+    ("President Ilham Aliyev", "person:aliyev|i"),
+    ("Aliyev", "person:aliyev|"),
+    ("Ø. Solberg", "person:solberg|o"),   # a first word that folds to nothing used to raise IndexError
+    ("’s Aliyev", "person:aliyev|"),
+    ("’s", ""),
+    ("Łukasz Ødegård", "person:odegard|l"),
+])
+def test_person_key(name, key):
+    assert person_key(name) == key
+
+
+def test_parts_drop_titles_and_possessives():
+    assert person_parts("Kremlin spokesman Dmitry Peskov's") == ["Dmitry", "Peskov"]
+
+
+def test_both_parts_varying_merge_into_the_most_used_spelling():
+    keys = Counter({"person:aymbetov|q": 1, "person:aimbetov|k": 3, "person:aliyev|h": 2})
+    merged = merge_person_keys(keys)
+    assert merged["person:aymbetov|q"] == "person:aimbetov|k"
+    assert merged["person:aliyev|h"] == "person:aliyev|h"
