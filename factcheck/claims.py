@@ -554,9 +554,14 @@ def _extract_serial(sources: Sequence[Source], bodies: Sequence[Body],
     last: dict[str, list[str]] = defaultdict(list)
     texts = ((p.text, (p, sid)) for p, sid in jobs)
     for n, (doc, (para, sid)) in enumerate(nlp.pipe(texts, as_tuples=True, batch_size=SPACY_BATCH), 1):
-        claims.extend(claims_from_doc(doc, source=by_id[sid], offset=para.char_start,
-                                      first_index=counters[sid], learned=learned[sid],
-                                      last_speaker=last[sid]))
+        try:
+            claims.extend(list(claims_from_doc(doc, source=by_id[sid], offset=para.char_start,
+                                               first_index=counters[sid], learned=learned[sid],
+                                               last_speaker=last[sid])))
+        except Exception as exc:  # noqa: BLE001 — a sentence that trips the reader costs its paragraph only
+            log.warning("%s: a paragraph gave no claims (%s: %s) — the rest of the article was read; "
+                        "please report this file to the factcheck maintainers",
+                        by_id[sid].name, type(exc).__name__, str(exc)[:120])
         counters[sid] += sum(1 for _ in doc.sents)
         if progress and (n % 50 == 0 or n == len(jobs)):
             progress(n, len(jobs))

@@ -144,6 +144,15 @@ def _guarded(load, name: str) -> tuple[list, list]:
     except SourceError as err:
         log.debug("%s", err)
         return [], [err]
+    except Exception as exc:  # noqa: BLE001 — one file that trips a parser must not stop the run
+        log.debug("reading %s failed", name, exc_info=True)
+        return [], [unexpected(name, "reading", exc)]
+
+
+def unexpected(name: str, stage: str, exc: BaseException) -> SourceError:
+    """The one-line error of a file that raised something no check foresaw."""
+    return SourceError(name, f"{stage} it failed ({type(exc).__name__}: {str(exc)[:120]})",
+                       "the other files were processed; please report this file to the factcheck maintainers")
 
 
 def is_url_list(text: str) -> bool:

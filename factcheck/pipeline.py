@@ -134,6 +134,9 @@ def clean_all(sources: list[Source], settings: Settings, errors: list[SourceErro
             kept.append(s)
         except SourceError as exc:
             errors.append(exc)
+        except Exception as exc:  # noqa: BLE001 — one page that trips the cleaner must not stop the run
+            log.debug("cleaning %s failed", s.name, exc_info=True)
+            errors.append(ingest.unexpected(s.name, "cleaning", exc))
         progress("clean", n, len(sources))
     if prepared:
         prepared.save(kept, bodies)

@@ -133,3 +133,49 @@ def test_a_changed_file_is_read_and_cleaned_again(tmp_path, monkeypatch):
     result = pipeline.run(folder, Settings(), store=store)
     assert cleaned == [edited.name]
     assert any("Aliyeff" in c.text for c in result.claims)
+
+
+TRIPPING = ("Nordic Flood Watch - Flood in the valley\n\n"
+            "Ø. Solberg said that 40 people died in the flood on Tuesday, and the regional office confirmed it.\n\n"
+            "The spokesman, ’s Aliyev, said that 12 villages were cut off by the water.\n\n"
+            "Rescuers said that at least 300 homes were damaged across the valley by the flood.\n")
+
+
+@pytest.mark.slow
+def test_text_that_used_to_crash_is_read(tmp_path):
+    """A person whose first word folds to nothing and a spaced possessive raised IndexError in the
+    entity keys and stopped the whole run; now both are read and the other article too."""
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(ROOT / "sources" / SEED, src / SEED)
+    (src / "flood.txt").write_text(TRIPPING, encoding="utf-8")
+    result = pipeline.run(src, Settings(story_grouping="one"))
+    names = {s.source_id: s.name for s in result.sources}
+    flood = [c for c in result.claims if names[c.source_id] == "flood.txt"]
+    assert any("Solberg" in c.text and c.quantities for c in flood)
+    assert any(names[c.source_id] == SEED for c in result.claims)
+    assert not result.errors
+
+
+@pytest.mark.slow
+def test_an_article_that_trips_a_stage_is_one_error_and_the_others_proceed(tmp_path, monkeypatch):
+    """Whatever one article raises while it is read or cleaned becomes one error naming the file."""
+    from factcheck import clean as clean_stage
+
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(ROOT / "sources" / SEED, src / SEED)
+    (src / "flood.txt").write_text(TRIPPING, encoding="utf-8")
+    real = clean_stage.clean
+
+    def clean(source, settings):
+        if source.name == "flood.txt":
+            raise IndexError("list index out of range")
+        return real(source, settings)
+
+    monkeypatch.setattr(clean_stage, "clean", clean)
+    result = pipeline.run(src, Settings(story_grouping="one"))
+    assert [s.name for s in result.sources] == [SEED]
+    assert len(result.errors) == 1 and "flood.txt" in str(result.errors[0])
+    assert "IndexError" in str(result.errors[0]) and "other files were processed" in str(result.errors[0])
+    assert result.claims
