@@ -107,6 +107,14 @@ FURNITURE_RULES: tuple[tuple[str, re.Pattern], ...] = (
                                 r"^\((?:photo|image)[^)]*\)$", re.I)),
     ("advertisement marker", re.compile(r"^(?:story continues below(?: advertisement)?|advertisement|ad|"
                                         r"continue reading(?: below)?|scroll to continue)$", re.I)),
+    ("metadata line", re.compile(r"^(?:date|published|updated|posted|last updated)\s*:?\s*\d{4}-\d{2}-\d{2}"
+                                 r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\s*(?:[A-Z]{2,5}|[+-]\d{2}:?\d{2})?$", re.I)),
+    ("hashtag line", re.compile(r"^(?:#[^\W_][\w-]*[\s,;|·•]*)+$")),
+    ("link to another story", re.compile(r"^(?:also read|read also|read more|see also|related|watch|listen|"
+                                         r"must read|don'?t miss|recommended)\s*[:|–—-]\s*\S", re.I)),
+    ("photo caption", re.compile(r"(?:[/|]\s*|\(|\bphoto:?\s*|\bcredit:?\s*)(?:reuters|ap|afp|getty images|epa|"
+                                 r"anadolu|xinhua|tass|ria novosti|[\w]+ photo|file)\s*\)?\.?$|"
+                                 r"^(?:photo|image|picture|pictured|above|top|caption)\s*[:|–—-]", re.I)),
     ("app store badge", re.compile(r"^(?:app[- ]?store|play[- ]?store|google play)(?:\s*[-/|]?\s*"
                                    r"(?:app[- ]?store|play[- ]?store|google play))*$", re.I)),
 )
@@ -175,12 +183,20 @@ def _paragraph(lab: LineLabel) -> Paragraph:
 
 # --- lines -------------------------------------------------------------------------------------
 
+# A page's metadata glued before its first sentence by a scraper ("date 2024-06-26 William Ruto said").
+META_PREFIX_RE = re.compile(r"^(?:date|published|updated|posted)\s*:?\s*\d{4}-\d{2}-\d{2}"
+                            r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\s+(?=\S)", re.I)
+
+
 def split_lines(raw: str, *, markdown: bool = False) -> list[Line]:
-    """Lines split on \\n, each with the span of its stripped text in ``raw`` (\\r and spaces excluded)."""
+    """Lines split on \\n, each with the span of its stripped text in ``raw`` (\\r and spaces excluded;
+    a scraper's metadata prefix, "date 2024-06-26 ", too)."""
     lines, pos = [], 0
     for no, chunk in enumerate(raw.split("\n"), start=1):
         stripped = chunk.strip()
         start = pos + (chunk.find(stripped) if stripped else 0)
+        if (meta := META_PREFIX_RE.match(stripped)) and len(words(stripped[meta.end():])) >= PROSE_MIN_WORDS:
+            stripped, start = stripped[meta.end():], start + meta.end()
         text, end = stripped, start + len(stripped)
         if markdown and stripped:
             text, start, end = strip_markdown(stripped, start)

@@ -10,7 +10,7 @@ import logging
 import re
 from functools import lru_cache
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Sequence
 
 from rapidfuzz import fuzz, utils
@@ -132,10 +132,15 @@ def only_one(q, c: Claim) -> bool:
 
 @check("quantity")
 def quantity_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepancy | None:
-    """Same measure, incompatible numbers (120 vs 95 injured); bounds, vague words and units agree.
+    """Same measure and group, incompatible numbers (120 vs 95 injured); bounds, vague words,
+    units, parts and totals agree.
 
     A toll (dead, injured, arrested …) is compared on any aligned pair; other counts ("10 points")
-    only on near-paraphrases that name the same people, since two players' points are two facts."""
+    only on near-paraphrases that name the same people, since two players' points are two facts.
+    A figure about the past ("the 1960 quake killed 12,000") is not compared with the story's own.
+    Two exact figures published on different days are a change between reports, said as such."""
+    if historic(a, ctx) != historic(b, ctx):
+        return None
     people_a = {e.key for e in a.entities if e.label == "PERSON"}
     people_b = {e.key for e in b.entities if e.label == "PERSON"}
     same_people = not (people_a and people_b) or bool(people_a & people_b)
@@ -150,12 +155,43 @@ def quantity_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrep
                              and same_scale(qa, qb))):
                 continue
             if quantities_compatible(qa, qb) is False:
-                measure = qa.measure or qb.measure or "the count"
-                text = (f"Different numbers for {measure}: {ctx.where(a)} says {qa.text!r} "
-                        f"({fmt_interval(qa)}), {ctx.where(b)} says {qb.text!r} ({fmt_interval(qb)}).")
-                return make("quantity", a, b, min(0.95, pair.score), text, measure=measure,
-                            a=qa.text, b=qb.text)
+                return quantity_discrepancy(a, b, qa, qb, pair, ctx)
     return None
+
+
+# Severity kept by a conflict between figures published on different days: a toll that moved
+# between reports is worth a look, but less than two outlets disagreeing on the same day.
+CHANGE_OVER_TIME_WEIGHT = 0.6
+# A claim dated this many days before its article was published is background, not the story.
+HISTORIC_DAYS = 365
+
+
+def historic(c: Claim, ctx: Context) -> bool:
+    """The claim dates what it says well before its article ("the 1960 quake killed 12,000")."""
+    published = ctx.sources[c.source_id].published
+    return bool(published) and any(d.resolved and d.end and (published - d.end).days > HISTORIC_DAYS
+                                   for d in c.dates)
+
+
+def counted(q) -> str:
+    measure = q.measure or "the count"
+    return f"{measure} ({q.group})" if q.group and q.group != q.measure else measure
+
+
+def quantity_discrepancy(a: Claim, b: Claim, qa, qb, pair: Alignment, ctx: Context) -> Discrepancy:
+    pa, pb = ctx.sources[a.source_id].published, ctx.sources[b.source_id].published
+    measure = counted(qa) if qa.measure else counted(qb)
+    if pa and pb and pa != pb:
+        (early, qe, de), (late, ql, dl) = sorted([(a, qa, pa), (b, qb, pb)], key=lambda x: x[2])
+        text = (f"{measure.capitalize()} changed between reports: {ctx.where(early)} on {de:%d %b %Y} said "
+                f"{qe.text!r} ({fmt_interval(qe)}); {ctx.where(late)} on {dl:%d %b %Y} says {ql.text!r} "
+                f"({fmt_interval(ql)}). Check which figure is current.")
+        d = make("quantity", a, b, min(0.95, pair.score), text, measure=measure, a=qa.text, b=qb.text,
+                 change_over_time=True)
+        return replace(d, severity=round(d.severity * CHANGE_OVER_TIME_WEIGHT, 3))
+    text = (f"Different numbers for {measure}: {ctx.where(a)} says {qa.text!r} "
+            f"({fmt_interval(qa)}), {ctx.where(b)} says {qb.text!r} ({fmt_interval(qb)}).")
+    return make("quantity", a, b, min(0.95, pair.score), text, measure=measure, a=qa.text, b=qb.text)
 
 
 @check("date")

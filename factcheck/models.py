@@ -84,6 +84,9 @@ class Quantity:
     unit: str | None = None
     measure: str | None = None  # what is counted: dead, aboard, injured, arrested ...
     vague: bool = False  # "dozens", "several"
+    group: str = ""  # who is counted ("passenger", "crew", "child"); "" = people in general
+    part: bool = False  # a part of a group counted elsewhere ("two of them", "including 5 children")
+    total: bool = False  # a sum of parts the text gives ("60 passengers and 4 crew" = 64)
 
 
 @dataclass(frozen=True, slots=True)

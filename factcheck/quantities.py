@@ -12,21 +12,26 @@ second. A quantity is read in four steps:
 4. its measure: what is counted, normalised where a cue word says it ("killing 38" -> ``dead``,
    "67 people aboard" -> ``aboard``), otherwise the lemma of the noun that follows ("2,000
    peacekeepers" -> ``peacekeeper``). "38 of 67 people aboard" gives two quantities: 38 takes the
-   verb before it (dead), 67 the noun phrase after it (aboard).
+   verb before it (dead), 67 the noun phrase after it (aboard);
+5. its group: who is counted ("120 passengers" -> ``passenger``; "people" and no noun -> people in
+   general, ``""``), and whether it is a part of a group counted elsewhere ("two of them",
+   "including 5 children", "38 of 67"). Counts of two groups joined by "and" ("60 passengers and
+   4 crew") also give their sum, a ``total`` of people in general, which is what "64 people on
+   board" is compared with. Different groups are never rivals; a part is consistent with any total
+   at least as large (:func:`quantities_compatible`).
 
 Dates are not quantities: spans found by :mod:`factcheck.dates` are skipped, as are ordinals
 ("fourth-largest", "21st"), identifiers ("Flight 8243", "COVID-19", "Su-25") and clock times.
 
-"More than 40" is an exclusive bound; ``Quantity`` has no flag for that, so for counted things
-(whole numbers without a unit) it is stored as the next integer, [41, None]; with a unit
-("more than 95%") the bound itself is stored.
+"More than 40" is read as [40, None], like "at least 40": news copy writes "more than 50" of a
+toll another outlet gives as 50, and calling that a conflict would only add noise.
 """
 from __future__ import annotations
 
 import bisect
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .dates import date_spans
@@ -148,10 +153,13 @@ _CUES = {
     **dict.fromkeys("evacuated evacuating".split(), ("evacuated", True)),
     **dict.fromkeys("rescued survived survivors".split(), ("survived", True)),
     **dict.fromkeys("hospitalised hospitalized".split(), ("hospitalised", True)),
+    **dict.fromkeys("charged charging indicted prosecuted".split(), ("charged", True)),
+    **dict.fromkeys("convicted sentenced jailed".split(), ("convicted", True)),
     **dict.fromkeys("aboard onboard passengers passenger carrying".split(), ("aboard", False)),
 }
 # The measures of an event's toll: figures whose absence from an outlet's account is worth a look.
 EVENT_MEASURES = frozenset(m for m, _ in _CUES.values())
+_STRONG_MEASURES = frozenset(m for m, strong in _CUES.values() if strong)
 _CUE_PAIRS = {("on", "board"): ("aboard", False), ("rounded", "up"): ("arrested", True),
               ("into", "custody"): ("arrested", True), ("death", "toll"): ("dead", True)}
 # Words that end a window: the clause moves on to something else.
@@ -231,9 +239,15 @@ def _is_number(m: re.Match, text: str) -> bool:
         return False
     if start > 1 and text[start - 1] == "-" and re.search(r"[A-Za-z]\w*$", text[max(0, start - 12):start - 1]):
         return False  # COVID-19, Su-25, J2-8243
+    if start > 1 and text[start - 1] == "-" and (prev := re.search(r"\d+$", text[max(0, start - 12):start - 1])):
+        first = start - 1 - len(prev.group())
+        if _ID_BEFORE.search(text, max(0, first - 12), first):
+            return False  # Boeing 737-800, Airbus A320-200: a model, not a count
     if m["word"] and _FRACTION_AFTER.match(text, end):
         return False  # "two-thirds of voters" is a share, not a count
     if m["word"] and m["word"].lower() == "one" and not m["scale"]:
+        if re.match(r"\s+\w+\s+(?:who|whose|that|which)\b", text[end:]):
+            return False  # "one person who was shot dead": an individual described, not a count
         following = re.match(r"\s+(\w+)", text[end:])
         return bool(following) and (following[1].lower() in _ONE_NOUNS or following[1].lower() in _CUES)
     return True
@@ -258,16 +272,16 @@ def _unit(text: str, end: int, cur: str | None) -> tuple[str | None, float, int]
     return base, factor, m.end()
 
 
-def _bounds(kind: str | None, low: float, high: float, *, counted: bool) -> tuple[float | None, float | None]:
+def _bounds(kind: str | None, low: float, high: float) -> tuple[float | None, float | None]:
     """Apply a bound word ("at least", "about", ...) to a [low, high] reading."""
     if kind == "min":
         return low, None
     if kind == "gt":
-        return (low + 1 if counted else low), None
+        return low, None
     if kind == "max":
         return None, high
     if kind == "lt":
-        return None, (high - 1 if counted else high)
+        return None, high
     if kind == "approx":
         return low * (1 - APPROX_FRACTION), high * (1 + APPROX_FRACTION)
     if kind == "near":
@@ -333,8 +347,7 @@ def _read(text: str, m: re.Match) -> _Found | None:
     if not vague and (more := _OR_MORE.match(text, end)):
         kind, end = "min", more.end()
     unit, factor, end = _unit(text, end, m["cur"])
-    counted = unit is None and float(low).is_integer()
-    low, high = _bounds(kind, low * factor, high * factor, counted=counted)
+    low, high = _bounds(kind, low * factor, high * factor)
     return _Found(start, end, low, high, unit, vague)
 
 
@@ -352,8 +365,15 @@ class _Tokens:
         return cls([s for s, _, _ in spans], [e for _, e, _ in spans], [w for _, _, w in spans])
 
     def cues_before(self, pos: int) -> list[tuple[str, bool]]:
+        """Cues before a number, except a noun another number counts ("524 deaths across 13
+        countries": deaths are the 524, not the 13)."""
         last = bisect.bisect_right(self.ends, pos) - 1
-        return _scan(self.words, range(last, max(-1, last - PRE_WINDOW), -1))
+        window = range(last, max(-1, last - PRE_WINDOW), -1)
+        counted = next((i for i in window if i > 0 and self.words[i] in _COUNTED_NOUNS
+                        and _is_numeric(self.words[i - 1])), None)
+        if counted is not None:
+            window = range(last, counted, -1)
+        return _scan(self.words, window)
 
     def cues_after(self, pos: int) -> list[tuple[str, bool]]:
         first = bisect.bisect_left(self.starts, pos)
@@ -446,16 +466,124 @@ def _text(text: str, q: _Found) -> str:
 
 def parse_quantities(text: str, *, skip_spans: Iterable[tuple[int, int]] = (),
                      skip_dates: bool = True) -> list[Quantity]:
-    """Numbers in ``text`` as intervals with unit and measure, in reading order.
+    """Numbers in ``text`` as intervals with unit, measure and group, in reading order; a sum of
+    coordinated groups ("60 passengers and 4 crew") follows its last part.
 
     ``skip_spans`` are character spans not to read (already known dates, identifiers); the dates
     in ``text`` are skipped too unless ``skip_dates`` is False.
     """
     skip = list(skip_spans) + (date_spans(text) if skip_dates else [])
     found = list(_find_numbers(text, skip))
-    tokens = _Tokens.of(text) if found else None
-    return [Quantity(_text(text, q), q.low, q.high, q.unit, _measure(text, tokens, found, n), q.vague)
-            for n, q in enumerate(found)]
+    if not found:
+        return []
+    tokens = _Tokens.of(text)
+    out = []
+    for n, q in enumerate(found):
+        group, part = _group(text, tokens, found, n)
+        out.append(Quantity(_text(text, q), q.low, q.high, q.unit, _measure(text, tokens, found, n), q.vague,
+                            group=group, part=part))
+    return _with_totals(text, tokens, found, out)
+
+
+# Cue nouns that a number before them counts ("524 deaths", "12 arrests").
+_COUNTED_NOUNS = {"deaths", "death", "fatalities", "injuries", "casualties", "arrests", "detainees",
+                  "passengers", "survivors", "lives", "dead"}
+# Nouns that count people in general: a count of them is the whole, not a group of its own.
+GENERIC_GROUPS = {"people", "person", "individual", "victim", "casualty", "life", "human", "dead", "soul"}
+# Cue words that are also the noun of the group counted ("120 passengers").
+_GROUP_NOUNS = {"passengers", "passenger", "survivors", "detainees"}
+_PART_AFTER = re.compile(r"\s+(?:of|among)\s+(?:them|those|these|whom|which|the\s+dead|the\s+victims)\b", re.I)
+_PART_BEFORE = re.compile(r"(?i)\b(?:including|includ(?:ed|es)|among\s+them|among\s+whom|among\s+the\s+dead|"
+                          r"of\s+whom|of\s+which|of\s+those|of\s+them)\s*$")
+# What joins the counts of two groups into one total: "60 passengers and 4 crew", "3 soldiers, 2 pilots".
+_GROUP_LINK = re.compile(r"(?i)\s*(?:,\s*(?:and|plus)?|and|plus|as\s+well\s+as)\s+")
+
+
+def _group_after(words: list[str], first: int) -> tuple[str, int]:
+    """(group noun, index after it) of the noun phrase after a number: "120 passengers" ->
+    passenger, "8 crew members" -> crew, "40 people" -> "" (people in general)."""
+    i = first
+    while i < len(words) and words[i] in _DETERMINERS:
+        i += 1
+    head, end = None, first
+    for j in range(i, min(i + HEAD_WINDOW, len(words))):
+        w = words[j]
+        if w in _HEAD_STOP or _is_numeric(w) or not w[0].isalpha() or (w in _CUES and w not in _GROUP_NOUNS):
+            break
+        if head is not None and (w.endswith(("ed", "ing")) or w.endswith("ly")):
+            break
+        if w in ("member", "members") and head is not None:
+            end = j + 1
+            break
+        head, end = w, j + 1
+    if head is None:
+        return "", first
+    noun = _singular(head.removesuffix("'s").removesuffix("’s"))
+    return ("" if noun in GENERIC_GROUPS or noun + "s" in GENERIC_GROUPS else noun), end
+
+
+def _group(text: str, tokens: "_Tokens", found: list[_Found], n: int) -> tuple[str, bool]:
+    """Who number ``n`` counts and whether it is a part of a group counted elsewhere."""
+    q = found[n]
+    if n + 1 < len(found) and _is_of(text, q, found[n + 1]):  # "38 of 67 people": 38 of the people
+        return _group_after(tokens.words, bisect.bisect_left(tokens.starts, found[n + 1].end))[0], True
+    part = bool(_PART_AFTER.match(text, q.end) or _PART_BEFORE.search(text, max(0, q.start - 24), q.start))
+    return _group_after(tokens.words, bisect.bisect_left(tokens.starts, q.end))[0], part
+
+
+def _with_totals(text: str, tokens: "_Tokens", found: list[_Found], qs: list[Quantity]) -> list[Quantity]:
+    """Counts of different groups joined by "and" share their predicate ("60 passengers and 4
+    crew were aboard": both aboard) and give their sum, a total of people in general."""
+    out: list[Quantity] = []
+    n = 0
+    while n < len(qs):
+        run = [n]
+        while run[-1] + 1 < len(qs) and _joined(text, tokens, found, run[-1], qs):
+            run.append(run[-1] + 1)
+        members = [qs[i] for i in run]
+        if len(run) > 1 and len({q.group for q in members}) == len(run) and all(q.group for q in members) \
+                and len({q.measure for q in members if q.measure in _STRONG_MEASURES}) <= 1 \
+                and len({q.measure for q in members if q.measure in EVENT_MEASURES}) <= 1:
+            measure = _shared_measure(members)
+            members = [q if q.measure == measure else _replace_measure(q, measure) for q in members]
+            out.extend(members)
+            low = sum(q.low for q in members) if all(q.low is not None for q in members) else None
+            high = sum(q.high for q in members) if all(q.high is not None for q in members) else None
+            words_end = _group_after(tokens.words, bisect.bisect_left(tokens.starts, found[run[-1]].end))[1]
+            end = tokens.ends[words_end - 1] if words_end > 0 else found[run[-1]].end
+            out.append(Quantity(text[found[run[0]].start:max(end, found[run[-1]].end)].strip(), low, high,
+                                members[0].unit, measure, any(q.vague for q in members), total=True))
+        else:
+            out.extend(members)
+        n = run[-1] + 1
+    return out
+
+
+def _joined(text: str, tokens: "_Tokens", found: list[_Found], n: int, qs: list[Quantity]) -> bool:
+    """Number ``n`` and the next count two groups in one list ("60 passengers and 4 crew")."""
+    a, b = found[n], found[n + 1]
+    if qs[n].unit or qs[n + 1].unit or qs[n].part or qs[n + 1].part:
+        return False
+    after = _group_after(tokens.words, bisect.bisect_left(tokens.starts, a.end))[1]
+    if after == bisect.bisect_left(tokens.starts, a.end):
+        return False
+    start = tokens.ends[after - 1]
+    return _GROUP_LINK.fullmatch(text, start, b.start) is not None
+
+
+def _shared_measure(qs: Sequence[Quantity]) -> str | None:
+    """The predicate of a list of groups: the strong cue any of them has, else a weak one."""
+    strong = [q.measure for q in qs if q.measure in _STRONG_MEASURES]
+    if strong:
+        return strong[0]
+    weak = [q.measure for q in qs if q.measure in EVENT_MEASURES]
+    return weak[0] if weak else qs[0].measure
+
+
+def _replace_measure(q: Quantity, measure: str | None) -> Quantity:
+    from dataclasses import replace
+
+    return replace(q, measure=measure)
 
 
 def _interval(q: Quantity) -> tuple[float, float]:
@@ -481,13 +609,17 @@ def _unit_factor(a: str | None, b: str | None) -> float | None:
 def quantities_compatible(a: Quantity, b: Quantity) -> bool | None:
     """Whether two quantities can both be true.
 
-    None when they are not comparable: different measures (killed vs aboard), different kinds of
-    unit (% vs a count), or a bare number that says nothing about what it counts. Otherwise True
+    None when they are not comparable: different measures (killed vs aboard), different counted
+    groups (120 passengers vs 8 crew), different kinds of unit (% vs a count), or a bare number
+    that says nothing about what it counts. A part and a whole (120 passengers vs 128 people
+    aboard; "two of them" vs 40) agree when the part is not larger than the whole. Otherwise True
     when their intervals overlap: bounds ("at least 40" vs 42), approximations, vague words (with
     ``VAGUE_*_SLACK``: "dozens" vs 40, "several" vs 7) and unit conversions (within
     ``UNIT_TOLERANCE``); False when they are disjoint (120 vs 95 injured).
     """
     if a.measure != b.measure or (a.measure is None and (a.unit is None or b.unit is None)):
+        return None
+    if a.group and b.group and a.group != b.group:
         return None
     factor = _unit_factor(a.unit, b.unit)
     if factor is None:
@@ -497,4 +629,7 @@ def quantities_compatible(a: Quantity, b: Quantity) -> bool | None:
     low_b, high_b = low_b * factor, high_b * factor
     if factor != 1.0:  # durations converted between years, months and days are rounded
         low_b, high_b = low_b * (1 - UNIT_TOLERANCE), high_b * (1 + UNIT_TOLERANCE)
+    part_a, part_b = bool(a.group) or a.part, bool(b.group) or b.part
+    if part_a != part_b:  # a part and its whole: the part cannot be larger
+        return low_a <= high_b if part_a else low_b <= high_a
     return low_a <= high_b and low_b <= high_a

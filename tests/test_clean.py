@@ -237,6 +237,12 @@ def test_explain_gives_every_line_a_reason(seeds):
     ("By Morven Adair", "furniture"),
     ("Photo: Civil protection handout", "furniture"),
     ("Story continues below advertisement", "furniture"),
+    ("date 2024-03-26 14:02", "furniture"),
+    ("#Flood #Libya #Derna", "furniture"),
+    ("Also read: Ferry capsizes off the coast, 12 missing", "furniture"),
+    ("Rescuers search the rubble in the old town. / Reuters", "furniture"),
+    ("Photo: 30 injured in a 2019 blast / AFP", "furniture"),
+    ("Police said 40 people were detained overnight, according to Reuters.", "prose"),
     ("app-storeplay-store", "furniture"),
     ("Explore what Daily8 AI can do for you:", "furniture"),
     ("Background to the relations", "label"),
@@ -253,6 +259,14 @@ def test_explain_gives_every_line_a_reason(seeds):
 ])
 def test_line_classification(line, kind):
     assert classify_line(line)[0] == kind
+
+
+def test_a_metadata_prefix_is_not_part_of_the_first_sentence():
+    from factcheck.clean import split_lines
+
+    raw = "date 2024-06-26 William Ruto said at least six people died in the protests on Tuesday."
+    line = split_lines(raw)[0]
+    assert line.text.startswith("William Ruto") and raw[line.start:line.end] == line.text
 
 
 @pytest.mark.parametrize("text, labels", [
