@@ -130,7 +130,7 @@ def only_one(q, c: Claim) -> bool:
     return sum(1 for x in c.quantities if x.measure == q.measure) == 1
 
 
-@check("quantity")
+@check("quantity", pairs="events")
 def quantity_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepancy | None:
     """Same measure and group, incompatible numbers (120 vs 95 injured); bounds, vague words,
     units, parts and totals agree.
@@ -151,12 +151,34 @@ def quantity_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrep
     for qa in a.quantities:
         for qb in b.quantities:
             toll = qa.measure in EVENT_MEASURES and same_people
-            if not (toll or (close and qa.measure and only_one(qa, a) and only_one(qb, b)
+            if not (toll or (close and (qa.measure or qa.unit) and only_one(qa, a) and only_one(qb, b)
                              and same_scale(qa, qb))):
                 continue
-            if quantities_compatible(qa, qb) is False:
+            if qa.unit and qb.unit and close and not (qa.measure and qb.measure):
+                qa, qb = replace(qa, measure=None), replace(qb, measure=None)  # "9.5 hours" of the same wait
+            verdict = quantities_compatible(qa, qb)
+            if verdict is False or (verdict and toll and floors_differ(qa, qb, a, b, ctx)):
                 return quantity_discrepancy(a, b, qa, qb, pair, ctx)
     return None
+
+
+# Two floors of one toll ("at least 6" and "at least 23" dead) published the same day are two
+# counts so far, and differ when one is this many times the other (rounding stays below it).
+FLOOR_RATIO = 1.5
+
+
+def floors_differ(qa, qb, a: Claim, b: Claim, ctx: Context) -> bool:
+    """Two lower bounds of one toll that are two different counts: the same day (or undated), or a
+    later one smaller than an earlier one. A floor that rose between reports is the toll rising."""
+    if qa.high is not None or qb.high is not None or not (qa.low and qb.low) or qa.vague or qb.vague:
+        return False
+    if max(qa.low, qb.low) / min(qa.low, qb.low) < FLOOR_RATIO:
+        return False
+    pa, pb = ctx.sources[a.source_id].published, ctx.sources[b.source_id].published
+    if pa and pb and pa != pb:
+        later, earlier = (qa, qb) if pa > pb else (qb, qa)
+        return later.low < earlier.low
+    return True
 
 
 # Severity kept by a conflict between figures published on different days: a toll that moved
@@ -422,27 +444,33 @@ def omission(c: Claim, silent: list[str], ctx: Context, text: str, **detail) -> 
 
 @check("omission", scope="corpus")
 def omission_check(ctx: Context) -> Iterable[Discrepancy]:
-    """A check-worthy fact only one outlet reports while others cover the same event (one row per
-    fact, naming the silent outlets), or a toll figure (67 aboard) only one outlet gives."""
-    aligned = sources_by_claim(ctx.pairs, ctx)
+    """A toll figure (killed, injured, arrested, aboard …) that only one outlet of the story gives,
+    while other outlets cover the same event without any figure for it: one row per claim, naming
+    the silent outlets. When two outlets give a figure, the question is answered twice: a different
+    answer is a quantity conflict, never an omission."""
     related = sources_by_claim(ctx.events, ctx)
-    measures: dict[str, set[str]] = defaultdict(set)
+    givers: dict[str, set[str]] = defaultdict(set)
     for c in ctx.claims.values():
-        measures[c.source_id].update(q.measure for q in c.quantities if q.measure)
-    for cid, c in ctx.claims.items():
-        if c.check_worthiness < ctx.settings.omission_min_check_worthiness or not (c.quantities or c.dates):
-            continue
-        others = related[cid] - {c.source_id}
-        if others and not (aligned[cid] - {c.source_id}):
-            yield omission(c, sorted(others), ctx, f"Only {ctx.where(c)} reports this: {quote(c.text)}; "
-                                                   f"{silent_list(others, ctx)} cover the same event without it.")
         for q in c.quantities:
-            silent = {sid for sid in aligned[cid] - {c.source_id} if q.measure not in measures[sid]}
-            if q.measure in EVENT_MEASURES and not q.vague and q.unit is None and silent:
-                yield omission(c, sorted(silent), ctx,
-                               f"Only {ctx.where(c)} gives a figure for {q.measure}: {q.text!r} in {quote(c.text)}; "
-                               f"{silent_list(silent, ctx)} report the same event without it.",
-                               measure=q.measure, confidence=0.6)
+            if q.measure in EVENT_MEASURES:
+                givers[q.measure].add(c.source_id)
+    shown: set[tuple[str, str]] = set()
+    ranked = sorted(ctx.claims.values(), key=lambda c: (-c.check_worthiness, c.claim_id))
+    for c in ranked:
+        if c.check_worthiness < ctx.settings.omission_min_check_worthiness or historic(c, ctx):
+            continue
+        silent = related[c.claim_id] - {c.source_id}
+        measures = sorted({q.measure for q in c.quantities if q.measure in EVENT_MEASURES and not q.vague
+                           and q.unit is None and givers[q.measure] == {c.source_id}
+                           and (c.source_id, q.measure) not in shown})
+        if not (measures and silent):
+            continue
+        shown.update((c.source_id, m) for m in measures)
+        figures = " and ".join(measures)
+        yield omission(c, sorted(silent), ctx,
+                       f"Only {ctx.where(c)} gives a figure for {figures}: {quote(c.text)}; "
+                       f"{silent_list(silent, ctx)} report the same event without one.",
+                       measure=figures, confidence=0.6)
 
 
 def silent_list(source_ids: Iterable[str], ctx: Context, limit: int = 3) -> str:

@@ -174,7 +174,7 @@ def test_omission_only_when_the_other_outlet_covers_the_event():
 def test_ranking_puts_conflicts_before_omissions():
     a = claim("The blast on June 3, 2025 injured 120 people.")
     b = claim("The blast on June 3, 2025 injured 95 people.", "s2")
-    c = claim("The blast on June 3, 2025 destroyed 14 shops in the market.", "s3")
+    c = claim("The blast on June 3, 2025 killed three people in the market.", "s3")
     pairs = [Alignment(*sorted([a.claim_id, b.claim_id]), 0.9, 0.9)]
     events = pairs + [Alignment(*sorted([a.claim_id, c.claim_id]), 0.5, 0.5)]
     found = corpus(a, b, c, pairs=pairs, events=events)
@@ -216,6 +216,15 @@ def test_case_and_punctuation_are_not_name_variants():
     a = claim("Mahmoud Al-Goweiny spoke on Monday about the gas deal.", people=["Mahmoud Al-Goweiny"])
     b = claim("Mahmoud al-Goweiny spoke on Monday about the gas deal.", "s2", people=["Mahmoud al-Goweiny"])
     assert corpus(a, b, only=["name_variant"]) == []
+
+
+def test_a_figure_another_outlet_also_gives_is_no_omission():
+    """Two outlets answer "how many died?" differently: a quantity conflict, never an omission."""
+    a = claim("The crash on Dec. 25, 2024 killed 38 people.")
+    b = claim("The crash killed 40 people, officials said.", "s2")
+    c = claim("The plane crashed near the coast after trying to land.", "s3")
+    events = [Alignment(*sorted([x.claim_id, y.claim_id]), 0.5, 0.5) for x, y in ((a, b), (a, c), (b, c))]
+    assert corpus(a, b, c, events=events, only=["omission"]) == []
 
 
 def test_one_omission_row_per_fact_naming_every_silent_outlet():
