@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Sequence
 
 from rapidfuzz import fuzz, utils
 
-from .names import merge_person_keys, person_parts, spelling_variant
+from .names import TYPO_MIN_LENGTH, merge_person_keys, person_parts, phonetic, spelling_variant
 from .config import Settings
 from .dates import dates_compatible
 from .models import Alignment, Claim, Discrepancy, FactCluster, Source, stable_id
@@ -158,7 +158,9 @@ def quantity_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrep
                 qa, qb = replace(qa, measure=None), replace(qb, measure=None)  # "9.5 hours" of the same wait
             verdict = quantities_compatible(qa, qb)
             if verdict is False or (verdict and toll and floors_differ(qa, qb, a, b, ctx)):
-                return quantity_discrepancy(a, b, qa, qb, pair, ctx)
+                found = quantity_discrepancy(a, b, qa, qb, pair, ctx)
+                if found is not None:
+                    return found
     return None
 
 
@@ -184,15 +186,27 @@ def floors_differ(qa, qb, a: Claim, b: Claim, ctx: Context) -> bool:
 # Severity kept by a conflict between figures published on different days: a toll that moved
 # between reports is worth a look, but less than two outlets disagreeing on the same day.
 CHANGE_OVER_TIME_WEIGHT = 0.6
-# A claim dated this many days before its article was published is background, not the story.
-HISTORIC_DAYS = 365
+# A claim dated this many days before its article was published is background, not the story
+# (the story's own events are days old; "the attack in March" in a June report is another event).
+HISTORIC_DAYS = 45
+
+
+# Words that place a statement in the past of the story ("three months after gunmen killed 145").
+BACKGROUND_RE = re.compile(r"\b(?:(?:\w+|\d+)\s+)?(?:months|years|decades)\s+(?:\w+\s+)?(?:ago|earlier|before|after|"
+                           r"prior)\b|\b(?:last|previous|past)\s+(?:year|month|decade)\b|\bdeadliest since\b", re.I)
 
 
 def historic(c: Claim, ctx: Context) -> bool:
-    """The claim dates what it says well before its article ("the 1960 quake killed 12,000")."""
+    """The claim is about the past of the story: dated well before its article ("the 1960 quake
+    killed 12,000"), or placed there by its words ("three months after gunmen killed 145")."""
     published = ctx.sources[c.source_id].published
-    return bool(published) and any(d.resolved and d.end and (published - d.end).days > HISTORIC_DAYS
-                                   for d in c.dates)
+    old = [d for d in c.dates if published and d.resolved and d.end and (published - d.end).days > HISTORIC_DAYS]
+    dated = bool(old) and not any(SINCE_RE.search(c.text, 0, max(0, c.text.find(d.text))) for d in old)
+    return dated or bool(BACKGROUND_RE.search(c.text))
+
+
+# "since the beginning of the year": a count that runs up to now, not a figure of the past.
+SINCE_RE = re.compile(r"\b(?:since|from)\s+the\s+(?:beginning|start)\s+of\s+(?:the\s+)?\S*\s*$|\bso far\s+\S*\s*$", re.I)
 
 
 def counted(q) -> str:
@@ -200,11 +214,31 @@ def counted(q) -> str:
     return f"{measure} ({q.group})" if q.group and q.group != q.measure else measure
 
 
-def quantity_discrepancy(a: Claim, b: Claim, qa, qb, pair: Alignment, ctx: Context) -> Discrepancy:
+def exact(q) -> bool:
+    return q.low is not None and q.low == q.high and not q.vague
+
+
+def moved_up(earlier, later) -> bool:
+    """A toll that rose between reports, one figure of them hedged or a bound ("about 200", then
+    402; 113, then "more than 150"): the count moved, nobody contradicts anybody."""
+    low_e = earlier.low if earlier.low is not None else earlier.high
+    high_l = later.high if later.high is not None else float("inf")
+    return not (exact(earlier) and exact(later)) and low_e is not None and high_l >= low_e
+
+
+def same_voice(a: Claim, b: Claim) -> bool:
+    """Neither figure is someone else's against another's (the president's 200 wounded against the
+    rights commission's 300 is a dispute, not a count that moved)."""
+    return not (a.party and b.party) or a.party == b.party
+
+
+def quantity_discrepancy(a: Claim, b: Claim, qa, qb, pair: Alignment, ctx: Context) -> Discrepancy | None:
     pa, pb = ctx.sources[a.source_id].published, ctx.sources[b.source_id].published
     measure = counted(qa) if qa.measure else counted(qb)
     if pa and pb and pa != pb:
         (early, qe, de), (late, ql, dl) = sorted([(a, qa, pa), (b, qb, pb)], key=lambda x: x[2])
+        if moved_up(qe, ql) and same_voice(a, b):
+            return None
         text = (f"{measure.capitalize()} changed between reports: {ctx.where(early)} on {de:%d %b %Y} said "
                 f"{qe.text!r} ({fmt_interval(qe)}); {ctx.where(late)} on {dl:%d %b %Y} says {ql.text!r} "
                 f"({fmt_interval(ql)}). Check which figure is current.")
@@ -396,14 +430,32 @@ def person_spellings(ctx: Context) -> dict[str, dict[str, list[Claim]]]:
     return out
 
 
+# Entities whose names are places or bodies, spelled as their romanisations differ (Khasavyurt / Hasavyurt).
+PLACE_LABELS = {"GPE", "LOC", "FAC", "ORG"}
+
+
+def place_spellings(ctx: Context) -> dict[str, dict[str, list[Claim]]]:
+    """Phonetic key of a place or body's name -> spelling -> claims that use it."""
+    out: dict[str, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
+    for c in ctx.claims.values():
+        for e in c.entities:
+            if e.label in PLACE_LABELS and not e.key.startswith("party:"):
+                words = re.findall(r"[^\W\d_][\w'’-]*", e.text)
+                if words and all(len(w) >= TYPO_MIN_LENGTH for w in words):
+                    out[" ".join(phonetic(w) for w in words)][" ".join(words)].append(c)
+    return out
+
+
 @check("name_variant", scope="corpus")
 def name_variant_check(ctx: Context) -> Iterable[Discrepancy]:
-    """One person's name spelled differently (Ilhan/Ilham Aliyev): typo or transliteration."""
-    for key, spellings in person_spellings(ctx).items():
-        names = sorted(spellings)
-        for i, x in enumerate(names):
-            for y in names[i + 1:]:
-                yield from _variant(x, y, spellings, ctx)
+    """One person's name, or one place's, spelled differently (Ilhan/Ilham Aliyev, Khasavyurt /
+    Hasavyurt): typo or transliteration."""
+    for group in (person_spellings(ctx), place_spellings(ctx)):
+        for key, spellings in group.items():
+            names = sorted(spellings)
+            for i, x in enumerate(names):
+                for y in names[i + 1:]:
+                    yield from _variant(x, y, spellings, ctx)
 
 
 def _variant(x: str, y: str, spellings, ctx: Context) -> Iterable[Discrepancy]:

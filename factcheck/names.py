@@ -66,14 +66,15 @@ def person_parts(name: str) -> list[str]:
 
 
 def person_key(name: str) -> str:
-    """``person:<surname>|<first initial>`` ("person:aliyev|i"); a bare surname has no initial
+    """``person:<surname>|<first initial>`` ("person:aliyev|i"), the initial romanised (Qorgan: k);
+    a bare surname has no initial
     ("person:aliyev|") and is resolved later against the full names of its story. "" when the
     phrase holds no name at all."""
     parts = person_parts(name)
     if not parts:
         return ""
     surname = fold(parts[-1]).lower()
-    initial = fold(parts[0]).lower()[:1] if len(parts) > 1 else ""
+    initial = romanise(parts[0])[:1] if len(parts) > 1 else ""  # Dzhambulat and Jambulat: j
     return f"person:{surname}|{initial}"
 
 

@@ -155,6 +155,7 @@ _CUES = {
     **dict.fromkeys("hospitalised hospitalized".split(), ("hospitalised", True)),
     **dict.fromkeys("charged charging indicted prosecuted".split(), ("charged", True)),
     **dict.fromkeys("convicted sentenced jailed".split(), ("convicted", True)),
+    **dict.fromkeys("recovered retrieved".split(), ("recovered", True)),
     **dict.fromkeys("aboard onboard passengers passenger carrying".split(), ("aboard", False)),
 }
 # The measures of an event's toll: figures whose absence from an outlet's account is worth a look.
