@@ -272,8 +272,8 @@ def date_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepancy
 EXPLICIT_DATE = re.compile(r"\b(1[89]\d\d|20\d\d|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)", re.I)
 
 IDENTIFIER = re.compile(
-    r"\b(flight|case|law|bill|resolution|decree|article|route|bus|train|vessel|tail number|"
-    r"registration|no\.?|number)\s*(?:no\.?|number|#)?\s*([A-Z]{0,3}[- ]?\d[\d/-]*[A-Z]?)\b", re.I)
+    r"\b(flight|case|law|bill|resolution|decree|article|route|bus|train|vessel|tail number|imo|"
+    r"registration|no\.?|number)\s*(?:no\.?|number|#)?\s*((?=[A-Z0-9/-]*\d)[A-Z0-9][A-Z0-9/-]{1,11})\b", re.I)
 
 
 @lru_cache(maxsize=TEXT_CACHE)
@@ -284,16 +284,42 @@ def identifiers(text: str) -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in found.items()}
 
 
+def canonical_id(value: str) -> str:
+    return re.sub(r"[-/ ]", "", value.upper())
+
+
+def same_identifier(x: str, y: str) -> bool:
+    """One identifier written two ways: with or without its prefix (flight 7C2216 / 2216, XY-1234 /
+    1234), with or without a dash."""
+    x, y = canonical_id(x), canonical_id(y)
+    short, long_ = sorted((x, y), key=len)
+    return x == y or (len(short) >= 3 and long_.endswith(short) and not long_[:-len(short)][-1:].isdigit())
+
+
+def transposed(x: str, y: str) -> bool:
+    """Two neighbouring characters swapped (1234 / 1243, N709PS / N709SP): a likely typo."""
+    x, y = canonical_id(x), canonical_id(y)
+    diff = [i for i, (p, q) in enumerate(zip(x, y)) if p != q]
+    return len(x) == len(y) and len(diff) == 2 and diff[1] == diff[0] + 1 and x[diff[0]] == y[diff[1]] \
+        and x[diff[1]] == y[diff[0]]
+
+
 @check("identifier")
 def identifier_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepancy | None:
-    """Flight, case or law numbers that differ for the same thing (flight 1492 vs 1942)."""
+    """Flight, case or law numbers that differ for the same thing (flight 1492 vs 1942); a prefix
+    alone (flight 7C2216 vs 2216) is no difference."""
     ia, ib = identifiers(a.text), identifiers(b.text)
     for kind in ia.keys() & ib.keys():
-        if ia[kind].isdisjoint(ib[kind]):
-            va, vb = sorted(ia[kind])[0], sorted(ib[kind])[0]
-            text = (f"Different {kind} numbers: {ctx.where(a)} gives {kind} {va}, "
-                    f"{ctx.where(b)} gives {kind} {vb}.")
-            return make("identifier", a, b, min(0.9, pair.score + 0.1), text, a=va, b=vb)
+        if any(same_identifier(x, y) for x in ia[kind] for y in ib[kind]):
+            continue
+        va, vb = sorted(ia[kind])[0], sorted(ib[kind])[0]
+        swap = next(((x, y) for x in ia[kind] for y in ib[kind] if transposed(x, y)), None)
+        if swap:
+            va, vb = swap
+        why = " The two differ by two swapped characters: likely a typo in one of them." if swap else ""
+        text = (f"Different {kind} numbers: {ctx.where(a)} gives {kind} {va}, "
+                f"{ctx.where(b)} gives {kind} {vb}.{why}")
+        return make("identifier", a, b, min(0.9, pair.score + 0.1), text, a=va, b=vb, transposed=bool(swap))
     return None
 
 

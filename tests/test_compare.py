@@ -63,6 +63,12 @@ def test_date(ta, tb, conflict):
     assert (kinds(found) == ["date"]) is conflict
 
 
+def test_a_transposition_is_said_to_be_a_likely_typo():
+    (d,) = run_pair(claim("Flight XY-1234 crashed near the airport."), claim("Flight 1243 crashed near the airport.", "s2"),
+                    only=["identifier"])
+    assert "swapped" in d.explanation and d.detail["transposed"]
+
+
 def test_date_of_merely_related_claims_is_not_compared():
     found = run_pair(claim("The jet crashed on Dec. 25, 2024."), claim("The jet crashed on Dec. 29, 2024.", "s2"),
                      score=0.6, only=["date"])
@@ -73,6 +79,10 @@ def test_date_of_merely_related_claims_is_not_compared():
     ("Flight 1492 crashed near the airport.", "Flight 1942 crashed near the airport.", True),
     ("Flight 1492 crashed near the airport.", "Flight 1492 crashed near the runway.", False),
     ("The court heard case No. 45/2020 on Monday.", "The court heard case No. 54/2020 on Monday.", True),
+    ("Flight XY-1234 crashed near the airport.", "Flight 1234 crashed near the airport.", False),  # prefix
+    ("Jeju Air flight 7C2216 crashed on landing.", "Flight 2216 crashed on landing.", False),
+    ("Flight XY-1234 crashed near the airport.", "Flight 1243 crashed near the airport.", True),  # transposed
+    ("The jet, tail number N709PS, was lost.", "The jet, tail number N709SP, was lost.", True),
 ])
 def test_identifier(ta, tb, conflict):
     assert (kinds(run_pair(claim(ta), claim(tb, "s2"), only=["identifier"])) == ["identifier"]) is conflict
