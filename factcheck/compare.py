@@ -299,8 +299,10 @@ def same_identifier(x: str, y: str) -> bool:
 def transposed(x: str, y: str) -> bool:
     """Two neighbouring characters swapped (1234 / 1243, N709PS / N709SP): a likely typo."""
     x, y = canonical_id(x), canonical_id(y)
+    n = min(len(x), len(y))
+    x, y = x[-n:], y[-n:]  # XY-1234 / 1243: the number after the prefix
     diff = [i for i, (p, q) in enumerate(zip(x, y)) if p != q]
-    return len(x) == len(y) and len(diff) == 2 and diff[1] == diff[0] + 1 and x[diff[0]] == y[diff[1]] \
+    return n >= 3 and len(diff) == 2 and diff[1] == diff[0] + 1 and x[diff[0]] == y[diff[1]] \
         and x[diff[1]] == y[diff[0]]
 
 
