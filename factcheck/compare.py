@@ -267,6 +267,74 @@ def date_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepancy
     return None
 
 
+CLOCK = re.compile(r"(?i)(?P<hedge>\b(?:around|about|approximately|roughly|shortly after|just after|shortly before|"
+                   r"just before|some time after|after|before|by)\s+)?\b(?:(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<m>[0-5]\d))?"
+                   r"\s*(?P<ap>[ap])\.?m\b\.?|(?P<h24>[01]\d|2[0-3]):(?P<m24>[0-5]\d)\b)")
+ZONE = re.compile(r"\b(?:GMT|UTC|[ECMP][SD]?T|local time|KST|CET|EET|IST)\b")
+# Minutes a clock time may be off: "around 9:07" a few minutes, "around 9 am" / "9 am" half an hour.
+CLOCK_SLACK_HEDGED, CLOCK_SLACK_HOUR = 3, 30
+# Two times of one happening further apart than this (minutes) are rarely one moment misreported.
+CLOCK_SAME_MOMENT = 60
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def clock_times(text: str) -> tuple[tuple[int, bool], ...]:
+    """(minutes after midnight, minutes it may be off) of each clock time in a text ("9:07 a.m.", "8.58 am", "14:02")."""
+    out = []
+    for m in CLOCK.finditer(text):
+        if m["h24"]:
+            minutes = int(m["h24"]) * 60 + int(m["m24"])
+        else:
+            hour = int(m["h"]) % 12 + (12 if m["ap"].lower() == "p" else 0)
+            minutes = hour * 60 + int(m["m"] or 0)
+        slack = CLOCK_SLACK_HOUR if not (m["m"] or m["m24"]) else CLOCK_SLACK_HEDGED if m["hedge"] else 0
+        out.append((minutes, slack))
+    return tuple(out)
+
+
+# Stems of happenings whose moment a story reports (crashed at 9:03, departed at 1.30 am).
+HAPPENINGS = {"crash", "land", "depart", "explod", "explosion", "collaps", "erupt", "strik", "struck", "attack",
+              "bomb", "launch", "arriv", "declar", "mayday", "began", "start", "die", "kill", "rescu", "evacu",
+              "sank", "sink", "derail", "shot", "shoot", "storm", "raid", "arrest", "announc", "deliver",
+              "verdict", "took", "takeoff", "hijack", "fire", "open", "clos", "hit"}
+
+
+@check("time", scope="corpus")
+def time_check(ctx: Context) -> Iterable[Discrepancy]:
+    """Two outlets put one moment of the story at different clock times (crashed at 9:07 vs 9:03):
+    claims that give one clock time for the same happening (a shared verb or noun of what happened),
+    in no different time zone. A hedged or whole-hour time ("around 9:07", "9 am") allows some
+    minutes (``CLOCK_SLACK_*``); times further apart than ``CLOCK_SAME_MOMENT`` are two moments
+    (the mayday and the crash). One row per happening: its two closest times that still conflict."""
+    moments: dict[str, list[tuple[Claim, int, int]]] = defaultdict(list)
+    for c in ctx.claims.values():
+        times = clock_times(c.text)
+        if len(times) == 1 and not historic(c, ctx):
+            for word in event_words(c.text) & HAPPENINGS:
+                moments[word].append((c, *times[0]))
+    shown: set[tuple[str, str]] = set()
+    for word in sorted(moments):
+        items = sorted(moments[word], key=lambda x: x[0].claim_id)
+        conflicts = [(abs(ma - mb), a, b, ma, mb) for i, (a, ma, sa) in enumerate(items)
+                     for b, mb, sb in items[i + 1:]
+                     if a.source_id != b.source_id and sa + sb < abs(ma - mb) <= CLOCK_SAME_MOMENT
+                     and set(ZONE.findall(a.text)) == set(ZONE.findall(b.text))]
+        if not conflicts:
+            continue
+        _, a, b, ma, mb = min(conflicts, key=lambda x: (x[0], x[1].claim_id, x[2].claim_id))
+        if (a.claim_id, b.claim_id) in shown:
+            continue
+        shown.add((a.claim_id, b.claim_id))
+        fa, fb = (f"{m // 60:02d}:{m % 60:02d}" for m in (ma, mb))
+        text = (f"Different times for the same moment: {ctx.where(a)} says {fa} ({quote(a.text, 90)}), "
+                f"{ctx.where(b)} says {fb} ({quote(b.text, 90)}).")
+        yield make("date", a, b, 0.6, text, a=fa, b=fb, clock=True, happening=word)
+
+
+# Words about time itself, which say nothing about which moment it is.
+TIME_WORDS = {"minut", "hour", "time", "local", "later", "earli", "morn", "even", "night", "afternoon"}
+
+
 # A date written out (a month or a year), not one resolved from "today" or "on Tuesday" against
 # each article's own publication date, which differ by a day between outlets.
 EXPLICIT_DATE = re.compile(r"\b(1[89]\d\d|20\d\d|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)", re.I)

@@ -244,3 +244,17 @@ def test_one_omission_row_per_fact_naming_every_silent_outlet():
     events = [Alignment(*sorted([a.claim_id, x.claim_id]), 0.5, 0.5) for x in (b, c)]
     (d,) = corpus(a, b, c, events=events, only=["omission"])
     assert "Outlet Two" in d.explanation and "Outlet Three" in d.explanation
+
+
+@pytest.mark.parametrize("ta,tb,conflict", [
+    ("At around 9:07 a.m. the plane crashed near the runway.", "The plane crashed at 9.03 am near the runway.", True),
+    ("The plane crashed at 9:03 a.m. near the runway.", "The plane crashed at 9.03 am near the runway.", False),
+    ("The plane crashed at about 9 am near the runway.", "The plane crashed at 9:03 a.m. near the runway.", False),
+    ("The pilot issued a mayday at 8.58 am.", "The plane crashed at 9:03 a.m. near the runway.", False),  # two moments
+    ("The plane crashed at 0003 GMT, officials said.", "The plane crashed at 9:03 a.m. near the runway.", False),
+])
+def test_clock_times(ta, tb, conflict):
+    found = corpus(claim(ta), claim(tb, "s2"), only=["time"])
+    assert bool(found) is conflict, [d.explanation for d in found]
+    if conflict:
+        assert found[0].kind == "date" and "09:07" in found[0].explanation and "09:03" in found[0].explanation
