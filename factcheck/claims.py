@@ -224,8 +224,18 @@ def clause_units(sent) -> list[tuple[list, object | None]]:
 
 
 FINITE = {"VBD", "VBZ", "VBP"}
+# Bodies that speak, in lower case ("according to the interior ministry", "citing state media").
+_BODIES = (r"(?:officials?|authorities|police|media|sources|ministry|agency|office|council|commission|committee|"
+           r"service|department|government|spokes(?:man|woman|person)|army|military|court|prosecutors?|"
+           r"statement|television|tv|news agency|broadcaster|investigators|officers|ombudsman|embassy)")
 ACCORDING_TO = re.compile(r",?\s*\b[Aa]ccording to ((?:the )?(?:[A-Z][\w'’.-]*\s?){1,5}|"
-                          r"(?:the |local |state |\w+ )?\w+ (?:officials|authorities|police|media|sources))[,.]?")
+                          rf"(?:the |a |an )?(?:[\w'’-]+ ){{0,3}}?{_BODIES})\b[,.]?")
+# "…, citing state media": the cited body is the source of the claim, not the outlet that cites it.
+CITING = re.compile(rf",?\s*\bciting ((?:the |a |an )?(?:[\w'’-]+ ){{0,4}}?{_BODIES}|(?:[A-Z][\w'’.-]*\s?){{1,5}})\b[,.]?")
+# A speaker that names the story's own country without naming it ("the country's aviation agency",
+# "government sources", "sources within the government").
+COUNTRY_REF = re.compile(r"(?i)\b(?:the (?:country|nation|state|kingdom|republic|government)['’]s|government sources|"
+                         r"sources (?:within|in|close to) the government|the government)\b")
 
 
 def shared_subject_units(sent) -> list[tuple[list, object | None]] | None:
@@ -268,12 +278,16 @@ def attribution(tokens, sent, cue_hint) -> tuple[str, str, str, str, str]:
         stance = CUES[cue.lemma_.lower()]
         if any(c.dep_ == "neg" for c in cue.children) and stance == "asserts":
             stance = "denies"
+        cited = CITING.search(span_text(tokens))
+        if cited:  # "Reuters reported, citing state media, that …": state media speak
+            return cited.group(1).strip(), "citing", stance, content_of(cue, subj, tokens), cited.group(1)
         return speaker_phrase(subj), cue.text, stance, content_of(cue, subj, tokens), speaker_context(subj)
     text = span_text(tokens)
-    acc = ACCORDING_TO.search(text)
+    acc = ACCORDING_TO.search(text) or CITING.search(text)
     if acc:
         content = (text[:acc.start()] + text[acc.end():]).strip(" ,.")
-        return acc.group(1).strip(), "according to", "asserts", content[:1].upper() + content[1:], acc.group(1)
+        cue = "according to" if acc.re is ACCORDING_TO else "citing"
+        return acc.group(1).strip(), cue, "asserts", content[:1].upper() + content[1:], acc.group(1)
     return "", "", "asserts", text, ""
 
 
@@ -454,8 +468,10 @@ def build_claim(tokens, sent, cue_hint, *, source, span, whole, sentence_text, i
 
 
 def only_party(entities: Sequence[Entity]) -> str:
-    """The one country a sentence names ("sent to Azerbaijan, where authorities said …"), if one."""
-    parties = {e.key for e in entities if e.key.startswith("party:")}
+    """The one country a sentence names ("sent to Azerbaijan, where authorities said …"), if one.
+    A nationality adjective is not a place: in "officials said a Russian airliner crashed" the
+    officials are nobody's in particular."""
+    parties = {e.key for e in entities if e.key.startswith("party:") and e.label == "GPE"}
     if len(parties) != 1:
         return ""
     key = parties.pop().removeprefix("party:")
@@ -565,7 +581,30 @@ def _extract_serial(sources: Sequence[Source], bodies: Sequence[Body],
         counters[sid] += sum(1 for _ in doc.sents)
         if progress and (n % 50 == 0 or n == len(jobs)):
             progress(n, len(jobs))
-    return claims
+    return with_country_speakers(claims)
+
+
+# Share of an article's country mentions one country must have to be "the country" of the article.
+DOMINANT_PARTY_SHARE = 0.5
+
+
+def with_country_speakers(claims: list[Claim]) -> list[Claim]:
+    """A speaker who is the story's own country without its name ("the country's aviation agency",
+    "government sources") speaks for the country the article is about: the one most of its country
+    mentions name, when one clearly dominates."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for c in claims:
+        counts[c.source_id].update(e.key for e in c.entities if e.key.startswith("party:"))
+    out = []
+    for c in claims:
+        top = counts[c.source_id].most_common(1)
+        if c.speaker and not c.party and top and COUNTRY_REF.search(c.speaker) \
+                and top[0][1] >= DOMINANT_PARTY_SHARE * sum(counts[c.source_id].values()):
+            key = top[0][0].removeprefix("party:")
+            party = next((p for p in set(party_table().values()) if normalise(p) == key), "")
+            c = replace(c, party=party) if party else c
+        out.append(c)
+    return out
 
 
 def _chunks(bodies: Sequence[Body], n: int) -> list[list[int]]:

@@ -465,9 +465,26 @@ EVENT_VERBS = {"raid", "arrest", "detain", "strik", "struck", "shot", "shoot", "
                "search", "round", "captur", "execut", "hack", "shell", "carri"}
 
 
+# Words before a body that make it the employer, target or victim of the action, not its doer:
+# "two staff of the security agency", "an attack on police", "clashes with the army".
+NOT_DOER_BEFORE = re.compile(r"(?i)\b(?:of|for|from|at|against|on|with|to|toward|towards|targeting|"
+                             r"employed by|working for)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+|two\s+|several\s+)?"
+                             r"(?:[\w-]+\s+)?$")
+# An action verb just before a body makes it the object: "attacked soldiers", "killed three police officers".
+OBJECT_BEFORE = re.compile(r"(?i)\b(?:\w+(?:ed|ing)|shot|struck|hit|beat|held|seized)\s+(?:the\s+|a\s+|an\s+|"
+                           r"\w+\s+)?(?:\d+\s+|two\s+|three\s+|four\s+|five\s+|several\s+|dozens\s+of\s+)?$")
+
+
 @lru_cache(maxsize=TEXT_CACHE)
 def actors(text: str) -> frozenset[str]:
-    found = {re.sub(r"^(domestic|foreign|military|state) ", "", m.group(1).lower()) for m in ACTORS.finditer(text)}
+    """The bodies a text names as doers of its action; a body that is the employer, target or
+    victim ("police detained two staff of the security agency") is not one."""
+    found = set()
+    for m in ACTORS.finditer(text):
+        before = text[max(0, m.start() - 40):m.start()]
+        if NOT_DOER_BEFORE.search(before) or (OBJECT_BEFORE.search(before) and not re.search(r"(?i)\bby\s+(?:the\s+)?$", before)):
+            continue
+        found.add(re.sub(r"^(domestic|foreign|military|state) ", "", m.group(1).lower()))
     return frozenset(ACTOR_FAMILY.get(a, a) for a in found)
 
 

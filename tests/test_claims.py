@@ -169,10 +169,25 @@ def test_pure_opinion_is_not_a_claim(text, is_claim):
      "300 people were detained"),
     ('"The ceasefire is holding," said Peskov, the Kremlin spokesman.', "Peskov", "Russia", "The ceasefire is holding"),
     ("Gen. Mark Smith told reporters that the base was hit.", "Gen. Mark Smith", "", "the base was hit"),
+    ("At least 40 people were detained, according to the interior ministry.", "the interior ministry", "",
+     "At least 40 people were detained"),
+    ("Twelve people were killed in the blast, Reuters reported, citing Iranian state media.",
+     "Iranian state media", "Iran", "Twelve people were killed in the blast"),
+    ("A Turkish official claims that the drone was shot down over the border.", "A Turkish official", "Turkey",
+     "the drone was shot down over the border"),
+    ("Officials said a Russian airliner crashed near the coast on Tuesday.", "Officials", "",
+     "a Russian airliner crashed near the coast on Tuesday"),
 ])
 def test_reported_speech_and_quotes(text, speaker, party, content):
     (c,) = claims_of(text)
     assert (c.speaker, c.party, c.content) == (speaker, party, content)
+
+
+def test_the_country_s_own_bodies_speak_for_the_country_of_the_article():
+    text = ("Kazakhstan opened an inquiry into the crash on Tuesday. Kazakhstan said the runway was clear. "
+            "The country's aviation agency said that the pilots reported a bird strike before the crash.")
+    agency = next(c for c in claims_of(text) if "aviation agency" in c.text)
+    assert (agency.speaker, agency.party) == ("The country's aviation agency", "Kazakhstan")
 
 
 def test_shared_subject_predicates_are_atomic_claims_with_the_attribution():

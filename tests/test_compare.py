@@ -127,6 +127,10 @@ def test_accounts_of_different_events_are_not_conflicts():
     ("Police raided the homes of the men.", "Police raided the homes of the two brothers.", False),
     ("The army carried out the strike on the village.", "A militia carried out the strike on the village.", True),
     ("The army shelled the village.", "Prosecutors opened a case about the village.", False),
+    # the employer, the target or the victim is not the doer
+    ("Police detained two staff of the security agency in the raid.", "Police raided the agency's office.", False),
+    ("Gunmen attacked police officers in the raid.", "Militants carried out the raid on the post.", False),
+    ("The office was raided by the intelligence service.", "Police raided the office.", True),
 ])
 def test_actor(ta, tb, conflict):
     assert (kinds(run_pair(claim(ta), claim(tb, "s2"), only=["actor"])) == ["actor"]) is conflict
