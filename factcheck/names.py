@@ -104,9 +104,23 @@ def skeleton(word: str) -> str:
     return head + re.sub(r"[aeiou]+", "*", core) + last
 
 
+# British and American spellings of one word (Defence / Defense, Centre / Center): one spelling.
+_ENGLISH = [(r"ence\b", "ense"), (r"our\b", "or"), (r"is(e|ed|ing|ation)\b", r"iz\1"), (r"tre\b", "ter"),
+            (r"ogue\b", "og")]
+
+
+def english_form(word: str) -> str:
+    w = word.lower()
+    for pattern, repl in _ENGLISH:
+        w = re.sub(pattern, repl, w)
+    return w
+
+
 def spelling_variant(x: str, y: str) -> str:
-    """'same', 'transliteration', 'typo' or 'different' for two spellings of one name part."""
-    if x == y:
+    """'same', 'transliteration', 'typo' or 'different' for two spellings of one name part.
+    Accents alone (Nicolas / Nicolás) and British against American spelling (Defence / Defense)
+    are the same spelling."""
+    if x == y or fold(x).lower() == fold(y).lower() or english_form(fold(x)) == english_form(fold(y)):
         return "same"
     if _feminine_pair(fold(x).lower(), fold(y).lower()):
         return "different"  # Ivanov / Ivanova, Aliyev / Aliyeva: the family name of two people

@@ -32,7 +32,7 @@ import bisect
 import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .dates import date_spans
 from .models import Quantity
@@ -144,7 +144,7 @@ _UNIT_AFTER = re.compile(r"""(?ix)
 # (killed, injured, arrested); weak ones describe the group (aboard, passengers).
 _CUES = {
     **dict.fromkeys("killed killing kill kills dead died die dying deaths death fatalities fatality "
-                    "lives perished slain toll".split(), ("dead", True)),
+                    "lives perished slain toll murdered massacred".split(), ("dead", True)),
     **dict.fromkeys("injured injuring injure injuries wounded wounding hurt".split(), ("injured", True)),
     **dict.fromkeys("arrested arresting arrest arrests detained detaining detain detainees".split(),
                     ("arrested", True)),
@@ -483,7 +483,23 @@ def parse_quantities(text: str, *, skip_spans: Iterable[tuple[int, int]] = (),
         group, part = _group(text, tokens, found, n)
         out.append(Quantity(_text(text, q), q.low, q.high, q.unit, _measure(text, tokens, found, n), q.vague,
                             group=group, part=part))
-    return _with_totals(text, tokens, found, out)
+    return _with_totals(text, tokens, found, _place_parts(text, found, out))
+
+
+# "five in Caracas, two in Zulia", "17 in Nairobi alone": counts of one place, parts of the toll.
+_IN_PLACE = re.compile(r"(?:\s+[a-z]+){0,3}?\s+in\s+(?:the\s+(?:state|county|province|region|city|district)\s+of\s+)?"
+                       r"[A-Z][\w'’-]+(?P<alone>\s+alone)?")
+
+
+def _place_parts(text: str, found: list[_Found], qs: list[Quantity]) -> list[Quantity]:
+    """Counts broken down by place are parts of the whole: two or more counts of one measure each
+    followed by "in <Place>", or one followed by "in <Place> alone"."""
+    placed = [(n, m) for n, q in enumerate(found) if (m := _IN_PLACE.match(text, q.end))]
+    by_measure: dict[str | None, list[int]] = {}
+    for n, _ in placed:
+        by_measure.setdefault(qs[n].measure, []).append(n)
+    parts = {n for n, m in placed if m["alone"]} | {n for ns in by_measure.values() if len(ns) > 1 for n in ns}
+    return [replace(q, part=True) if n in parts else q for n, q in enumerate(qs)]
 
 
 # Cue nouns that a number before them counts ("524 deaths", "12 arrests").
@@ -546,7 +562,7 @@ def _with_totals(text: str, tokens: "_Tokens", found: list[_Found], qs: list[Qua
                 and len({q.measure for q in members if q.measure in _STRONG_MEASURES}) <= 1 \
                 and len({q.measure for q in members if q.measure in EVENT_MEASURES}) <= 1:
             measure = _shared_measure(members)
-            members = [q if q.measure == measure else _replace_measure(q, measure) for q in members]
+            members = [q if q.measure == measure else replace(q, measure=measure) for q in members]
             out.extend(members)
             low = sum(q.low for q in members) if all(q.low is not None for q in members) else None
             high = sum(q.high for q in members) if all(q.high is not None for q in members) else None
@@ -581,16 +597,29 @@ def _shared_measure(qs: Sequence[Quantity]) -> str | None:
     return weak[0] if weak else qs[0].measure
 
 
-def _replace_measure(q: Quantity, measure: str | None) -> Quantity:
-    from dataclasses import replace
+# A round figure is rounded: "10,000 missing" is 10,100 written by another desk, within this share
+# of the figure (or half its last written digit, if less); a whole percentage is ±0.5 ("51%" of 51.2%).
+ROUND_SHARE = 0.02
 
-    return replace(q, measure=measure)
+
+def _rounding(value: float, unit: str | None) -> float:
+    """How far an exact figure may be from what it rounds: the half-unit of its last digit."""
+    if unit in ("%", "pp"):
+        return 0.5 if float(value).is_integer() else (0.05 if float(value * 10).is_integer() else 0.0)
+    if unit is not None or not float(value).is_integer() or value < 100:
+        return 0.0
+    zeros = len(str(int(value))) - len(str(int(value)).rstrip("0"))
+    return min(0.5 * 10 ** zeros, ROUND_SHARE * value) if zeros else 0.0
 
 
 def _interval(q: Quantity) -> tuple[float, float]:
-    """The interval a quantity is compared on: vague ones loosened, measurements given a tolerance."""
+    """The interval a quantity is compared on: vague ones loosened, measurements given a tolerance,
+    round figures their rounding."""
     low = float("-inf") if q.low is None else q.low
     high = float("inf") if q.high is None else q.high
+    if q.low is not None and q.low == q.high and not q.vague:
+        slack = _rounding(q.low, q.unit)
+        low, high = low - slack, high + slack
     if q.vague:
         low, high = low * VAGUE_LOW_SLACK, high * VAGUE_HIGH_SLACK
     if q.unit in _PHYSICAL:

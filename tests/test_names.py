@@ -21,6 +21,8 @@ from factcheck.names import merge_person_keys, person_key, person_parts, spellin
     ("Ivanov", "Ivanova", "different"),
     ("Peskov", "Lavrov", "different"),
     ("Kim", "Kin", "different"),
+    ("Nicolás", "Nicolas", "same"),     # accents are typography
+    ("Defence", "Defense", "same"),     # British and American spelling
 ])
 def test_spelling_variant(x, y, relation):
     assert spelling_variant(x, y) == relation

@@ -141,9 +141,14 @@ COMPATIBLE = [
     ("Around 50 people died.", "50 people died.", True),
     ("Nearly 50 people died.", "48 people died.", True),
     ("Around 50 people died.", "120 people died.", False),
+    # round figures are rounded; other exact figures are exact
+    ("51% of the votes went to him.", "51.2% of the votes went to him.", True),
+    ("10,000 people are missing.", "10,100 people are missing.", True),
+    ("10,000 people are missing.", "10,500 people are missing.", False),
+    ("40 people were killed.", "42 people were killed.", False),
     # a total and its parts; a group and its subset; different groups
     ("The ferry carried 120 passengers and 8 crew.", "128 people were on board.", True),
-    ("The ferry carried 120 passengers and 8 crew.", "130 people were on board.", False),
+    ("The ferry carried 120 passengers and 8 crew.", "135 people were on board.", False),
     ("The ferry carried 120 passengers.", "95 people were on board.", False),
     ("The ferry carried 120 passengers.", "8 crew were on board.", None),
     ("Two of them were charged.", "Police detained 40 people.", None),
