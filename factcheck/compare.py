@@ -183,6 +183,36 @@ def floors_differ(qa, qb, a: Claim, b: Claim, ctx: Context) -> bool:
     return True
 
 
+# Score given to two toll claims compared because they are in one story, not because they align.
+STORY_TOLL_SCORE = 0.6
+
+
+@check("toll", scope="corpus")
+def toll_check(ctx: Context) -> Iterable[Discrepancy]:
+    """The toll of a story (killed, injured, arrested, missing, aboard …) is one question however
+    the sentences giving it are worded: every two outlets' figures for one measure and group are
+    compared by the quantity check, aligned or not (figures of the past and parts are kept apart
+    as there)."""
+    tolls: dict[tuple[str, str, str], list[Claim]] = defaultdict(list)
+    for c in ctx.claims.values():
+        if historic(c, ctx):
+            continue
+        for key in {(ctx.stories.get(c.source_id, ""), q.measure, q.group) for q in c.quantities
+                    if q.measure in EVENT_MEASURES and q.unit is None and not q.part}:
+            tolls[key].append(c)
+    seen: set[tuple[str, str]] = set()
+    for key in sorted(tolls):
+        group = sorted(tolls[key], key=lambda c: c.claim_id)
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                if a.source_id == b.source_id or (a.claim_id, b.claim_id) in seen:
+                    continue
+                seen.add((a.claim_id, b.claim_id))
+                found = quantity_check(a, b, Alignment(a.claim_id, b.claim_id, STORY_TOLL_SCORE, 0.0), ctx)
+                if found is not None:
+                    yield found
+
+
 # Severity kept by a conflict between figures published on different days: a toll that moved
 # between reports is worth a look, but less than two outlets disagreeing on the same day.
 CHANGE_OVER_TIME_WEIGHT = 0.6
@@ -243,11 +273,12 @@ def quantity_discrepancy(a: Claim, b: Claim, qa, qb, pair: Alignment, ctx: Conte
                 f"{qe.text!r} ({fmt_interval(qe)}); {ctx.where(late)} on {dl:%d %b %Y} says {ql.text!r} "
                 f"({fmt_interval(ql)}). Check which figure is current.")
         d = make("quantity", a, b, min(0.95, pair.score), text, measure=measure, a=qa.text, b=qb.text,
-                 change_over_time=True)
+                 values=sorted([fmt_interval(qa), fmt_interval(qb)]), change_over_time=True)
         return replace(d, severity=round(d.severity * CHANGE_OVER_TIME_WEIGHT, 3))
     text = (f"Different numbers for {measure}: {ctx.where(a)} says {qa.text!r} "
             f"({fmt_interval(qa)}), {ctx.where(b)} says {qb.text!r} ({fmt_interval(qb)}).")
-    return make("quantity", a, b, min(0.95, pair.score), text, measure=measure, a=qa.text, b=qb.text)
+    return make("quantity", a, b, min(0.95, pair.score), text, measure=measure, a=qa.text, b=qb.text,
+                values=sorted([fmt_interval(qa), fmt_interval(qb)]))
 
 
 @check("date")
@@ -311,7 +342,7 @@ def time_check(ctx: Context) -> Iterable[Discrepancy]:
         times = clock_times(c.text)
         if len(times) == 1 and not historic(c, ctx):
             for word in event_words(c.text) & HAPPENINGS:
-                moments[word].append((c, *times[0]))
+                moments[f"{ctx.stories.get(c.source_id, '')}|{word}"].append((c, *times[0]))
     shown: set[tuple[str, str]] = set()
     for word in sorted(moments):
         items = sorted(moments[word], key=lambda x: x[0].claim_id)
@@ -328,7 +359,7 @@ def time_check(ctx: Context) -> Iterable[Discrepancy]:
         fa, fb = (f"{m // 60:02d}:{m % 60:02d}" for m in (ma, mb))
         text = (f"Different times for the same moment: {ctx.where(a)} says {fa} ({quote(a.text, 90)}), "
                 f"{ctx.where(b)} says {fb} ({quote(b.text, 90)}).")
-        yield make("date", a, b, 0.6, text, a=fa, b=fb, clock=True, happening=word)
+        yield make("date", a, b, 0.6, text, a=fa, b=fb, clock=True, happening=word.split("|")[-1])
 
 
 # Words about time itself, which say nothing about which moment it is.
@@ -708,13 +739,17 @@ def unique_pairs(*groups: Sequence[Alignment]) -> list[Alignment]:
 
 
 def collapse(items: Iterable[Discrepancy], ctx: Context) -> list[Discrepancy]:
-    """Keep one discrepancy per kind and pair of sentences: split clauses repeat their sentence."""
+    """Keep one discrepancy per kind and pair of sentences: split clauses repeat their sentence;
+    one row per pair of disputed figures of one measure in a story (15 against 14 dead is one
+    question, however many outlets give each figure)."""
     best: dict[tuple, Discrepancy] = {}
     for d in items:
         a = ctx.claims[d.claim_a]
         b = ctx.claims.get(d.claim_b)
         sig = (d.kind, a.source_id, a.char_start, b.source_id if b else "", b.char_start if b else -1,
                d.detail.get("measure", ""))
+        if d.kind == "quantity" and "values" in d.detail:
+            sig = (d.kind, ctx.stories.get(a.source_id, ""), d.detail["measure"], tuple(d.detail["values"]))
         if d.kind == "attribution_conflict" and b is not None:
             # one row per account and the other party's outlet: repeats of one conflict fold in
             first, second = sorted([(a.claim_id, a.party), (b.claim_id, b.party)])
