@@ -152,9 +152,10 @@ def quantity_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrep
         for qb in b.quantities:
             toll = qa.measure in EVENT_MEASURES and same_people
             if not (toll or (close and (qa.measure or qa.unit) and only_one(qa, a) and only_one(qb, b)
-                             and same_scale(qa, qb))):
+                             and same_scale(qa, qb) and holder(qa, a) == holder(qb, b))):
                 continue
-            if qa.unit and qb.unit and close and not (qa.measure and qb.measure):
+            if qa.unit and qb.unit and qa.unit not in ("%", "pp") and close and not (qa.measure and qb.measure) \
+                    and one_of_unit(qa, a) and one_of_unit(qb, b):
                 qa, qb = replace(qa, measure=None), replace(qb, measure=None)  # "9.5 hours" of the same wait
             verdict = quantities_compatible(qa, qb)
             if verdict is False or (verdict and toll and floors_differ(qa, qb, a, b, ctx)):
@@ -211,6 +212,21 @@ def toll_check(ctx: Context) -> Iterable[Discrepancy]:
                 found = quantity_check(a, b, Alignment(a.claim_id, b.claim_id, STORY_TOLL_SCORE, 0.0), ctx)
                 if found is not None:
                     yield found
+
+
+def one_of_unit(q, c: Claim) -> bool:
+    """The claim gives one figure in this unit (with two durations, which one is meant is a guess)."""
+    return sum(1 for x in c.quantities if x.unit == q.unit) == 1
+
+
+def holder(q, c: Claim) -> str:
+    """Key of the person a number is nearest to in its sentence, its speaker aside ("González won
+    44% while Maduro was declared the winner with 51%": 44% is González's); "" when none is named."""
+    at = c.text.find(q.text)
+    people = [(abs(c.text.find(e.text) - at), e.key) for e in c.entities
+              if (e.label == "PERSON" or (e.label == "ORG" and " " not in e.text))  # a lone surname is often tagged ORG
+              and e.text not in c.speaker and c.text.find(e.text) >= 0]
+    return min(people)[1] if people and at >= 0 else ""
 
 
 # Severity kept by a conflict between figures published on different days: a toll that moved

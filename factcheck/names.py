@@ -27,6 +27,8 @@ TITLES = {"president", "prime", "minister", "mr", "mrs", "ms", "dr", "gen", "gen
           "ukrainian", "russian", "kremlin", "the", "former", "deputy", "ambassador", "judge", "pope"}
 # Name parts shorter than this are never merged as one-letter typos (Kim / Kin are two names).
 TYPO_MIN_LENGTH = 4
+# A long name part may lose two letters to a typo (Alethea / Athea) and still be the same name.
+LONG_TYPO_LENGTH = 7
 # Below this length a shared phonetic code proves little (Kim / Kam): only romanisation counts.
 PHONETIC_MIN_LENGTH = 5
 # Two spellings with one phonetic code must still look alike (normalised Levenshtein similarity
@@ -134,6 +136,9 @@ def spelling_variant(x: str, y: str) -> str:
     fx, fy = fold(x).lower(), fold(y).lower()
     if min(len(fx), len(fy)) >= TYPO_MIN_LENGTH and Levenshtein.distance(fx, fy) == 1:
         return "typo"
+    if (min(len(fx), len(fy)) >= TYPO_MIN_LENGTH + 1 and max(len(fx), len(fy)) >= LONG_TYPO_LENGTH
+            and fx[0] == fy[0] and fx[-1] == fy[-1] and Levenshtein.distance(fx, fy) == 2):
+        return "typo"  # Alethea / Athea: two letters dropped from a long name
     return "different"
 
 

@@ -487,18 +487,15 @@ def parse_quantities(text: str, *, skip_spans: Iterable[tuple[int, int]] = (),
 
 
 # "five in Caracas, two in Zulia", "17 in Nairobi alone": counts of one place, parts of the toll.
-_IN_PLACE = re.compile(r"(?:\s+[a-z]+){0,3}?\s+in\s+(?:the\s+(?:state|county|province|region|city|district)\s+of\s+)?"
+_IN_PLACE = re.compile(r"(?:\s+[\u201c\u201d\"'\u2018\u2019]?[a-z]+[\u201c\u201d\"'\u2018\u2019,]?){0,3}?\s+in\s+(?:the\s+(?:state|county|province|region|city|district)\s+of\s+)?"
                        r"[A-Z][\w'’-]+(?P<alone>\s+alone)?")
 
 
 def _place_parts(text: str, found: list[_Found], qs: list[Quantity]) -> list[Quantity]:
-    """Counts broken down by place are parts of the whole: two or more counts of one measure each
-    followed by "in <Place>", or one followed by "in <Place> alone"."""
+    """Counts broken down by place are parts of the whole: two or more counts each followed by
+    "in <Place>", or one followed by "in <Place> alone"."""
     placed = [(n, m) for n, q in enumerate(found) if (m := _IN_PLACE.match(text, q.end))]
-    by_measure: dict[str | None, list[int]] = {}
-    for n, _ in placed:
-        by_measure.setdefault(qs[n].measure, []).append(n)
-    parts = {n for n, m in placed if m["alone"]} | {n for ns in by_measure.values() if len(ns) > 1 for n in ns}
+    parts = {n for n, m in placed if m["alone"] or len(placed) > 1}
     return [replace(q, part=True) if n in parts else q for n, q in enumerate(qs)]
 
 

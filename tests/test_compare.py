@@ -262,3 +262,20 @@ def test_clock_times(ta, tb, conflict):
     assert bool(found) is conflict, [d.explanation for d in found]
     if conflict:
         assert found[0].kind == "date" and "09:07" in found[0].explanation and "09:03" in found[0].explanation
+
+
+def test_two_candidates_shares_are_not_one_figure():
+    """44% is González's and 51% is Maduro's: numbers of different people are different facts."""
+    gonzalez, maduro = Entity("Edmundo González", "PERSON", "person:gonzalez|e"), Entity("Maduro", "ORG", "org:maduro")
+    a = replace(claim("The council said Maduro won with 51% of the vote, ahead of Edmundo González."),
+                entities=(maduro, gonzalez))
+    b = replace(claim("The council said Edmundo González won 44% of the vote, behind Maduro.", "s2"),
+                entities=(gonzalez, maduro))
+    assert run_pair(a, b, score=0.95, only=["quantity"]) == []
+
+
+def test_one_toll_is_compared_across_the_story_aligned_or_not():
+    a = claim("The attack killed 19 people, investigators said.")
+    b = claim("Twenty people died in the assault on the church and the police post.", "s2")
+    (d,) = corpus(a, b, only=["toll"])
+    assert d.kind == "quantity" and "19" in d.explanation and "20" in d.explanation

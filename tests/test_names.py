@@ -22,6 +22,9 @@ from factcheck.names import merge_person_keys, person_key, person_parts, spellin
     ("Peskov", "Lavrov", "different"),
     ("Kim", "Kin", "different"),
     ("Nicolás", "Nicolas", "same"),     # accents are typography
+    ("Alethea", "Athea", "typo"),        # two letters dropped from a long name
+    ("Maria", "Mario", "typo"),
+    ("Daniel", "Daniela", "typo"),
     ("Defence", "Defense", "same"),     # British and American spelling
 ])
 def test_spelling_variant(x, y, relation):

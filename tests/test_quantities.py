@@ -154,6 +154,9 @@ COMPATIBLE = [
     ("Two of them were charged.", "Police detained 40 people.", None),
     ("Two of the detainees were released, police said.", "Police detained 40 people.", True),
     ("At least 64 people were killed, including 5 children.", "64 people were killed.", True),
+    # counts broken down by place are parts of the toll
+    ("Of them, five were killed in Caracas and two in Zulia.", "Eleven people have been killed.", True),
+    ("Seventeen people were killed in Nairobi alone.", "At least 39 people were killed.", True),
     # exact numbers
     ("120 people were injured.", "95 people were injured.", False),
     ("38 people were killed.", "Thirty-eight people died.", True),
