@@ -83,13 +83,9 @@ def party_table() -> dict[str, str]:
         return {row["alias"].lower(): row["party"] for row in csv.DictReader(fh)}
 
 
-def ascii_fold(text: str) -> str:
-    return fold(text)
-
-
 def normalise(text: str) -> str:
     """Lower case, folded, single-spaced: the text used for stable claim ids."""
-    return re.sub(r"\s+", " ", ascii_fold(text).lower()).strip(" .")
+    return re.sub(r"\s+", " ", fold(text).lower()).strip(" .")
 
 
 def party_of(phrase: str, learned: dict[str, str] | None = None) -> str:
@@ -467,6 +463,12 @@ def build_claim(tokens, sent, cue_hint, *, source, span, whole, sentence_text, i
     )
 
 
+def party_named(key: str) -> str:
+    """The party of an entity key ("party:united states" -> "United States"), "" if none."""
+    name = key.removeprefix("party:")
+    return next((p for p in set(party_table().values()) if normalise(p) == name), "")
+
+
 def only_party(entities: Sequence[Entity]) -> str:
     """The one country a sentence names ("sent to Azerbaijan, where authorities said …"), if one.
     A nationality adjective is not a place: in "officials said a Russian airliner crashed" the
@@ -474,8 +476,7 @@ def only_party(entities: Sequence[Entity]) -> str:
     parties = {e.key for e in entities if e.key.startswith("party:") and e.label == "GPE"}
     if len(parties) != 1:
         return ""
-    key = parties.pop().removeprefix("party:")
-    return next((p for p in set(party_table().values()) if normalise(p) == key), "")
+    return party_named(parties.pop())
 
 
 def learn_speaker(speaker: str, party: str, learned: dict[str, str]) -> None:
@@ -600,8 +601,7 @@ def with_country_speakers(claims: list[Claim]) -> list[Claim]:
         top = counts[c.source_id].most_common(1)
         if c.speaker and not c.party and top and COUNTRY_REF.search(c.speaker) \
                 and top[0][1] >= DOMINANT_PARTY_SHARE * sum(counts[c.source_id].values()):
-            key = top[0][0].removeprefix("party:")
-            party = next((p for p in set(party_table().values()) if normalise(p) == key), "")
+            party = party_named(top[0][0])
             c = replace(c, party=party) if party else c
         out.append(c)
     return out

@@ -281,6 +281,7 @@ def same_voice(a: Claim, b: Claim) -> bool:
 def quantity_discrepancy(a: Claim, b: Claim, qa, qb, pair: Alignment, ctx: Context) -> Discrepancy | None:
     pa, pb = ctx.sources[a.source_id].published, ctx.sources[b.source_id].published
     measure = counted(qa) if qa.measure else counted(qb)
+    detail = dict(measure=measure, a=qa.text, b=qb.text, values=sorted([fmt_interval(qa), fmt_interval(qb)]))
     if pa and pb and pa != pb:
         (early, qe, de), (late, ql, dl) = sorted([(a, qa, pa), (b, qb, pb)], key=lambda x: x[2])
         if moved_up(qe, ql) and same_voice(a, b):
@@ -288,13 +289,11 @@ def quantity_discrepancy(a: Claim, b: Claim, qa, qb, pair: Alignment, ctx: Conte
         text = (f"{measure.capitalize()} changed between reports: {ctx.where(early)} on {de:%d %b %Y} said "
                 f"{qe.text!r} ({fmt_interval(qe)}); {ctx.where(late)} on {dl:%d %b %Y} says {ql.text!r} "
                 f"({fmt_interval(ql)}). Check which figure is current.")
-        d = make("quantity", a, b, min(0.95, pair.score), text, measure=measure, a=qa.text, b=qb.text,
-                 values=sorted([fmt_interval(qa), fmt_interval(qb)]), change_over_time=True)
+        d = make("quantity", a, b, min(0.95, pair.score), text, **detail, change_over_time=True)
         return replace(d, severity=round(d.severity * CHANGE_OVER_TIME_WEIGHT, 3))
     text = (f"Different numbers for {measure}: {ctx.where(a)} says {qa.text!r} "
             f"({fmt_interval(qa)}), {ctx.where(b)} says {qb.text!r} ({fmt_interval(qb)}).")
-    return make("quantity", a, b, min(0.95, pair.score), text, measure=measure, a=qa.text, b=qb.text,
-                values=sorted([fmt_interval(qa), fmt_interval(qb)]))
+    return make("quantity", a, b, min(0.95, pair.score), text, **detail)
 
 
 @check("date")
@@ -325,7 +324,7 @@ CLOCK_SAME_MOMENT = 60
 
 
 @lru_cache(maxsize=TEXT_CACHE)
-def clock_times(text: str) -> tuple[tuple[int, bool], ...]:
+def clock_times(text: str) -> tuple[tuple[int, int], ...]:
     """(minutes after midnight, minutes it may be off) of each clock time in a text ("9:07 a.m.", "8.58 am", "14:02")."""
     out = []
     for m in CLOCK.finditer(text):
@@ -376,10 +375,6 @@ def time_check(ctx: Context) -> Iterable[Discrepancy]:
         text = (f"Different times for the same moment: {ctx.where(a)} says {fa} ({quote(a.text, 90)}), "
                 f"{ctx.where(b)} says {fb} ({quote(b.text, 90)}).")
         yield make("date", a, b, 0.6, text, a=fa, b=fb, clock=True, happening=word.split("|")[-1])
-
-
-# Words about time itself, which say nothing about which moment it is.
-TIME_WORDS = {"minut", "hour", "time", "local", "later", "earli", "morn", "even", "night", "afternoon"}
 
 
 # A date written out (a month or a year), not one resolved from "today" or "on Tuesday" against
