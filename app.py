@@ -74,9 +74,13 @@ def act(store: Store, did: str, status: str | None, queue: list[dict]) -> None:
         flash("warning", "Type your name under “Reviewer” in the sidebar first — every verdict is signed.")
         return
     note = st.session_state.get(f"note_{did}")
+    answer = st.session_state.get(f"answer_{did}")
+    answer = None if answer is None else "" if answer == NO_ANSWER else answer
+    evidence = st.session_state.get(f"evidence_{did}")
     version, loaded_note = st.session_state.get(f"note_base_{did}", (0, ""))
     try:
-        saved = store.set_review(did, status=status, note=note, reviewer=reviewer, expected_version=version)
+        saved = store.set_review(did, status=status, note=note, reviewer=reviewer, expected_version=version,
+                                 answer=answer, evidence=evidence)
     except ConflictError as exc:
         st.session_state.pop(f"note_{did}", None)  # reload: show what the other reviewer saved
         st.session_state.pop(f"note_base_{did}", None)
@@ -154,17 +158,29 @@ def review_tab(store: Store, shown: list[dict]) -> None:
 def conflict(store: Store, row: dict, shown: list[dict]) -> None:
     did = row["discrepancy_id"]
     stale = '<span class="fc-stale">STALE</span> ' if row["stale"] else ""
+    st.subheader(row.get("question") or row["kind"], anchor=False)
     st.markdown(f'{stale}<b>{fx.safe(row["kind"])}</b> · severity {row["severity"]:.2f} · confidence '
-                f'{row["confidence"]:.2f} · status <b>{fx.safe(row["status"])}</b>', unsafe_allow_html=True)
+                f'{row["confidence"]:.2f} · status <b>{fx.safe(row["status"])}</b>'
+                + (f' · right answer: <b>{fx.safe(row["answer"])}</b>' if row.get("answer") else ""),
+                unsafe_allow_html=True)
     if row["stale"]:
-        st.warning("Stale: the latest run no longer produces this discrepancy (a source changed or was "
+        st.warning("Stale: the latest run no longer finds this fact disputed (a source changed or was "
                    "removed). The review is kept for the record.")
     st.markdown(f'<div class="fc-card">{fx.safe(row["explanation"])}</div>', unsafe_allow_html=True)
-    html_a, html_b, words_a, words_b = fx.highlight_pair(row["claim_a"], row["claim_b"])
-    sides = [("a", html_a, words_a)] + ([("b", html_b, words_b)] if row.get("claim_b_id") else [])
-    for col, (side, quote, words) in zip(st.columns(len(sides)), sides):
-        with col:
-            claim_side(store, row, side, quote, words)
+    sides = row.get("sides") or []
+    if len(sides) >= 2:
+        html_a, html_b, words_a, words_b = fx.highlight_pair(sides[0]["texts"][0], sides[1]["texts"][0])
+        words = [words_a, words_b] + [set()] * (len(sides) - 2)
+        for start in range(0, len(sides), 3):  # three sides a row, so a card stays readable
+            for col, n in zip(st.columns(3), range(start, min(start + 3, len(sides)))):
+                with col:
+                    fact_side(store, sides[n], n + 1, words[n], row.get("answer") or "")
+    elif sides:
+        fact_side(store, sides[0], 1, set(), row.get("answer") or "")
+    others = row["detail"].get("other_answers") or []
+    if others:
+        st.caption("Also reported, in conflict with no one: " + "; ".join(
+            f"{o['value']} ({', '.join(o['outlets'])})" for o in others))
     review_form(store, row, shown)
     with st.expander("History of this item"):
         trail = store.audit_rows(did)
@@ -175,18 +191,27 @@ def conflict(store: Store, row: dict, shown: list[dict]) -> None:
             st.caption("No verdicts yet.")
 
 
-def claim_side(store: Store, row: dict, side: str, quote: str, words: set[str]) -> None:
-    src = store.source_for_claim(row[f"claim_{side}_id"]) or {}
-    meta = " · ".join(fx.safe(x) for x in (row[f"published_{side}"] or "date unknown",) if x)
-    link = fx.safe_link(row[f"url_{side}"], "open article ↗") if row[f"url_{side}"] else \
-        fx.safe(row[f"source_{side}"])
-    context = fx.context_html(src.get("raw", ""), row[f"span_{side}"], src.get("kind", "txt"), words)
-    st.markdown(
-        f'<div class="fc-card"><div><b>{fx.safe(row[f"outlet_{side}"] or "unknown outlet")}</b></div>'
-        f'<div class="fc-meta">{fx.safe(row[f"title_{side}"])}<br>{meta} · {link}</div>'
-        f'<p class="fc-quote">{quote}</p>'
-        f'<div class="fc-meta">In the article:</div><div class="fc-context">{context}</div></div>',
-        unsafe_allow_html=True)
+def fact_side(store: Store, side: dict, n: int, words: set[str], answer: str) -> None:
+    """One side of a disputed fact: its answer, outlets and whom they cite, then each claim in its
+    paragraph (the first open, the rest behind a click)."""
+    right = " ✔ marked right" if answer and answer == side["value"] else ""
+    cites = f'<div class="fc-meta">citing {fx.safe(", ".join(side["attributions"]))}</div>' \
+        if side.get("attributions") else ""
+    st.markdown(f'<div class="fc-card"><div class="fc-meta">Side {n}{fx.safe(right)}</div>'
+                f'<div class="fc-quote"><b>{fx.safe(side["value"])}</b></div>'
+                f'<div>{fx.safe("; ".join(side["outlets"]))}</div>{cites}</div>', unsafe_allow_html=True)
+    for i, (cid, text, span) in enumerate(zip(side["claims"], side["texts"], side["spans"])):
+        src = store.source_for_claim(cid) or {}
+        title = f'{src.get("outlet") or "unknown outlet"}: {text[:80]}{"…" if len(text) > 80 else ""}'
+        with st.expander(title, expanded=i == 0):
+            link = fx.safe_link(src.get("url"), "open article ↗") if src.get("url") else fx.safe(src.get("name", ""))
+            context = fx.context_html(src.get("raw", ""), tuple(span), src.get("kind", "txt"), words)
+            st.markdown(f'<div class="fc-meta">{fx.safe(src.get("title", ""))}<br>'
+                        f'{fx.safe(src.get("published") or "date unknown")} · {link}</div>'
+                        f'<div class="fc-context">{context}</div>', unsafe_allow_html=True)
+
+
+NO_ANSWER = "(not decided)"
 
 
 def review_form(store: Store, row: dict, shown: list[dict]) -> None:
@@ -196,6 +221,14 @@ def review_form(store: Store, row: dict, shown: list[dict]) -> None:
         # not edited since loaded: follow the store (another reviewer may have saved meanwhile)
         st.session_state[key] = row["note"]
         st.session_state[base] = (row["version"], row["note"])
+    values = [s["value"] for s in row.get("sides") or []]
+    if len(values) >= 2:
+        if st.session_state.get(f"answer_{did}") not in [NO_ANSWER] + values:
+            st.session_state[f"answer_{did}"] = row.get("answer") if row.get("answer") in values else NO_ANSWER
+        st.radio("Which answer is right?", [NO_ANSWER] + values, key=f"answer_{did}", horizontal=True)
+    if f"evidence_{did}" not in st.session_state:
+        st.session_state[f"evidence_{did}"] = row.get("evidence") or ""
+    st.text_input("Source checked (URL or reference)", key=f"evidence_{did}")
     st.text_area("Note (sources called, what was checked)", key=key, height=80)
     queue = [{"discrepancy_id": r["discrepancy_id"], "status": r["status"], "stale": r["stale"]} for r in shown]
     cols = st.columns(len(ACTIONS) + 1)
@@ -210,6 +243,29 @@ def review_form(store: Store, row: dict, shown: list[dict]) -> None:
 
 
 # ------------------------------------------------------------------------------------ other tabs
+
+def facts_tab(store: Store) -> None:
+    facts = store.fact_records()
+    if not facts:
+        st.info("No facts yet: run the analysis first.")
+        return
+    table, outlets = fx.fact_table(facts)
+    disputed = sum(1 for f in facts if f.disputed)
+    st.caption(f"{len(facts)} facts × {len(outlets)} outlets, {disputed} disputed (⚠). Each cell is the "
+               "outlet's answer; pick a fact below to read each answer in its paragraph.")
+    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", height=min(38 + 35 * len(table), 420))
+    labels = {f.fact_id: f"{'⚠ ' if f.disputed else ''}{f.question}" for f in facts}
+    picked = st.selectbox("Answers of the fact", list(labels), format_func=labels.__getitem__, key="fact_pick")
+    fact = next(f for f in facts if f.fact_id == picked)
+    for a in fact.answers:
+        src = store.source_for_claim(a.claim_id) or {}
+        claim = next((c for c in store.claims_of([a.source_id]) if c.claim_id == a.claim_id), None)
+        cites = f" (citing {a.speaker or a.party})" if a.speaker or a.party else ""
+        with st.expander(f"{a.outlet}: {a.value}{cites}" + (f" · side {a.side}" if a.side else "")):
+            span = (claim.char_start, claim.char_end) if claim else (None, None)
+            st.markdown(f'<div class="fc-context">{fx.context_html(src.get("raw", ""), span, src.get("kind", "txt"), set())}'
+                        "</div>", unsafe_allow_html=True)
+
 
 def coverage_tab(store: Store) -> None:
     outlets, table = fx.coverage_matrix(store.cluster_rows())
@@ -375,14 +431,16 @@ def main() -> None:
     else:
         counts = fx.status_counts(rows)
         cols = st.columns(6)
-        cols[0].metric("In this view", len(shown), help=f"of {len(rows)} conflicts")
+        cols[0].metric("In this view", len(shown), help=f"of {len(rows)} disputed facts")
         for col, name in zip(cols[1:], list(STATUSES) + ["stale"]):
             col.metric(name.capitalize(), counts[name])
-    review, coverage, variants, charts, srcs = st.tabs(
-        ["Review queue", "Coverage", "Name variants", "Charts", "Sources"])
+    review, fact_tab, coverage, variants, charts, srcs = st.tabs(
+        ["Review queue", "Fact table", "Coverage", "Name variants", "Charts", "Sources"])
     with review:
         if rows:
             review_tab(store, shown)
+    with fact_tab:
+        facts_tab(store)
     with coverage:
         coverage_tab(store)
     with variants:

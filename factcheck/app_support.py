@@ -75,7 +75,7 @@ def matches(row: dict, f: Filters) -> bool:
         return False
     if (row.get("severity") or 0.0) < f.min_severity:
         return False
-    if f.outlets and not ({row.get("outlet_a"), row.get("outlet_b")} & set(f.outlets)):
+    if f.outlets and not (outlets_of(row) & set(f.outlets)):
         return False
     if f.statuses and row["status"] not in f.statuses:
         return False
@@ -85,11 +85,17 @@ def matches(row: dict, f: Filters) -> bool:
     return not needle or needle in searchable(row)
 
 
+def outlets_of(row: dict) -> set[str]:
+    """Every outlet on any side of a row."""
+    return set(row.get("all_outlets") or ()) | {o for o in (row.get("outlet_a"), row.get("outlet_b")) if o}
+
+
 def searchable(row: dict) -> str:
     """The text a search box looks in: both claims, the explanation, outlets, titles, names, note."""
     detail = row.get("detail") or {}
     parts = [row.get(k) or "" for k in ("claim_a", "claim_b", "explanation", "outlet_a", "outlet_b",
-                                        "title_a", "title_b", "note", "reviewer", "kind")]
+                                        "title_a", "title_b", "note", "reviewer", "kind", "question", "answer")]
+    parts += [t for side in row.get("sides") or () for t in side.get("texts", ())]
     parts.append(json.dumps(detail, ensure_ascii=False, default=str))
     return "\n".join(parts).casefold()
 
@@ -100,7 +106,7 @@ def filter_rows(rows: Iterable[dict], f: Filters) -> list[dict]:
 
 def facets(rows: Sequence[dict]) -> dict[str, list[str]]:
     """The values each filter can take, from the rows themselves."""
-    outlets = {o for r in rows for o in (r.get("outlet_a"), r.get("outlet_b")) if o}
+    outlets = {o for r in rows for o in outlets_of(r)}
     return {"kinds": sorted({r["kind"] for r in rows}), "outlets": sorted(outlets), "statuses": list(STATUSES)}
 
 
@@ -121,15 +127,28 @@ def next_open(rows: Sequence[dict], current: str | None, *, just_saved: str | No
     return None
 
 
+def side_outlets(row: dict, limit: int = 3) -> str:
+    """Each side's outlets, sides apart: "AP, Reuters vs BBC"."""
+    sides = row.get("sides") or []
+    if not sides:
+        return " vs ".join(o for o in (row.get("outlet_a"), row.get("outlet_b")) if o)
+    def short(side):
+        names = side.get("outlets") or []
+        return ", ".join(names[:limit]) + (f" +{len(names) - limit}" if len(names) > limit else "")
+    return " vs ".join(short(s) for s in sides)
+
+
 def queue_records(rows: Sequence[dict]) -> list[dict]:
-    """The ranked queue as a table: one short row per discrepancy."""
+    """The ranked queue as a table: one short row per disputed fact."""
     return [{
         "#": n,
+        "question": r.get("question") or r["kind"],
         "kind": r["kind"],
         "severity": round(r.get("severity") or 0.0, 2),
         "confidence": round(r.get("confidence") or 0.0, 2),
-        "outlets": " vs ".join(o for o in (r.get("outlet_a"), r.get("outlet_b")) if o),
+        "outlets": side_outlets(r),
         "status": ("stale · " if r.get("stale") else "") + r["status"],
+        "answer": r.get("answer") or "",
         "what differs": r.get("explanation") or "",
     } for n, r in enumerate(rows, 1)]
 
@@ -143,9 +162,9 @@ def option_label(row: dict, n: int) -> str:
     """One line for the picker: position, marker, kind, outlets and the start of the explanation."""
     marker = "⚠ stale" if row.get("stale") else {"open": "●", "confirmed": "✔", "dismissed": "✖",
                                                     "needs follow-up": "?"}.get(row["status"], "")
-    outlets = " vs ".join(o for o in (row.get("outlet_a"), row.get("outlet_b")) if o)
-    text = (row.get("explanation") or "").replace("\n", " ")
-    return f"{n}. {marker} [{row['kind']}] {outlets} — {text[:90]}{'…' if len(text) > 90 else ''}"
+    outlets = side_outlets(row, limit=2)
+    text = (row.get("question") or row.get("explanation") or "").replace("\n", " ")
+    return f"{n}. {marker} [{row['kind']}] {text[:70]}{'…' if len(text) > 70 else ''} — {outlets}"
 
 
 # ------------------------------------------------------------------------------------ diffs
@@ -356,3 +375,15 @@ def save_upload(folder: str | Path, name: str, data: bytes) -> Path:
         path = folder / f"{stem}_{n}{suffix}"
     path.write_bytes(data)
     return path
+
+
+# ------------------------------------------------------------------------------------ facts
+
+def fact_table(facts: Sequence) -> tuple[list[dict], list[str]]:
+    """The fact table of the dashboard: one row per fact, one column per outlet holding its answer
+    (a disputed fact marked ⚠), as ``export.fact_records`` writes facts.csv."""
+    rows, columns = export.fact_records(facts)
+    outlets = [c for c in columns if c not in export.FACT_COLUMNS and c != "answers"]
+    shown = [{"": "⚠" if r["disputed"] == "yes" else "", "question": r["question"], "kind": r["kind"],
+              **{o: r[o] for o in outlets}} for r in rows]
+    return shown, outlets

@@ -19,10 +19,16 @@ discrepancy id, so they survive a re-run that only reorders; a row without a lab
 no hit and reported, so the figure is never better than what a person has checked. With the
 optional ``fact`` column (a short name of the disputed fact), a real row is a hit only when no
 higher row of the same case shows the same fact, whatever its label said when it was given.
+
+A row is one disputed fact: its sides are matched, so a pattern pair hits a row when one side's
+claims match one pattern and another side's the other. A row that says a figure changed between
+reports (``change_over_time``) presents a timeline, not a contradiction: it can find a must-flag
+pair (a change to be said as such) but violates no must-not-flag one.
 """
 from __future__ import annotations
 
 import csv
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,7 +63,8 @@ class Row:
     discrepancy_id: str
     rank: int
     kind: str
-    claims: tuple[str, ...]  # the claim texts of the row (one for an omission)
+    claims: tuple[str, ...]  # the claim texts of each side of the row (one side for an omission)
+    timeline: bool = False  # the row says a figure changed between reports, it contradicts nobody
 
 
 @dataclass
@@ -134,20 +141,31 @@ def read_labels(path: str | Path) -> dict[tuple[str, str], tuple[str, str]]:
 def read_run(out_dir: str | Path) -> list[Row]:
     """The reported rows of one run, best first, from its ``discrepancies.csv``.
 
-    Claim texts are taken from every ``claim_*`` column that holds text (``claim_a``, ``claim_b``;
-    a layout with more sides adds columns and is read the same way)."""
+    A row's texts are its sides (the ``sides`` column: each side's claim texts, one text a side),
+    or in a run written before facts, every ``claim_*`` column that holds text."""
     path = Path(out_dir) / "discrepancies.csv"
     if not path.exists():
         raise CaseFileError(f"{out_dir}: no discrepancies.csv; run `factcheck run CASE_FOLDER --out {out_dir}` first")
     rows = []
     for r in _read_csv(path, ("discrepancy_id", "rank", "kind"), "run's discrepancies.csv"):
-        texts = tuple(v for k, v in r.items() if k and k.startswith("claim_") and not k.endswith("_id") and v)
-        rows.append(Row(r["discrepancy_id"], int(r["rank"] or 0), r["kind"], texts))
+        texts = sides_of(r) or tuple(v for k, v in r.items() if k and k.startswith("claim_") and not k.endswith("_id")
+                                     and not k.startswith("claim_ids") and v)
+        rows.append(Row(r["discrepancy_id"], int(r["rank"] or 0), r["kind"], texts,
+                        timeline=(r.get("change_over_time") or "").lower() in ("true", "yes", "1")))
     return sorted(rows, key=lambda x: x.rank)
 
 
+def sides_of(r: dict) -> tuple[str, ...]:
+    """The claim texts of each side of a row's ``sides`` column, one text a side; () without one."""
+    try:
+        sides = json.loads(r.get("sides") or "[]")
+    except ValueError as err:
+        raise CaseFileError(f"the sides of row {r.get('discrepancy_id')} are not JSON ({err}); write the run again") from err
+    return tuple("\n".join(side.get("texts") or ()) for side in sides if side.get("texts"))
+
+
 def matches(gold: GoldRow, row: Row) -> bool:
-    """One claim of the row matches one pattern and another claim the other pattern."""
+    """One side of the row matches one pattern and another side the other pattern."""
     a = [i for i, t in enumerate(row.claims) if gold.pattern_a.search(t)]
     if gold.pattern_b is None:
         return bool(a)
@@ -159,7 +177,9 @@ def score_case(case: str, rows: Sequence[Row], gold: Iterable[GoldRow],
                labels: dict[tuple[str, str], tuple[str, str]] | None) -> CaseScore:
     score = CaseScore(case, rows=len(rows))
     for g in gold:
-        hits = [r for r in rows if matches(g, r)]
+        # a figure said to have changed between reports is a timeline, no contradiction: such a row
+        # finds a must-flag pair but violates no must-not-flag one
+        hits = [r for r in rows if matches(g, r) and (g.expect == "flag" or not r.timeline)]
         (score.flags if g.expect == "flag" else score.guards).append((g, hits))
     if labels is not None:
         seen: set[str] = set()

@@ -243,18 +243,36 @@ def add(items, folder, out, db_url, config_path, one_story, no_progress):
 @click.option("--kind", "kinds", multiple=True, help="Only these kinds (repeatable).")
 @click.option("--out", default="discrepancies_export.csv", type=click.Path(dir_okay=False), show_default=True)
 @click.option("--include-stale", is_flag=True, help="Also rows whose discrepancy no longer appears.")
+@click.option("--claimreview", "claimreview_path", type=click.Path(dir_okay=False), default=None,
+              help="Also write schema.org ClaimReview JSON-LD for the confirmed facts with a chosen answer.")
 @config_option
 @handle_errors
-def export(db_url, statuses, kinds, out, include_stale, config_path):
-    """Write the editors' CSV (one row per discrepancy, with the review) from the store."""
+def export(db_url, statuses, kinds, out, include_stale, claimreview_path, config_path):
+    """Write the editors' CSV (one row per disputed fact, with its sides and review) from the store."""
     from . import export as export_stage
     from .store import Store
 
     settings = settings_for(config_path, db_url)
-    rows = Store(settings.db_url).discrepancy_rows(include_stale=include_stale)
+    store = Store(settings.db_url)
+    rows = store.discrepancy_rows(include_stale=include_stale)
     rows = export_stage.filter_rows(rows, statuses=statuses, kinds=kinds)
     export_stage.write_discrepancies(rows, out)
     click.echo(f"wrote {len(rows)} rows to {out}")
+    if claimreview_path:
+        from . import claimreview
+
+        if not settings.organisation:
+            fail("ClaimReview needs the reviewing organisation: set organisation (and organisation_url, "
+                 "review_url) in factcheck.toml or the file given to --config")
+        sources = store.source_rows(active_only=False)
+        n = claimreview.write_claimreview(
+            rows, claimreview_path, organisation=settings.organisation, organisation_url=settings.organisation_url,
+            review_url=settings.review_url, source_urls={s["source_id"]: s["url"] for s in sources if s["url"]},
+            source_dates={s["source_id"]: s["published"] for s in sources if s["published"]},
+            source_outlets={s["source_id"]: s["outlet"] for s in sources},
+            claim_sources={cid: sid for r in rows for side in r["sides"]
+                           for cid, sid in zip(side["claims"], side.get("claim_sources", ())) if sid})
+        click.echo(f"wrote {n} ClaimReview(s) to {claimreview_path} (confirmed facts with a chosen answer)")
 
 
 @main.command()

@@ -16,10 +16,12 @@ from typing import Callable, Iterable, Sequence
 from rapidfuzz import fuzz, utils
 
 from .names import TYPO_MIN_LENGTH, merge_person_keys, person_parts, phonetic, spelling_variant
+from . import facts
+from .facts import quote
 from .config import Settings
 from .dates import dates_compatible
 from .models import Alignment, Claim, Discrepancy, FactCluster, Source, stable_id
-from .quantities import EVENT_MEASURES, quantities_compatible
+from .quantities import EVENT_MEASURES, fmt_interval, fmt_value, quantities_compatible
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,10 @@ class Context:
     clusters: Sequence[FactCluster] = ()
     events: Sequence[Alignment] = ()  # looser pairs: same event, not necessarily the same fact
     stories: dict[str, str] = field(default_factory=dict)
+    answers: dict | None = None  # toll_answers(self), once computed
+
+    def story(self, claim: Claim) -> str:
+        return self.stories.get(claim.source_id, "")
 
     def outlet(self, claim: Claim) -> str:
         return self.sources[claim.source_id].outlet
@@ -78,7 +84,11 @@ def check(name: str, *, scope: str = "pair", pairs: str = "aligned"):
     return register
 
 
-def make(kind: str, a: Claim, b: Claim | None, confidence: float, explanation: str, /, **detail) -> Discrepancy:
+def make(kind: str, a: Claim, b: Claim | None, confidence: float, explanation: str, /,
+         question: tuple[str, ...], value_a: str, value_b: str = "", **detail) -> Discrepancy:
+    """One pair of conflicting answers (``a`` answering ``value_a``, ``b`` ``value_b``) to one
+    question of the story (``("count", story, "dead")``); ``facts.gather`` makes the facts of them."""
+    detail.update(question=list(question), value_a=value_a, value_b=value_b)
     ids = sorted([a.claim_id] + ([b.claim_id] if b else []))
     worth = max(a.check_worthiness, b.check_worthiness if b else 0.0)
     severity = round(SEVERITY[kind] * (0.7 + 0.3 * worth), 3)
@@ -91,25 +101,6 @@ def make(kind: str, a: Claim, b: Claim | None, confidence: float, explanation: s
 
 # --------------------------------------------------------------------------------------------
 # pair checks
-
-
-def quote(text: str, limit: int = 160) -> str:
-    """A claim quoted for an explanation, shortened at a word boundary."""
-    text = text.strip().rstrip(".")
-    if len(text) > limit:
-        text = text[:limit].rsplit(" ", 1)[0] + " …"
-    return f"“{text}”"
-
-
-def fmt_interval(q) -> str:
-    if q.low is not None and q.high is not None and q.low == q.high:
-        v = q.low
-        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,}"
-    if q.high is None:
-        return f"at least {q.low:,.0f}"
-    if q.low is None:
-        return f"up to {q.high:,.0f}"
-    return f"{q.low:,.0f}–{q.high:,.0f}"
 
 
 # Two counts that are not a toll and differ more than this many times over count different things
@@ -188,22 +179,28 @@ def floors_differ(qa, qb, a: Claim, b: Claim, ctx: Context) -> bool:
 STORY_TOLL_SCORE = 0.6
 
 
-@check("toll", scope="corpus")
-def toll_check(ctx: Context) -> Iterable[Discrepancy]:
-    """The toll of a story (killed, injured, arrested, missing, aboard …) is one question however
-    the sentences giving it are worded: every two outlets' figures for one measure and group are
-    compared by the quantity check, aligned or not (figures of the past and parts are kept apart
-    as there)."""
-    tolls: dict[tuple[str, str, str], list[Claim]] = defaultdict(list)
-    for c in ctx.claims.values():
+def toll_answers(ctx: Context) -> dict[tuple[str, ...], list[tuple[Claim, object]]]:
+    """Every answer the story's claims give to its toll questions (killed, injured, arrested,
+    missing, aboard … of one group): ``("count", story, measure, group, "")`` -> [(claim, quantity)].
+    Figures of the past and parts of a group are no answer to the story's own toll."""
+    out: dict[tuple[str, ...], list[tuple[Claim, object]]] = defaultdict(list)
+    for c in sorted(ctx.claims.values(), key=lambda c: c.claim_id):
         if historic(c, ctx):
             continue
-        for key in {(ctx.stories.get(c.source_id, ""), q.measure, q.group) for q in c.quantities
-                    if q.measure in EVENT_MEASURES and q.unit is None and not q.part}:
-            tolls[key].append(c)
+        for q in c.quantities:
+            if q.measure in EVENT_MEASURES and q.unit is None and not q.part:
+                out[("count", ctx.story(c), q.measure, q.group, "")].append((c, q))
+    return out
+
+
+@check("toll", scope="corpus")
+def toll_check(ctx: Context) -> Iterable[Discrepancy]:
+    """The toll of a story is one question however the sentences giving it are worded: every two
+    outlets' figures for one measure and group are compared by the quantity check, aligned or not."""
     seen: set[tuple[str, str]] = set()
-    for key in sorted(tolls):
-        group = sorted(tolls[key], key=lambda c: c.claim_id)
+    answers = ctx.answers if ctx.answers is not None else toll_answers(ctx)
+    for key in sorted(answers):
+        group = sorted({c.claim_id: c for c, _ in answers[key]}.values(), key=lambda c: c.claim_id)
         for i, a in enumerate(group):
             for b in group[i + 1:]:
                 if a.source_id == b.source_id or (a.claim_id, b.claim_id) in seen:
@@ -281,7 +278,8 @@ def same_voice(a: Claim, b: Claim) -> bool:
 def quantity_discrepancy(a: Claim, b: Claim, qa, qb, pair: Alignment, ctx: Context) -> Discrepancy | None:
     pa, pb = ctx.sources[a.source_id].published, ctx.sources[b.source_id].published
     measure = counted(qa) if qa.measure else counted(qb)
-    detail = dict(measure=measure, a=qa.text, b=qb.text, values=sorted([fmt_interval(qa), fmt_interval(qb)]))
+    detail = dict(measure=measure, a=qa.text, b=qb.text, question=count_question(qa, qb, a, b, ctx),
+                  value_a=fmt_value(qa), value_b=fmt_value(qb))
     if pa and pb and pa != pb:
         (early, qe, de), (late, ql, dl) = sorted([(a, qa, pa), (b, qb, pb)], key=lambda x: x[2])
         if moved_up(qe, ql) and same_voice(a, b):
@@ -294,6 +292,32 @@ def quantity_discrepancy(a: Claim, b: Claim, qa, qb, pair: Alignment, ctx: Conte
     text = (f"Different numbers for {measure}: {ctx.where(a)} says {qa.text!r} "
             f"({fmt_interval(qa)}), {ctx.where(b)} says {qb.text!r} ({fmt_interval(qb)}).")
     return make("quantity", a, b, min(0.95, pair.score), text, **detail)
+
+
+def count_question(qa, qb, a: Claim, b: Claim, ctx: Context) -> tuple[str, ...]:
+    """The question two figures answer: the count of one group for one measure in a story (the
+    toll: "how many passengers died?"), or for a count that is not a toll, also whose it is."""
+    what = qa.measure or qb.measure or qa.unit or qb.unit or ""
+    group = qa.group or qb.group
+    whose = "" if what in EVENT_MEASURES else holder(qa, a) or holder(qb, b)
+    return ("count", ctx.story(a), what, group, whose)
+
+
+# Words two claims share that say who speaks or is counted, not what happened.
+NOT_HAPPENINGS = {"authorit", "official", "people", "government", "minister", "ministry", "country", "state",
+                  "president", "police", "agency", "news", "statement", "week", "year", "month", "day", "time"}
+# Nouns of what happened, besides the verbs of HAPPENINGS and EVENT_VERBS.
+EVENT_NOUNS = {"death", "crash", "flood", "collision", "quake", "earthquake", "explosion", "protest", "election",
+               "verdict", "outbreak", "storm", "fire", "attack", "strike"}
+
+
+def shared_word(a: Claim, b: Claim, ctx: Context, among: Iterable[str] = ()) -> str:
+    """The word naming what two claims are about (crash, raid, death): the first they share among
+    ``among`` or ``EVENT_NOUNS``, else the first other word of what happened their sentences share;
+    "" when none."""
+    common = (event_words(ctx.sentence(a)) & event_words(ctx.sentence(b))) - NOT_HAPPENINGS
+    preferred = sorted(common & (set(among) | EVENT_NOUNS))
+    return (preferred or sorted(common) or [""])[0]
 
 
 @check("date")
@@ -309,8 +333,16 @@ def date_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepancy
             if explicit and da.resolved and db.resolved and not dates_compatible(da, db):
                 text = (f"Different dates for the same fact: {ctx.where(a)} says {da.text!r} "
                         f"({da.start}–{da.end}), {ctx.where(b)} says {db.text!r} ({db.start}–{db.end}).")
-                return make("date", a, b, min(0.9, pair.score), text, a=da.text, b=db.text)
+                return make("date", a, b, min(0.9, pair.score), text,
+                            ("date", ctx.story(a), shared_word(a, b, ctx, HAPPENINGS)), date_value(da), date_value(db),
+                            a=da.text, b=db.text)
     return None
+
+
+def date_value(d) -> str:
+    """A date as an answer: its words and the day or span they were read as ("July 11 (2024-07-11)")."""
+    span = d.start.isoformat() if d.start == d.end else f"{d.start}–{d.end}"
+    return f"{d.text} ({span})"
 
 
 CLOCK = re.compile(r"(?i)(?P<hedge>\b(?:around|about|approximately|roughly|shortly after|just after|shortly before|"
@@ -374,7 +406,9 @@ def time_check(ctx: Context) -> Iterable[Discrepancy]:
         fa, fb = (f"{m // 60:02d}:{m % 60:02d}" for m in (ma, mb))
         text = (f"Different times for the same moment: {ctx.where(a)} says {fa} ({quote(a.text, 90)}), "
                 f"{ctx.where(b)} says {fb} ({quote(b.text, 90)}).")
-        yield make("date", a, b, 0.6, text, a=fa, b=fb, clock=True, happening=word.split("|")[-1])
+        happening = word.split("|")[-1]
+        yield make("date", a, b, 0.6, text, ("time", ctx.story(a), happening), fa, fb,
+                   a=fa, b=fb, clock=True, happening=happening)
 
 
 # A date written out (a month or a year), not one resolved from "today" or "on Tuesday" against
@@ -431,7 +465,8 @@ def identifier_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discr
         why = " The two differ by two swapped characters: likely a typo in one of them." if swap else ""
         text = (f"Different {kind} numbers: {ctx.where(a)} gives {kind} {va}, "
                 f"{ctx.where(b)} gives {kind} {vb}.{why}")
-        return make("identifier", a, b, min(0.9, pair.score + 0.1), text, a=va, b=vb, transposed=bool(swap))
+        return make("identifier", a, b, min(0.9, pair.score + 0.1), text, ("identifier", ctx.story(a), kind),
+                    f"{kind} {va}", f"{kind} {vb}", a=va, b=vb, transposed=bool(swap))
     return None
 
 
@@ -490,6 +525,8 @@ def attribution_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Disc
     text = (f"Conflicting accounts of one event: {a.party}'s version in {ctx.where(a)}: {quote(a.text)}; "
             f"{b.party}'s version in {ctx.where(b)}: {quote(b.text)}.")
     return make("attribution_conflict", a, b, min(0.95, 0.5 + pair.score), text,
+                ("cause", ctx.story(a), shared_word(a, b, ctx, HAPPENINGS)), f"{a.party}'s account",
+                f"{b.party}'s account",
                 party_a=a.party, party_b=b.party)
 
 
@@ -540,7 +577,8 @@ def actor_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepanc
         va, vb = ", ".join(sorted(xa)), ", ".join(sorted(xb))
         text = (f"Different actors for the same event: {ctx.where(a)} names the {va}; "
                 f"{ctx.where(b)} names the {vb}.")
-        return make("actor", a, b, min(0.85, pair.score), text, a=va, b=vb)
+        return make("actor", a, b, min(0.85, pair.score), text, ("actor", ctx.story(a), shared_word(a, b, ctx, EVENT_VERBS)),
+                    va, vb, a=va, b=vb)
     return None
 
 
@@ -565,7 +603,9 @@ def polarity_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrep
     neg, pos = (a, b) if na else (b, a)
     text = (f"Opposite statements: {ctx.where(neg)} says {quote(neg.text)}; "
             f"{ctx.where(pos)} says {quote(pos.text)}.")
-    return make("polarity", a, b, min(0.8, pair.cosine), text)
+    words = " ".join(sorted(set(utils.default_process(NEGATION.sub(" ", pos.text)).split())))
+    return make("polarity", a, b, min(0.8, pair.cosine), text, ("polarity", ctx.story(a), words),
+                "says it did not" if neg is a else "says it did", "says it did not" if neg is b else "says it did")
 
 
 # --------------------------------------------------------------------------------------------
@@ -610,10 +650,10 @@ def name_variant_check(ctx: Context) -> Iterable[Discrepancy]:
             names = sorted(spellings)
             for i, x in enumerate(names):
                 for y in names[i + 1:]:
-                    yield from _variant(x, y, spellings, ctx)
+                    yield from _variant(key, x, y, spellings, ctx)
 
 
-def _variant(x: str, y: str, spellings, ctx: Context) -> Iterable[Discrepancy]:
+def _variant(key: str, x: str, y: str, spellings, ctx: Context) -> Iterable[Discrepancy]:
     px, py = x.split(), y.split()
     if len(px) != len(py) or utils.default_process(x) == utils.default_process(y):
         return  # a difference of case or punctuation is typography, not spelling
@@ -632,7 +672,8 @@ def _variant(x: str, y: str, spellings, ctx: Context) -> Iterable[Discrepancy]:
     text = (f"Name spelled two ways ({kind}): {x!r} in {', '.join(users[x])}, {y!r} in "
             f"{', '.join(users[y])}. {majority}")
     confidence = 0.9 if kind == "likely misspelling" else 0.6
-    yield make("name_variant", a, b, confidence, text, spellings=[x, y], relation=kind)
+    yield make("name_variant", a, b, confidence, text, ("spelling", key), x, y, spellings=[x, y], relation=kind,
+               claims_a=sorted(c.claim_id for c in spellings[x]), claims_b=sorted(c.claim_id for c in spellings[y]))
 
 
 def sources_by_claim(pairs: Sequence[Alignment], ctx: Context) -> dict[str, set[str]]:
@@ -643,41 +684,34 @@ def sources_by_claim(pairs: Sequence[Alignment], ctx: Context) -> dict[str, set[
     return out
 
 
-def omission(c: Claim, silent: list[str], ctx: Context, text: str, **detail) -> Discrepancy:
-    d = make("omission", c, None, detail.pop("confidence", 0.5), text, silent_sources=silent, **detail)
-    key = stable_id("omission", c.claim_id, detail.get("measure", ""), length=12)
-    return Discrepancy(key, d.kind, d.severity, d.confidence, d.explanation, d.claim_a, "", d.detail)
-
-
 @check("omission", scope="corpus")
 def omission_check(ctx: Context) -> Iterable[Discrepancy]:
     """A toll figure (killed, injured, arrested, aboard …) that only one outlet of the story gives,
-    while other outlets cover the same event without any figure for it: one row per claim, naming
-    the silent outlets. When two outlets give a figure, the question is answered twice: a different
-    answer is a quantity conflict, never an omission."""
+    while other outlets cover the same event without any figure for it: one row per measure,
+    naming the silent outlets. When two outlets give a figure, the question is answered twice: a
+    different answer is a quantity conflict, never an omission."""
     related = sources_by_claim(ctx.events, ctx)
-    givers: dict[str, set[str]] = defaultdict(set)
+    givers: dict[tuple[str, str], set[str]] = defaultdict(set)
     for c in ctx.claims.values():
         for q in c.quantities:
             if q.measure in EVENT_MEASURES:
-                givers[q.measure].add(c.source_id)
+                givers[(ctx.story(c), q.measure)].add(c.source_id)
     shown: set[tuple[str, str]] = set()
     ranked = sorted(ctx.claims.values(), key=lambda c: (-c.check_worthiness, c.claim_id))
     for c in ranked:
         if c.check_worthiness < ctx.settings.omission_min_check_worthiness or historic(c, ctx):
             continue
-        silent = related[c.claim_id] - {c.source_id}
-        measures = sorted({q.measure for q in c.quantities if q.measure in EVENT_MEASURES and not q.vague
-                           and q.unit is None and givers[q.measure] == {c.source_id}
-                           and (c.source_id, q.measure) not in shown})
-        if not (measures and silent):
-            continue
-        shown.update((c.source_id, m) for m in measures)
-        figures = " and ".join(measures)
-        yield omission(c, sorted(silent), ctx,
-                       f"Only {ctx.where(c)} gives a figure for {figures}: {quote(c.text)}; "
-                       f"{silent_list(silent, ctx)} report the same event without one.",
-                       measure=figures, confidence=0.6)
+        silent = sorted(related[c.claim_id] - {c.source_id})
+        story = ctx.story(c)
+        for q in c.quantities:
+            if not silent or q.measure not in EVENT_MEASURES or q.vague or q.unit is not None \
+                    or givers[(story, q.measure)] != {c.source_id} or (story, q.measure) in shown:
+                continue
+            shown.add((story, q.measure))
+            text = (f"Only {ctx.where(c)} gives a figure for {q.measure}: {quote(c.text)}; "
+                    f"{silent_list(silent, ctx)} report the same event without one.")
+            yield make("omission", c, None, 0.6, text, ("count", story, q.measure, q.group, ""),
+                       fmt_value(q), measure=q.measure, silent_sources=silent)
 
 
 def silent_list(source_ids: Iterable[str], ctx: Context, limit: int = 3) -> str:
@@ -719,8 +753,9 @@ def enabled(registry: dict, settings: Settings) -> dict:
     return {k: v for k, v in registry.items() if not settings.checks or k in settings.checks}
 
 
-def compare(ctx: Context) -> list[Discrepancy]:
-    """Every registered check over the aligned pairs and the corpus, deduplicated and ranked."""
+def conflicts(ctx: Context) -> list[Discrepancy]:
+    """Every registered check over the aligned pairs and the story: each pair of conflicting
+    answers to one question once (by id), unranked."""
     found: dict[str, Discrepancy] = {}
     pair_checks = enabled(PAIR_CHECKS, ctx.settings)
     aligned = {(p.claim_a, p.claim_b) for p in ctx.pairs}
@@ -736,7 +771,16 @@ def compare(ctx: Context) -> list[Discrepancy]:
     for name, fn in enabled(CORPUS_CHECKS, ctx.settings).items():
         for d in fn(ctx):
             found.setdefault(d.discrepancy_id, d)
-    return sorted(collapse(found.values(), ctx), key=lambda d: rank_key(d, ctx))
+    return list(found.values())
+
+
+def compare(ctx: Context) -> list[Discrepancy]:
+    """The story's disputed facts, best first: the conflicting pairs the checks find, gathered into
+    one discrepancy per fact (``facts.gather``) with every outlet's answer on its side."""
+    if ctx.answers is None:
+        ctx.answers = toll_answers(ctx)
+    disputed = facts.gather(conflicts(ctx), ctx)
+    return sorted(disputed, key=lambda d: rank_key(d, ctx))
 
 
 def unique_pairs(*groups: Sequence[Alignment]) -> list[Alignment]:
@@ -747,25 +791,3 @@ def unique_pairs(*groups: Sequence[Alignment]) -> list[Alignment]:
                 seen.add((p.claim_a, p.claim_b))
                 out.append(p)
     return out
-
-
-def collapse(items: Iterable[Discrepancy], ctx: Context) -> list[Discrepancy]:
-    """Keep one discrepancy per kind and pair of sentences: split clauses repeat their sentence;
-    one row per pair of disputed figures of one measure in a story (15 against 14 dead is one
-    question, however many outlets give each figure)."""
-    best: dict[tuple, Discrepancy] = {}
-    for d in items:
-        a = ctx.claims[d.claim_a]
-        b = ctx.claims.get(d.claim_b)
-        sig = (d.kind, a.source_id, a.char_start, b.source_id if b else "", b.char_start if b else -1,
-               d.detail.get("measure", ""))
-        if d.kind == "quantity" and "values" in d.detail:
-            sig = (d.kind, ctx.stories.get(a.source_id, ""), d.detail["measure"], tuple(d.detail["values"]))
-        if d.kind == "attribution_conflict" and b is not None:
-            # one row per account and the other party's outlet: repeats of one conflict fold in
-            first, second = sorted([(a.claim_id, a.party), (b.claim_id, b.party)])
-            sig = (d.kind, first if a.source_id != b.source_id else a.char_start, second[1],
-                   b.source_id if first[0] == a.claim_id else a.source_id)
-        if sig not in best or rank_key(d, ctx) < rank_key(best[sig], ctx):
-            best[sig] = d
-    return list(best.values())

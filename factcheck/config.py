@@ -82,6 +82,13 @@ class Settings:
     # --- store --------------------------------------------------------------------------------
     db_url: str = "sqlite:///factcheck.db"
 
+    # --- publishing (ClaimReview) ---------------------------------------------------------------
+    # The organisation that signs published reviews, its site, and the page reviews are published
+    # on (each review's url is this page with the fact id as its fragment).
+    organisation: str = ""
+    organisation_url: str = ""
+    review_url: str = ""
+
     def replace(self, **changes) -> "Settings":
         return dataclasses.replace(self, **changes)
 

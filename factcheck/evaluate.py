@@ -80,12 +80,14 @@ def _score_row(row, result, claims, names, raws) -> tuple[str, str, bool, str]:
         return row["id"], exp, not bad, f"{len(bad)} claim(s) from the line of {row['anchor_a']!r}"
     hits = []
     for d in result.discrepancies:
-        a, b = claims.get(d.claim_a), claims.get(d.claim_b)
-        if not (a and b):
-            continue
-        for x, y in ((a, b), (b, a)):
-            if _has(x, row["anchor_a"], row["file_a"], names) and _has(y, row["anchor_b"], row["file_b"], names):
-                hits.append(d)
+        sides = [[claims[cid] for cid in side["claims"] if cid in claims] for side in d.detail.get("sides") or ()]
+        if not sides:  # a pair of claims
+            sides = [[claims[cid]] for cid in (d.claim_a, d.claim_b) if cid in claims]
+        found = any(_has(x, row["anchor_a"], row["file_a"], names) and _has(y, row["anchor_b"], row["file_b"], names)
+                    for i, side_x in enumerate(sides) for j, side_y in enumerate(sides) if i != j
+                    for x in side_x for y in side_y)
+        if found:
+            hits.append(d)
     if exp == "flag":
         kinds = [d.kind for d in hits]
         ok = row["kind"] in kinds

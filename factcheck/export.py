@@ -1,4 +1,4 @@
-"""Export: claims.csv, discrepancies.csv and alignments.csv; the editors' CSV.
+"""Export: claims.csv, discrepancies.csv (one row per disputed fact), facts.csv and alignments.csv.
 
 Editors' files open cleanly in Excel and LibreOffice: UTF-8 with a byte-order mark, every field
 quoted where needed, and cells starting with = + - @ (or a tab / carriage return) neutralised with
@@ -14,17 +14,23 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .models import Alignment, Claim, FactCluster, Source
+from .facts import facts_of_claims
+from .models import Alignment, Claim, Fact, FactCluster, Source
 
 CLAIM_COLUMNS = ["claim_id", "source", "outlet", "sentence_index", "text", "char_start", "char_end",
                  "speaker", "party", "cue", "stance", "frame", "check_worthiness", "entities",
-                 "quantities", "dates"]
-DISCREPANCY_COLUMNS = ["discrepancy_id", "rank", "kind", "severity", "confidence", "explanation",
+                 "quantities", "dates", "facts"]
+DISCREPANCY_COLUMNS = ["discrepancy_id", "rank", "kind", "question", "severity", "confidence", "explanation",
+                       "value_a", "outlets_a", "attributed_a", "claim_ids_a",
+                       "value_b", "outlets_b", "attributed_b", "claim_ids_b", "more_sides", "other_answers",
+                       "change_over_time",
                        "source_a", "outlet_a", "claim_a", "title_a", "published_a", "url_a",
                        "source_b", "outlet_b", "claim_b", "title_b", "published_b", "url_b",
-                       "status", "reviewer", "note", "reviewed_at", "stale", "claim_a_id", "claim_b_id"]
+                       "status", "answer", "reviewer", "note", "evidence", "reviewed_at", "stale", "claim_a_id",
+                       "claim_b_id", "sides"]
 ALIGNMENT_COLUMNS = ["cluster_id", "story_id", "score", "cosine", "claim_a", "source_a", "outlet_a",
-                     "text_a", "claim_b", "source_b", "outlet_b", "text_b"]
+                     "text_a", "claim_b", "source_b", "outlet_b", "text_b", "facts"]
+FACT_COLUMNS = ["fact_id", "story_id", "kind", "question", "disputed"]  # then one column per outlet, and "answers"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -34,8 +40,9 @@ def neutralise(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def claim_records(claims: Sequence[Claim], sources: Sequence[Source]) -> list[dict]:
+def claim_records(claims: Sequence[Claim], sources: Sequence[Source], facts: Sequence[Fact] = ()) -> list[dict]:
     by_id = {s.source_id: s for s in sources}
+    answers = facts_of_claims(facts)
     rows = []
     for c in claims:
         s = by_id[c.source_id]
@@ -47,6 +54,7 @@ def claim_records(claims: Sequence[Claim], sources: Sequence[Source]) -> list[di
             "entities": json.dumps([asdict(e) for e in c.entities], ensure_ascii=False),
             "quantities": json.dumps([asdict(q) for q in c.quantities], ensure_ascii=False),
             "dates": json.dumps([asdict(d) for d in c.dates], default=str, ensure_ascii=False),
+            "facts": " ".join(sorted(answers.get(c.claim_id, ()))),
         })
     # the clauses split out of one sentence in the order they have in it, whatever order the claims
     # come in (a run's or the store's)
@@ -81,17 +89,47 @@ def write_csv(rows: Iterable[dict], columns: Sequence[str], path: str | Path, *,
     return path
 
 
-def write_claims(claims: Sequence[Claim], sources: Sequence[Source], path: str | Path) -> Path:
-    return write_csv(claim_records(claims, sources), CLAIM_COLUMNS, path, for_editors=False)
+def write_claims(claims: Sequence[Claim], sources: Sequence[Source], path: str | Path,
+                 facts: Sequence[Fact] = ()) -> Path:
+    return write_csv(claim_records(claims, sources, facts), CLAIM_COLUMNS, path, for_editors=False)
+
+
+def sides_json(row: dict) -> str:
+    """A row's sides as compact JSON: value, outlets, attributions, claim ids and texts of each."""
+    keep = ("value", "outlets", "attributions", "published", "claims", "texts")
+    return json.dumps([{k: side.get(k) for k in keep} for side in row.get("sides") or []], ensure_ascii=False)
 
 
 def write_discrepancies(rows: Sequence[dict], path: str | Path) -> Path:
-    return write_csv(rows, DISCREPANCY_COLUMNS, path, for_editors=True)
+    return write_csv(({**r, "sides": sides_json(r)} for r in rows), DISCREPANCY_COLUMNS, path, for_editors=True)
+
+
+def fact_records(facts: Sequence[Fact]) -> tuple[list[dict], list[str]]:
+    """The fact table: one row per fact, one column per outlet (its answer, several joined by " / "),
+    and the answers with their claim ids for a program to follow."""
+    outlets = sorted({a.outlet for f in facts for a in f.answers})
+    rows = []
+    for f in facts:
+        row = {"fact_id": f.fact_id, "story_id": f.story_id, "kind": f.kind, "question": f.question,
+               "disputed": "yes" if f.disputed else "no"}
+        for outlet in outlets:
+            row[outlet] = " / ".join(dict.fromkeys(a.value for a in f.answers if a.outlet == outlet))
+        row["answers"] = json.dumps([{"outlet": a.outlet, "value": a.value, "claim_id": a.claim_id, "side": a.side,
+                                      "speaker": a.speaker, "party": a.party, "hedge": a.hedge,
+                                      "published": a.published} for a in f.answers], ensure_ascii=False)
+        rows.append(row)
+    return rows, FACT_COLUMNS + outlets + ["answers"]
+
+
+def write_facts(facts: Sequence[Fact], path: str | Path) -> Path:
+    rows, columns = fact_records(facts)
+    return write_csv(rows, columns, path, for_editors=True)
 
 
 def alignment_records(pairs: Sequence[Alignment], clusters: Sequence[FactCluster], claims: Sequence[Claim],
-                      sources: Sequence[Source]) -> list[dict]:
+                      sources: Sequence[Source], facts: Sequence[Fact] = ()) -> list[dict]:
     cmap = {c.claim_id: c for c in claims}
+    answers = facts_of_claims(facts)
     smap = {s.source_id: s for s in sources}
     cluster_of = {cid: f for f in clusters for cid in f.claim_ids}
     rows = []
@@ -104,6 +142,7 @@ def alignment_records(pairs: Sequence[Alignment], clusters: Sequence[FactCluster
             "claim_a": a.claim_id, "source_a": smap[a.source_id].name, "outlet_a": smap[a.source_id].outlet,
             "text_a": a.text, "claim_b": b.claim_id, "source_b": smap[b.source_id].name,
             "outlet_b": smap[b.source_id].outlet, "text_b": b.text,
+            "facts": " ".join(sorted(set(answers.get(a.claim_id, ())) & set(answers.get(b.claim_id, ())))),
         })
     return rows
 

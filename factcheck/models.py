@@ -1,7 +1,7 @@
 """Records passed between pipeline stages: small, frozen, slotted dataclasses.
 
 Each stage takes the previous stage's records and returns its own (see DESIGN.md):
-Source -> Body -> Claim -> FactCluster -> Discrepancy.
+Source -> Body -> Claim -> FactCluster -> Fact / Discrepancy (one per disputed fact).
 """
 from __future__ import annotations
 
@@ -156,6 +156,33 @@ class Discrepancy:
     @property
     def score(self) -> float:
         return self.severity * self.confidence
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One outlet's answer to a fact's question, as one claim gives it."""
+
+    claim_id: str
+    source_id: str
+    outlet: str
+    value: str  # "38", "at least 40", "flight 2216", "Ilham Aliyev", "Russia's account"
+    speaker: str = ""
+    party: str = ""
+    hedge: str = ""  # at least | at most | range | vague | "" (exact)
+    published: str = ""  # the article's publication date, ISO
+    side: int = 0  # the side of a disputed fact it is on (1, 2 …); 0 = on no side
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One question a story's claims answer (how many died? which flight?), with every answer."""
+
+    fact_id: str  # from the question alone: it stays when answers are added
+    story_id: str
+    kind: str  # count | date | time | identifier | cause | actor | polarity | spelling
+    question: str  # in plain words
+    answers: tuple[Answer, ...] = ()
+    disputed: bool = False
 
 
 def claim_to_dict(c: Claim) -> dict:

@@ -21,10 +21,11 @@ from . import align as align_stage
 from . import claims as claims_stage
 from . import clean as clean_stage
 from . import compare as compare_stage
+from . import facts as facts_stage
 from . import embed, export, ingest
 from .config import Settings
 from .errors import FactcheckError, NoRunError, NoSourcesError, SourceError
-from .models import (Alignment, Body, Claim, Discrepancy, FactCluster, Source, body_from_dict, body_to_dict,
+from .models import (Alignment, Body, Claim, Discrepancy, Fact, FactCluster, Source, body_from_dict, body_to_dict,
                      code_fingerprint, source_from_dict, source_to_dict, stable_id)
 from .store import Store
 
@@ -42,11 +43,12 @@ class RunResult:
     pairs: list[Alignment]
     events: list[Alignment]
     clusters: list[FactCluster]
-    discrepancies: list[Discrepancy]
+    discrepancies: list[Discrepancy]  # one per disputed fact, best first
     errors: list[SourceError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     run_id: int | None = None
     story_index: align_stage.StoryIndex | None = None
+    facts: list[Fact] = field(default_factory=list)  # every fact of the stories, disputed or not
 
 
 @dataclass
@@ -261,13 +263,22 @@ def analyse(sources: list[Source], bodies: list[Body], settings: Settings, *, st
         stories, pairs, events, clusters = align_stage.align(claims, vectors, sources, settings, index=index)
         progress("align", 1, 1)
     with timed(timings, "compare"):
-        ctx = compare_stage.Context(settings=settings, claims={c.claim_id: c for c in claims},
-                                    sources={s.source_id: s for s in sources}, pairs=pairs,
-                                    clusters=clusters, events=events, stories=stories)
-        found = compare_stage.compare(ctx)
+        found, fact_records = judge(claims, sources, pairs, events, clusters, stories, settings)
         progress("compare", 1, 1)
     return RunResult(sources, bodies, claims, vectors, stories, pairs, events, clusters, found,
-                     timings=timings, story_index=index)
+                     timings=timings, story_index=index, facts=fact_records)
+
+
+def judge(claims: Sequence[Claim], sources: Sequence[Source], pairs: Sequence[Alignment],
+          events: Sequence[Alignment], clusters: Sequence[FactCluster], stories: dict[str, str],
+          settings: Settings) -> tuple[list[Discrepancy], list[Fact]]:
+    """The one decision of a run or an addition, per story or for many at once: from the claims and
+    their alignment to the disputed facts (best first) and the fact table. Pure: no store, no I/O."""
+    ctx = compare_stage.Context(settings=settings, claims={c.claim_id: c for c in claims},
+                                sources={s.source_id: s for s in sources}, pairs=pairs,
+                                clusters=clusters, events=events, stories=stories)
+    found = compare_stage.compare(ctx)
+    return found, facts_stage.fact_table(found, ctx)
 
 
 def fresh_lines(folder: Path, settings: Settings, prepared: PreparedArticles) -> tuple[int, int]:
@@ -333,7 +344,7 @@ def run(folder: str | Path, settings: Settings, *, store: Store | None = None, o
             result.run_id = store.save_run(sources_dir=str(folder), source_records=sources,
                                            claim_records=result.claims, cluster_records=result.clusters,
                                            pairs=result.pairs, found=result.discrepancies,
-                                           stories=result.story_index.to_bytes())
+                                           stories=result.story_index.to_bytes(), fact_records=result.facts)
             progress("store", 1, 1)
     if out is not None:
         write_outputs(result, Path(out), store)
@@ -393,7 +404,7 @@ def add(folder: str | Path, files: Sequence[str | Path], settings: Settings, *, 
             story_claims=outcome.story_claims, cluster_records=outcome.clusters, pairs=outcome.pairs,
             found=outcome.found, story_added=[(s.source_id, *index.record(s.source_id)) for s in sources],
             story_labels={sid: st for sid, st in index.story_map().items() if st in touched},
-            rank_key=compare_stage.row_rank_key)
+            rank_key=compare_stage.row_rank_key, fact_records=outcome.facts)
         progress("store", 1, 1)
     return AddResult(sources, outcome.added_claims, placed, outcome.found,
                      [d for d in outcome.found if d.discrepancy_id not in before],
@@ -437,6 +448,7 @@ class StoryOutcome:
     pairs: list[Alignment] = field(default_factory=list)
     clusters: list[FactCluster] = field(default_factory=list)
     found: list[Discrepancy] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
 
 
 def compare_story(story: str, members: Sequence[str], new_sources: Sequence[Source], new_claims: Sequence[Claim],
@@ -457,10 +469,9 @@ def compare_story(story: str, members: Sequence[str], new_sources: Sequence[Sour
         stories = {sid: story for sid in members}
         _, pairs, events, clusters = align_stage.align(claims, vectors, story_sources, settings, stories=stories)
     with timed(timings, "compare"):
-        ctx = compare_stage.Context(settings=settings, claims={c.claim_id: c for c in claims},
-                                    sources={s.source_id: s for s in story_sources}, pairs=pairs,
-                                    clusters=clusters, events=events, stories=stories)
-        outcome.found += compare_stage.compare(ctx)
+        found, fact_records = judge(claims, story_sources, pairs, events, clusters, stories, settings)
+        outcome.found += found
+        outcome.facts += fact_records
     outcome.added_claims += mine
     outcome.pairs += pairs
     outcome.clusters += clusters
@@ -485,21 +496,23 @@ def write_store_outputs(store: Store, out: Path) -> dict[str, Path]:
     sources = store.sources_of()
     pairs, clusters = store.alignment_records()
     result = RunResult(sources, [], store.claims_of(), np.zeros((0, embed.DIM), dtype=np.float32), {}, pairs, [],
-                       clusters, [])
+                       clusters, [], facts=store.fact_records())
     return write_outputs(result, out, store)
 
 
 def write_outputs(result: RunResult, out: Path, store: Store | None) -> dict[str, Path]:
-    """claims.csv, discrepancies.csv (with review status from the store) and alignments.csv."""
+    """claims.csv, discrepancies.csv (one row per disputed fact, with its review from the store),
+    facts.csv and alignments.csv."""
     if store is not None:
         rows = store.discrepancy_rows()
     else:
         rows = rows_without_store(result)
     return {
-        "claims": export.write_claims(result.claims, result.sources, out / "claims.csv"),
+        "claims": export.write_claims(result.claims, result.sources, out / "claims.csv", result.facts),
         "discrepancies": export.write_discrepancies(rows, out / "discrepancies.csv"),
+        "facts": export.write_facts(result.facts, out / "facts.csv"),
         "alignments": export.write_alignments(
-            export.alignment_records(result.pairs, result.clusters, result.claims, result.sources),
+            export.alignment_records(result.pairs, result.clusters, result.claims, result.sources, result.facts),
             out / "alignments.csv"),
     }
 

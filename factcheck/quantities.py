@@ -660,3 +660,25 @@ def quantities_compatible(a: Quantity, b: Quantity) -> bool | None:
     if part_a != part_b:  # a part and its whole: the part cannot be larger
         return low_a <= high_b if part_a else low_b <= high_a
     return low_a <= high_b and low_b <= high_a
+
+
+def fmt_interval(q: Quantity) -> str:
+    """A quantity's value in words: "38", "at least 40", "up to 12", "40–50"."""
+    if q.low is not None and q.high is not None and q.low == q.high:
+        v = q.low
+        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,}"
+    if q.high is None:
+        return f"at least {q.low:,.0f}"
+    if q.low is None:
+        return f"up to {q.high:,.0f}"
+    return f"{q.low:,.0f}–{q.high:,.0f}"
+
+
+def fmt_value(q: Quantity) -> str:
+    """A quantity's value with its unit and vagueness: "38", "at least 40", "51%", "9.5 hours", "dozens (about 24–99)"."""
+    value = fmt_interval(q)
+    if q.unit in ("%", "pp"):
+        value += q.unit if q.unit == "%" else " points"
+    elif q.unit:
+        value += f" {q.unit}"
+    return f"{q.text} ({value})" if q.vague else value

@@ -21,8 +21,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import ConflictError, StoreError
-from .models import (Alignment, Claim, Discrepancy, FactCluster, Source, claim_from_dict, claim_to_dict,
-                     source_from_dict)
+from .models import (Alignment, Answer, Claim, Discrepancy, Fact, FactCluster, Source, claim_from_dict,
+                     claim_to_dict, source_from_dict)
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,13 @@ reviews = Table(
     Column("discrepancy_id", String(32), primary_key=True), Column("status", String(20)),
     Column("note", Text), Column("reviewer", Text), Column("updated_at", String(40)),
     Column("version", Integer, nullable=False, default=0),
+    Column("answer", Text),  # the value of the side the reviewer marked right ("" = none)
+    Column("evidence", Text),  # where the reviewer checked it (a URL or a reference)
+)
+facts = Table(
+    "facts", meta,
+    Column("fact_id", String(32), primary_key=True), Column("story_id", String(32), index=True),
+    Column("kind", String(20)), Column("question", Text), Column("answers", Text), Column("disputed", Boolean),
 )
 audit = Table(
     "audit", meta,
@@ -135,6 +142,7 @@ class Store:
             if self.engine.dialect.name == "sqlite":
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             meta.create_all(self.engine)
+            upgrade(self.engine)
         except (SQLAlchemyError, ValueError) as exc:
             raise StoreError(f"cannot open the store at {url!r} ({exc.__class__.__name__}) — "
                              "check the --db URL and that its folder is writable") from exc
@@ -144,7 +152,7 @@ class Store:
 
     def save_run(self, *, sources_dir: str, source_records: Sequence[Source], claim_records: Sequence[Claim],
                  cluster_records: Sequence[FactCluster], pairs: Sequence[Alignment],
-                 found: Sequence[Discrepancy], stories: bytes | None = None) -> int:
+                 found: Sequence[Discrepancy], stories: bytes | None = None, fact_records: Sequence[Fact] = ()) -> int:
         """Write a run's results in one transaction; earlier results are marked inactive, not lost.
         ``stories`` is the run's story index (``align.StoryIndex.to_bytes``), which ``add`` reads."""
         with self.engine.begin() as conn:
@@ -160,6 +168,9 @@ class Store:
             conn.execute(delete(alignments))
             self._insert_alignment(conn, cluster_records, pairs)
             self._save_discrepancies(conn, found, run_id)
+            conn.execute(delete(facts))
+            self._save_facts(conn, fact_records)
+            self._migrate_reviews(conn, found)
             self._save_story_index(conn, stories)
             conn.execute(update(runs).where(runs.c.run_id == run_id).values(finished_at=now()))
         return int(run_id)
@@ -201,7 +212,8 @@ class Store:
     def save_addition(self, *, sources_dir: str, source_records: Sequence[Source], claim_records: Sequence[Claim],
                       story_claims: Iterable[str], cluster_records: Sequence[FactCluster],
                       pairs: Sequence[Alignment], found: Sequence[Discrepancy],
-                      story_added: Sequence[tuple[str, str, bytes]], story_labels: dict[str, str], rank_key) -> int:
+                      story_added: Sequence[tuple[str, str, bytes]], story_labels: dict[str, str], rank_key,
+                      fact_records: Sequence[Fact] = ()) -> int:
         """Write articles added to the latest run (``pipeline.add``) in one transaction: the new
         sources and claims, their story-index records and the stories that changed (see
         ``align.StoryIndex``), and for the stories they joined (``story_claims``: every claim of
@@ -235,6 +247,12 @@ class Store:
             self._replace(conn, discrepancies, "discrepancy_id",
                           [discrepancy_row(d, 0, first.get(d.discrepancy_id, run_id), run_id) for d in found])
             self._rerank(conn, rank_key)
+            answered = [r.fact_id for r in conn.execute(select(facts.c.fact_id, facts.c.answers))
+                        if any(a["claim_id"] in inside for a in json.loads(r.answers or "[]"))]
+            for start in range(0, len(answered), 500):  # the facts of the stories compared again
+                conn.execute(delete(facts).where(facts.c.fact_id.in_(answered[start:start + 500])))
+            self._save_facts(conn, fact_records)
+            self._migrate_reviews(conn, found)
             self._add_to_story_index(conn, story_added, story_labels)
             n = {t.name: conn.execute(select(func.count()).select_from(t).where(t.c.active.is_(True))).scalar_one()
                  for t in (sources, claims, discrepancies)}
@@ -285,6 +303,43 @@ class Store:
         rows = [discrepancy_row(d, rank, existing.get(d.discrepancy_id, run_id), run_id)
                 for rank, d in enumerate(found, 1)]
         self._upsert(conn, discrepancies, "discrepancy_id", rows)
+
+    @staticmethod
+    def _save_facts(conn, fact_records: Sequence[Fact]) -> None:
+        rows = {f.fact_id: fact_row(f) for f in fact_records}
+        if rows:
+            conn.execute(delete(facts).where(facts.c.fact_id.in_(sorted(rows))))
+            conn.execute(insert(facts), list(rows.values()))
+
+    @staticmethod
+    def _migrate_reviews(conn, found: Sequence[Discrepancy]) -> None:
+        """A disputed fact that has no review yet takes the review of a pair it was gathered from
+        (a store written when each pair of claims was its own discrepancy): the verdict, note and
+        reviewer carry over, and the audit trail says where from. The old review stays readable."""
+        folded = {d.discrepancy_id: d.detail.get("pairs") or [] for d in found}
+        wanted = sorted({p for ps in folded.values() for p in ps})
+        if not wanted:
+            return
+        have = {r["discrepancy_id"]: dict(r) for r in conn.execute(select(reviews)).mappings()}
+        for fid, pairs in folded.items():
+            given = [have[p] for p in pairs if p in have and p != fid and (have[p]["status"] != "open" or have[p]["note"])]
+            if fid in have or not given:
+                continue
+            old = given[0]
+            conn.execute(insert(reviews).values(
+                discrepancy_id=fid, status=old["status"], note=old["note"], reviewer=old["reviewer"],
+                updated_at=old["updated_at"], version=1, answer=old.get("answer") or "",
+                evidence=old.get("evidence") or ""))
+            conn.execute(insert(audit).values(discrepancy_id=fid, reviewer=old["reviewer"], at=now(),
+                                              field="migrated", old=old["discrepancy_id"], new=old["status"]))
+            have[fid] = old
+
+    def fact_records(self, story_id: str | None = None) -> list[Fact]:
+        q = select(facts).order_by(facts.c.story_id, facts.c.disputed.desc(), facts.c.question, facts.c.fact_id)
+        if story_id is not None:
+            q = q.where(facts.c.story_id == story_id)
+        with self.engine.connect() as conn:
+            return [fact_from_row(r) for r in conn.execute(q).mappings()]
 
     @staticmethod
     def _upsert(conn, table: Table, key: str, rows: list[dict]) -> None:
@@ -467,22 +522,26 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(select(reviews).where(reviews.c.discrepancy_id == discrepancy_id)).mappings().first()
         return dict(row) if row else {"discrepancy_id": discrepancy_id, "status": "open", "note": "",
-                                      "reviewer": "", "updated_at": "", "version": 0}
+                                      "reviewer": "", "updated_at": "", "version": 0, "answer": "", "evidence": ""}
 
     def set_review(self, discrepancy_id: str, *, status: str | None = None, note: str | None = None,
-                   reviewer: str = "", expected_version: int | None = None) -> dict:
-        """Save a verdict; raise ConflictError if someone saved it since ``expected_version``."""
+                   reviewer: str = "", expected_version: int | None = None, answer: str | None = None,
+                   evidence: str | None = None) -> dict:
+        """Save a verdict (status, note, the answer marked right and where it was checked); raise
+        ConflictError if someone saved it since ``expected_version``."""
         if status is not None and status not in STATUSES:
             raise StoreError(f"unknown status {status!r} — use one of: {', '.join(STATUSES)}")
         with self.engine.begin() as conn:
             cur = conn.execute(select(reviews).where(reviews.c.discrepancy_id == discrepancy_id)).mappings().first()
-            old = dict(cur) if cur else {"status": "open", "note": "", "version": 0}
+            old = dict(cur) if cur else {"status": "open", "note": "", "version": 0, "answer": "", "evidence": ""}
             if expected_version is not None and old["version"] != expected_version:
                 raise ConflictError(
                     f"{discrepancy_id}: {old.get('reviewer') or 'someone'} saved this item at "
                     f"{old.get('updated_at')} — reload it and apply your change again")
             values = {"status": status if status is not None else old["status"],
                       "note": note if note is not None else old["note"], "reviewer": reviewer,
+                      "answer": answer if answer is not None else (old.get("answer") or ""),
+                      "evidence": evidence if evidence is not None else (old.get("evidence") or ""),
                       "updated_at": now(), "version": old["version"] + 1}
             if cur:
                 res = conn.execute(update(reviews).where(reviews.c.discrepancy_id == discrepancy_id,
@@ -491,8 +550,8 @@ class Store:
                     raise ConflictError(f"{discrepancy_id}: saved by someone else just now — reload and retry")
             else:
                 conn.execute(insert(reviews).values(discrepancy_id=discrepancy_id, **values))
-            for fld in ("status", "note"):
-                if values[fld] != old.get(fld):
+            for fld in ("status", "note", "answer", "evidence"):
+                if (values[fld] or "") != (old.get(fld) or ""):
                     conn.execute(insert(audit).values(discrepancy_id=discrepancy_id, reviewer=reviewer,
                                                       at=values["updated_at"], field=fld,
                                                       old=old.get(fld), new=values[fld]))
@@ -530,6 +589,34 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(q).mappings().first()
         return dict(row) if row else None
+
+
+# Columns added to tables of earlier stores, added in place when such a store is opened (the store
+# keeps every row; a full migration tool is the next step, see issue 18).
+ADDED_COLUMNS = {"reviews": ("answer", "evidence")}
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring a store written by an earlier version up to today's tables without losing a row."""
+    from sqlalchemy import inspect, text
+
+    have = inspect(engine)
+    with engine.begin() as conn:
+        for table, columns in ADDED_COLUMNS.items():
+            present = {c["name"] for c in have.get_columns(table)}
+            for column in columns:
+                if column not in present:
+                    conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} TEXT"))
+
+
+def fact_row(f: Fact) -> dict:
+    return {"fact_id": f.fact_id, "story_id": f.story_id, "kind": f.kind, "question": f.question,
+            "answers": json.dumps([_fields(a) for a in f.answers], ensure_ascii=False), "disputed": f.disputed}
+
+
+def fact_from_row(r) -> Fact:
+    return Fact(r["fact_id"], r["story_id"] or "", r["kind"], r["question"],
+                tuple(Answer(**a) for a in json.loads(r["answers"] or "[]")), bool(r["disputed"]))
 
 
 def source_row(s: Source) -> dict:
@@ -579,6 +666,22 @@ def claim_row(c: Claim) -> dict:
     return row
 
 
+def pair_sides(d: dict, detail: dict, claim_map: dict, source_map: dict) -> list[dict]:
+    """The sides of a discrepancy stored before facts (a pair of claims): one claim a side, so a
+    store written by an earlier version reads as today's."""
+    out = []
+    for name in ("a", "b"):
+        c = claim_map.get(d[f"claim_{name}"])
+        if not c:
+            continue
+        s = source_map.get(c["source_id"]) or {}
+        value = detail.get(f"value_{name}") or detail.get(f"side_{name}") or detail.get(name) or f"as {s.get('outlet')}"
+        out.append({"value": str(value), "claims": [c["claim_id"]], "sources": [c["source_id"]],
+                    "outlets": [s.get("outlet", "")], "attributions": [x for x in (c.get("speaker") or c.get("party"),) if x],
+                    "published": [s["published"]] if s.get("published") else []})
+    return out
+
+
 def joined(d: dict, claim_map: dict, source_map: dict, review_map: dict) -> dict:
     out = dict(d)
     out["detail"] = json.loads(d["detail"] or "{}")
@@ -593,11 +696,31 @@ def joined(d: dict, claim_map: dict, source_map: dict, review_map: dict) -> dict
         out[f"published_{side}"] = s.get("published", "")
         out[f"url_{side}"] = s.get("url", "")
         out[f"span_{side}"] = (c.get("char_start"), c.get("char_end"))
+    sides = out["detail"].get("sides") or pair_sides(d, out["detail"], claim_map, source_map)
+    out["question"] = out["detail"].get("question_text", "")
+    out["sides"] = [{**side, "texts": [(claim_map.get(cid) or {}).get("text", "") for cid in side.get("claims", ())],
+                     "spans": [((claim_map.get(cid) or {}).get("char_start"), (claim_map.get(cid) or {}).get("char_end"))
+                               for cid in side.get("claims", ())],
+                     "claim_sources": [(claim_map.get(cid) or {}).get("source_id", "") for cid in side.get("claims", ())]}
+                    for side in sides]
+    out["change_over_time"] = "yes" if out["detail"].get("change_over_time") else ""
+    out["all_outlets"] = sorted({(source_map.get(sid) or {}).get("outlet", "") for side in out["sides"]
+                                 for sid in side.get("sources", ())} - {""})
+    for name, side in zip(("a", "b"), out["sides"]):
+        out[f"value_{name}"] = side.get("value", "")
+        out[f"outlets_{name}"] = "; ".join(side.get("outlets", ()))
+        out[f"attributed_{name}"] = "; ".join(side.get("attributions", ()))
+        out[f"claim_ids_{name}"] = " ".join(side.get("claims", ()))
+    out["more_sides"] = " || ".join(f"{s.get('value')}: {'; '.join(s.get('outlets', ()))}" for s in out["sides"][2:])
+    out["other_answers"] = " || ".join(f"{s.get('value')}: {'; '.join(s.get('outlets', ()))}"
+                                       for s in out["detail"].get("other_answers") or [])
     r = review_map.get(d["discrepancy_id"]) or {}
     out["status"] = r.get("status") or "open"
     out["note"] = r.get("note") or ""
     out["reviewer"] = r.get("reviewer") or ""
     out["reviewed_at"] = r.get("updated_at") or ""
+    out["answer"] = r.get("answer") or ""
+    out["evidence"] = r.get("evidence") or ""
     out["version"] = r.get("version") or 0
     out["stale"] = not d["active"]
     return out

@@ -120,6 +120,35 @@ def test_confirm_saves_signs_audits_and_moves_to_the_next_open_item(store):
     assert {m.label: m.value for m in at.metric}["Confirmed"] == "1"
 
 
+def test_choosing_the_right_answer_and_the_source_checked_saves_them_with_the_verdict(store):
+    at = start("ana")
+    did = ids_by_kind(store)["quantity"]
+    at.selectbox(key="selected").set_value(did).run()
+    choice = at.radio(key=f"answer_{did}")
+    assert list(choice.options) == ["(not decided)", "at least 40", "38"], "one choice per side"
+    choice.set_value("38").run()
+    at.text_input(key=f"evidence_{did}").set_value("https://police.example/statement").run()
+    at.button(key="act_confirmed").click().run()
+    review = store.review(did)
+    assert (review["status"], review["answer"], review["evidence"]) == (
+        "confirmed", "38", "https://police.example/statement")
+    assert {a["field"]: a["new"] for a in store.audit_rows(did)} == {
+        "status": "confirmed", "answer": "38", "evidence": "https://police.example/statement"}
+    at.selectbox(key="selected").set_value(did).run()
+    assert "right answer: <b>38</b>" in html_shown(at)
+    assert "✔ marked right" in html_shown(at)
+
+
+def test_the_fact_table_shows_each_outlets_answer_and_its_paragraph(store):
+    at = start()
+    table = next(df.value for df in at.dataframe if "question" in df.value.columns and "Daily Ledger" in df.value.columns)
+    row = table[table["question"] == "How many dead?"].iloc[0]
+    assert (row["Daily Ledger"], row["Harbour Post"], row[""]) == ("at least 40", "38", "⚠")
+    assert at.selectbox(key="fact_pick").value == "fact-dead"
+    assert any("Harbour Post: 38 (citing Officials) · side 2" == e.label for e in at.expander)
+    assert "38 people were killed" in html_shown(at)
+
+
 def test_dismiss_with_a_note_saves_both(store):
     at = start("ben")
     did = ids_by_kind(store)["polarity"]
@@ -192,7 +221,7 @@ def test_a_stale_review_is_shown_with_a_marker(store):
     label = next(o for o in queue(at) if "[polarity]" in o)
     assert "stale" in label
     at.selectbox(key="selected").set_value(did).run()
-    assert "STALE" in html_shown(at) and "no longer produces" in at.warning[0].value
+    assert "STALE" in html_shown(at) and "no longer finds this fact disputed" in at.warning[0].value
     at.checkbox(key="f_stale").uncheck().run()
     assert "polarity" not in queue_kinds(at)
 

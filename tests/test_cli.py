@@ -161,3 +161,32 @@ def test_run_lists_its_stories_and_the_user_can_name_them_or_ask_for_one(tmp_pat
     assert "3 stories" in out and "  Moscow's account: 1 article(s) — Daily8 (AP)" in out
     assert "  Baku's account: 1 article(s) — The Japan Times" in out and "  story 1: 1 article(s)" in out
     assert seeds not in pairs, "no claim pairs across articles named into different stories"
+
+
+def test_export_writes_claimreview_for_a_confirmed_fact_with_its_answer(tmp_path):
+    import json
+
+    from factcheck import claimreview
+
+    from .test_store import make_store
+
+    store = make_store(tmp_path)
+    did = next(r["discrepancy_id"] for r in store.discrepancy_rows() if r["kind"] == "quantity")
+    store.set_review(did, status="confirmed", reviewer="ana", answer="38", note="The police count is 38.")
+    config = tmp_path / "factcheck.toml"
+    out, reviews = tmp_path / "editors.csv", tmp_path / "claimreview.json"
+    runner = CliRunner()
+    refused = runner.invoke(main, ["export", "--db", store.url, "--out", str(out), "--claimreview", str(reviews)])
+    assert refused.exit_code == 1 and "organisation" in refused.stderr
+    config.write_text('organisation = "Quarry Checks"\nreview_url = "https://checks.example/quarry"\n', encoding="utf-8")
+    result = runner.invoke(main, ["export", "--db", store.url, "--out", str(out), "--claimreview", str(reviews),
+                                  "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    written = json.loads(reviews.read_text(encoding="utf-8"))
+    assert len(written) == 1, "one outlet on the one wrong side"
+    review = written[0]
+    assert claimreview.validate(review) == []
+    assert review["claimReviewed"].startswith("At least 40 people were killed")
+    assert review["itemReviewed"]["author"]["name"] == "Daily Ledger"
+    assert review["url"] == f"https://checks.example/quarry#{did}"
+    assert review["author"]["name"] == "Quarry Checks" and "38" in review["reviewRating"]["alternateName"]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from factcheck.errors import ConflictError, StoreError
-from factcheck.models import Claim, Discrepancy, Entity, FactCluster, Quantity, Source, stable_id
+from factcheck.models import Answer, Claim, Discrepancy, Entity, Fact, FactCluster, Quantity, Source, stable_id
 from factcheck.store import Store
 
 LEDGER = ("Quarry collapse kills workers\n"
@@ -98,8 +98,11 @@ def hand_made_run(*, extra_source: bool = False, drop: tuple[str, ...] = (), n_f
         found.append(_conflict("quantity", a, b, round(0.2 + (n % 7) / 10, 2), f"Filler conflict {n}: "
                                f"{n % 20} vs {n % 20 + 20} injured."))
     found = [d for d in found if d.kind not in drop]
+    dead = Fact("fact-dead", "s1", "count", "How many dead?", (
+        Answer(l1.claim_id, ledger.source_id, ledger.outlet, "at least 40", hedge="at least", side=1),
+        Answer(p1.claim_id, post.source_id, post.outlet, "38", speaker="Officials", side=2)), disputed=True)
     return {"sources_dir": "sources", "source_records": sources, "claim_records": claims,
-            "cluster_records": clusters, "pairs": [], "found": found}
+            "cluster_records": clusters, "pairs": [], "found": found, "fact_records": [dead]}
 
 
 def make_store(tmp_path, **kwargs) -> Store:

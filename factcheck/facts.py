@@ -1,0 +1,302 @@
+"""Facts: the questions a story's claims answer, each with every outlet's answer.
+
+The checks of ``compare`` find pairs of answers that cannot both be true, each pair tagged with the
+question it answers (``("count", story, "dead", "passenger", "")``: how many passengers died?).
+``gather`` makes one discrepancy per question of them: its answers grouped into sides by value,
+every outlet that gives a value on its side (a syndicated copy named with the outlet that ran it,
+counted once), with whom each outlet attributes it to, in plain words. Answers to the same question
+that conflict with nobody (a floor, a vague count, a figure that rose between reports) are listed
+as the fact's other answers, never as a side. ``fact_table`` lists every fact of a story, disputed
+or not, one answer per claim: the fact table of the dashboard and ``facts.csv``.
+
+A fact's id comes from its question alone, so it stays when answers are added or change.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+from .models import Answer, Claim, Discrepancy, Fact, stable_id
+from .quantities import fmt_value, quantities_compatible
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .compare import Context
+
+
+def quote(text: str, limit: int = 160) -> str:
+    """A claim quoted for an explanation, shortened at a word boundary."""
+    text = text.strip().rstrip(".")
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0] + " …"
+    return f"“{text}”"
+
+
+def fact_id(question: Sequence[str]) -> str:
+    """The stable id of the fact a question asks (the same question, the same id, on every run)."""
+    return stable_id("fact", *question, length=12)
+
+
+def plain_question(question: Sequence[str], label: str = "") -> str:
+    """The question in words: "How many dead (passengers)?", "Which flight number?"."""
+    kind, rest = question[0], list(question[1:])
+    if kind == "count":
+        _, what, group, whose = (rest + ["", "", "", ""])[:4]
+        who = f" ({group}s)" if group and group != what else ""
+        by = f" for {whose.split(':')[-1].split('|')[0].title()}" if whose else ""
+        if what in ("%", "pp"):
+            return f"What share{who}{by}?"
+        return f"How many {what}{who}{by}?"
+    word = rest[-1] if rest else ""
+    about = f" ({word})" if word else ""
+    return {"date": f"When{about}?", "time": f"At what time{about}?", "identifier": f"Which {word} number?",
+            "cause": f"What happened, and why{about}?", "actor": f"Who did it{about}?",
+            "polarity": "Did it happen or not?", "spelling": f"How is {label or 'the name'} spelled?",
+            }.get(kind, f"{kind}{about}?")
+
+
+def natural(value: str) -> tuple:
+    """A sort key that puts "2" before "17" and "at least 5" by its 5."""
+    m = re.search(r"\d[\d,]*(?:\.\d+)?", value)
+    return (float(m.group().replace(",", "")) if m else float("inf"), value)
+
+
+def hedge(q) -> str:
+    """How a figure is hedged or bounded ("at least", "about", "vague"), "" when exact."""
+    if q.vague:
+        return "vague"
+    if q.low is not None and q.high is None:
+        return "at least"
+    if q.high is not None and q.low is None:
+        return "at most"
+    if q.low is not None and q.high is not None and q.low != q.high:
+        return "range"
+    return ""
+
+
+def attribution(c: Claim) -> str:
+    """Whom a claim attributes its answer to: its speaker, or the party it speaks for."""
+    return c.speaker or c.party
+
+
+def outlet_name(source_id: str, ctx: "Context") -> str:
+    """An outlet, with the outlets that ran the same (syndicated) copy: "AP (copy also in ABC)"."""
+    s = ctx.sources[source_id]
+    return f"{s.outlet} (copy also in {', '.join(s.also_outlets)})" if s.also_outlets else s.outlet
+
+
+def side_record(value: str, claim_ids: Iterable[str], ctx: "Context") -> dict:
+    """One group of answers that agree: the value, its claims, outlets (each source once),
+    attributions and publication dates."""
+    claims = sorted({cid: ctx.claims[cid] for cid in claim_ids if cid in ctx.claims}.values(),
+                    key=lambda c: (ctx.sources[c.source_id].outlet, c.claim_id))
+    sources = list(dict.fromkeys(c.source_id for c in claims))
+    published = sorted({ctx.sources[sid].published.isoformat() for sid in sources if ctx.sources[sid].published})
+    return {"value": value, "claims": [c.claim_id for c in claims], "sources": sources,
+            "outlets": [outlet_name(sid, ctx) for sid in sources],
+            "attributions": sorted({a for a in map(attribution, claims) if a}), "published": published}
+
+
+def gather(edges: Iterable[Discrepancy], ctx: "Context") -> list[Discrepancy]:
+    """One discrepancy per disputed fact from the conflicting pairs of answers the checks found."""
+    by_question: dict[tuple[str, ...], list[Discrepancy]] = defaultdict(list)
+    edges = list(edges)
+    one_name = same_name_questions(edges)
+    for d in edges:
+        q = tuple(d.detail["question"])
+        by_question[one_name.get(q, q)].append(d)
+    found = (disputed_fact(q, sorted(ds, key=lambda d: (-d.score, d.discrepancy_id)), ctx)
+             for q, ds in sorted(by_question.items()))
+    # answers that all agree once grouped ("July 11" and "July 11") are no dispute
+    return [d for d in found if d.kind == "omission" or len(d.detail["sides"]) >= 2]
+
+
+def same_name_questions(edges: Sequence[Discrepancy]) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Spelling questions that share a spelling ask about one name (a place the tagger once took for
+    a person is keyed twice): each mapped to the first of them, so one name is one fact."""
+    parent: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def root(q):
+        while parent.setdefault(q, q) != q:
+            q = parent[q]
+        return q
+
+    first_with: dict[str, tuple[str, ...]] = {}
+    for d in edges:
+        q = tuple(d.detail["question"])
+        if q[0] != "spelling":
+            continue
+        for value in (d.detail["value_a"], d.detail["value_b"]):
+            other = first_with.setdefault(value, q)
+            a, b = sorted((root(q), root(other)))
+            parent[b] = a
+    return {q: root(q) for q in parent}
+
+
+def disputed_fact(question: tuple[str, ...], edges: list[Discrepancy], ctx: "Context") -> Discrepancy:
+    top = edges[0]
+    values: dict[str, set[str]] = defaultdict(set)
+    for d in edges:
+        values[d.detail["value_a"]].update(d.detail.get("claims_a") or [d.claim_a])
+        if d.claim_b:
+            values[d.detail["value_b"]].update(d.detail.get("claims_b") or [d.claim_b])
+    rest: dict[str, set[str]] = defaultdict(set)
+    for c, q in (ctx.answers or {}).get(question, ()):
+        (values if fmt_value(q) in values else rest)[fmt_value(q)].add(c.claim_id)
+    groups, spread = (count_groups(values, edges, ctx) if question[0] == "count"
+                      else (compatible_groups(values, edges, ctx), []))
+    values.update(rest)
+    # an answer the checks found in conflict with nobody is on no side, even where it differs from
+    # one: the checks decided that difference is none (a floor that rose between reports)
+    others = [[v] for v in spread] + [[v] for v in sorted(rest)]
+    timeline = all(d.detail.get("change_over_time") for d in edges)
+    sides = sorted((side_record(" / ".join(g), set().union(*(values[v] for v in g)), ctx) for g in groups),
+                   key=(lambda s: (s["published"][:1], natural(s["value"]))) if timeline
+                   else (lambda s: (-len(s["sources"]), natural(s["value"]))))
+    other = sorted((side_record(" / ".join(g), set().union(*(values[v] for v in g)), ctx) for g in others),
+                   key=lambda s: natural(s["value"]))
+    label = sides[0]["value"] if question[0] == "spelling" else ""
+    detail = {k: v for k, v in top.detail.items() if k not in ("value_a", "value_b", "claims_a", "claims_b")}
+    detail.update(fact_id=fact_id(question), question_text=plain_question(question, label), sides=sides,
+                  other_answers=other, pairs=sorted(d.discrepancy_id for d in edges), change_over_time=timeline)
+    return Discrepancy(fact_id(question), top.kind, max(d.severity for d in edges),
+                       max(d.confidence for d in edges), explain(question, top, sides, other, timeline, ctx),
+                       top.claim_a, top.claim_b, detail)
+
+
+def quantity_of(value: str, claim_ids: Iterable[str], ctx: "Context"):
+    """The quantity a value was read from, in the first of its claims that gives it."""
+    return next((q for cid in sorted(claim_ids) if cid in ctx.claims for q in ctx.claims[cid].quantities
+                 if fmt_value(q) == value), None)
+
+
+def count_groups(values: dict[str, set[str]], edges: Sequence[Discrepancy], ctx: "Context"
+                 ) -> tuple[list[list[str]], list[str]]:
+    """The figures of a count in groups that can all be true together, and the figures that fit
+    more than one group. Exact figures that agree (44% and 44.2%) make one group; a bound or a
+    range joins the one group it fits ("at least 6" with 6), makes a group of its own when it fits
+    none ("at least 23" against 6 and 17), and fits several otherwise ("at least 5"); vague words
+    ("dozens") never make a side."""
+    clash = {frozenset((d.detail["value_a"], d.detail["value_b"])) for d in edges if d.claim_b}
+    quantity = {v: quantity_of(v, ids, ctx) for v, ids in values.items()}
+    support = {v: len({ctx.claims[c].source_id for c in ids if c in ctx.claims}) for v, ids in values.items()}
+
+    def fits(v: str, group: list[str]) -> bool:
+        return all(frozenset((v, w)) not in clash and quantity[v] is not None and quantity[w] is not None
+                   and quantities_compatible(quantity[v], quantity[w]) is not False for w in group)
+
+    exact = sorted((v for v, q in quantity.items() if q is not None and not q.vague and q.low is not None
+                    and q.low == q.high), key=lambda v: (-support[v], v))
+    groups: list[list[str]] = []
+    for v in exact:
+        home = next((g for g in groups if fits(v, g)), None)
+        groups.append([v]) if home is None else home.append(v)
+    spread = []
+    for v in sorted((v for v in values if v not in exact), key=lambda v: (-support[v], v)):
+        homes = [g for g in groups if fits(v, g)]
+        if len(homes) == 1:
+            homes[0].append(v)
+        elif homes or (quantity[v] is not None and quantity[v].vague):
+            spread.append(v)
+        else:
+            groups.append([v])
+    return groups, spread
+
+
+def compatible_groups(values: dict[str, set[str]], edges: Sequence[Discrepancy], ctx: "Context") -> list[list[str]]:
+    """The answers' values in groups that can all be true together ("6" and "at least 6"), no two
+    values of one group ever found in conflict: the best-supported value first, each next value in
+    the first group it conflicts with nobody of, or a group of its own."""
+    clash = {frozenset((d.detail["value_a"], d.detail["value_b"])) for d in edges if d.claim_b}
+    support = {v: len({ctx.claims[c].source_id for c in ids if c in ctx.claims}) for v, ids in values.items()}
+    groups: list[list[str]] = []
+    for v in sorted(values, key=lambda v: (-support[v], v)):
+        home = next((g for g in groups if not any(frozenset((v, w)) in clash for w in g)), None)
+        if home is None:
+            groups.append([v])
+        else:
+            home.append(v)
+    return groups
+
+
+def _side_words(side: dict, kind: str, timeline: bool, ctx: "Context") -> str:
+    outlets = ", ".join(side["outlets"][:4]) + (f" and {len(side['outlets']) - 4} more" if len(side["outlets"]) > 4 else "")
+    text = f"{side['value']} according to {outlets}"
+    if side["attributions"]:
+        text += f" (citing {', '.join(side['attributions'][:3])})"
+    if timeline and side["published"]:
+        text += f", published {' and '.join(side['published'])}"
+    if kind in ("cause", "polarity", "actor") and side["claims"]:
+        text += f": {quote(ctx.claims[side['claims'][0]].text, 110)}"
+    return text
+
+
+def explain(question: tuple[str, ...], top: Discrepancy, sides: list[dict], other: list[dict], timeline: bool,
+            ctx: "Context") -> str:
+    """The fact in plain words: the question, each side's answer with its outlets and whom they
+    cite, and what a reader should know (a figure that moved, a likely typo, the majority spelling)."""
+    kind = question[0]
+    if top.kind == "omission":
+        return top.explanation
+    lead = {"count": f"{str(top.detail.get('measure') or 'the figure').capitalize()}",
+            "date": "Different dates for one event", "time": "Different times for one moment",
+            "identifier": f"Different {question[-1]} numbers", "cause": "Conflicting accounts of one event",
+            "actor": "Different actors for one event", "polarity": "Opposite statements",
+            "spelling": f"Name spelled {len(sides)} ways ({top.detail.get('relation', 'variant')})"}.get(kind, kind)
+    dated = timeline or (kind == "count" and len({tuple(s["published"]) for s in sides}) > 1)
+    if kind == "count":
+        lead += (" changed between reports" if timeline else
+                 ": different figures, some of them reported on different days" if dated else ": different figures")
+    text = f"{lead}: " + "; ".join(_side_words(s, kind, dated, ctx) for s in sides) + "."
+    if other:
+        text += " Also reported, in conflict with no one: " + "; ".join(
+            f"{s['value']} ({', '.join(s['outlets'][:3])})" for s in other[:4]) + "."
+    if timeline:
+        text += " Check which figure is current."
+    elif kind == "spelling":
+        counts = [len(s["sources"]) for s in sides]
+        text += (f" {sides[0]['value']!r} is used by more sources ({counts[0]} of {sum(counts)})."
+                 if counts[0] > counts[1] else " Each spelling is used by as many sources: check an authoritative source.")
+    elif top.detail.get("transposed"):
+        text += " Two of the numbers differ by two swapped characters: likely a typo in one of them."
+    return text
+
+
+def fact_table(disputed: Sequence[Discrepancy], ctx: "Context") -> list[Fact]:
+    """Every fact of the stories: the disputed ones with their sides, and every toll question the
+    claims answer (one answer per claim), disputed or not."""
+    facts: dict[str, Fact] = {}
+    for d in disputed:
+        q = tuple(d.detail["question"])
+        answers = [answer(cid, side["value"], ctx, side=n) for n, side in enumerate(d.detail["sides"], 1)
+                   for cid in side["claims"]]
+        answers += [answer(cid, o["value"], ctx) for o in d.detail["other_answers"] for cid in o["claims"]]
+        facts[d.discrepancy_id] = Fact(d.discrepancy_id, q[1] if len(q) > 2 else "", q[0], d.detail["question_text"],
+                                       tuple(answers), disputed=True)
+    for q, items in (ctx.answers or {}).items():
+        fid = fact_id(q)
+        if fid in facts:
+            continue
+        answers = [answer(c.claim_id, fmt_value(x), ctx, quantity=x) for c, x in items]
+        facts[fid] = Fact(fid, q[1], q[0], plain_question(q), tuple(answers), disputed=False)
+    return sorted(facts.values(), key=lambda f: (f.story_id, not f.disputed, f.question, f.fact_id))
+
+
+def answer(claim_id: str, value: str, ctx: "Context", *, side: int = 0, quantity=None) -> Answer:
+    c = ctx.claims[claim_id]
+    s = ctx.sources[c.source_id]
+    if quantity is None:
+        quantity = next((q for q in c.quantities if fmt_value(q) == value), None)
+    return Answer(claim_id=claim_id, source_id=c.source_id, outlet=s.outlet, value=value, speaker=c.speaker,
+                  party=c.party, hedge=hedge(quantity) if quantity is not None else "",
+                  published=s.published.isoformat() if s.published else "", side=side)
+
+
+def facts_of_claims(facts: Iterable[Fact]) -> dict[str, list[str]]:
+    """claim id -> the ids of the facts it answers."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for f in facts:
+        for a in f.answers:
+            if f.fact_id not in out[a.claim_id]:
+                out[a.claim_id].append(f.fact_id)
+    return out
