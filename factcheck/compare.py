@@ -21,7 +21,7 @@ from .facts import quote
 from .config import Settings
 from .dates import dates_compatible
 from .models import Alignment, Claim, Discrepancy, FactCluster, Source, stable_id
-from .quantities import EVENT_MEASURES, fmt_interval, fmt_value, quantities_compatible
+from .quantities import CURRENCIES, EVENT_MEASURES, fmt_interval, fmt_value, quantities_compatible
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +211,69 @@ def toll_check(ctx: Context) -> Iterable[Discrepancy]:
                     yield found
 
 
+# Nouns too general to say what is counted ("40 people", "two times"): such counts are tolls or
+# nothing, never a count of a thing of their own.
+GENERAL_NOUNS = {"people", "person", "time", "one", "other", "way", "thing", "part", "member", "case", "count",
+                 "number", "figure", "total", "per", "percent", "point", "city", "place", "area", "group",
+                 "side", "family", "man", "woman", "child", "resident", "official", "year", "day", "month",
+                 "week", "hour", "minute", "report", "statement", "vote"}
+# Letters of a noun or verb that name what is counted, so "deliberations" and "deliberated" meet.
+NOUN_STEM = 7
+
+
+def counted_noun(q, c: Claim) -> tuple[str, str]:
+    """What a count that is no toll counts, as a short stem: the noun it counts ("six bombs" →
+    "bomb"), or for a duration or length the noun or verb it measures ("deliberated for 9.5
+    hours", "11 hours of deliberations" → "deliber"), with the word itself; ("", "") when it
+    counts nothing particular."""
+    if q.vague or q.part or q.measure in EVENT_MEASURES or q.unit in ("%", "pp") or q.unit in CURRENCY_UNITS:
+        return "", ""
+    noun = q.measure
+    if not noun and q.unit:
+        at = c.text.find(q.text)
+        before = re.findall(r"[a-z]{4,}", c.text[:at].lower())[-2:] if at > 0 else []
+        noun = next((w for w in reversed(before) if w not in STOPWORDS), "")
+    noun = (noun or "").lower()
+    if not noun or noun in GENERAL_NOUNS or len(noun) < 3:
+        return "", ""
+    return (q.unit or "") + ":" + noun[:NOUN_STEM], noun
+
+
+CURRENCY_UNITS = frozenset(CURRENCIES.values())
+
+
+@check("count", scope="corpus")
+def count_check(ctx: Context) -> Iterable[Discrepancy]:
+    """Counts of one thing that is no toll (bombs dropped, countries affected, hours the jury
+    deliberated) differ between two outlets: claims of one story that count the same noun in the
+    same unit, one figure each, and are about the same event (aligned as such) or name the same
+    place or body. Figures far apart in scale count different things (``SCALE_RATIO``)."""
+    related = {frozenset((p.claim_a, p.claim_b)) for p in list(ctx.pairs) + list(ctx.events)}
+    counts: dict[tuple[str, str], list[tuple[Claim, object]]] = defaultdict(list)
+    for c in sorted(ctx.claims.values(), key=lambda c: c.claim_id):
+        if historic(c, ctx):
+            continue
+        nouns = [(*counted_noun(q, c), q) for q in c.quantities]
+        mine = Counter(n for n, _, _ in nouns if n)
+        for noun, word, q in nouns:
+            if noun and mine[noun] == 1:
+                counts[(ctx.story(c), noun)].append((c, replace(q, measure=word, group="")))
+    for (story, noun), items in sorted(counts.items(), key=lambda x: x[0]):
+        for i, (a, qa) in enumerate(items):
+            for b, qb in items[i + 1:]:
+                if a.source_id == b.source_id or not same_scale(qa, qb):
+                    continue
+                places = {e.key for e in a.entities if e.label != "PERSON"} & {e.key for e in b.entities if e.label != "PERSON"}
+                if not places and frozenset((a.claim_id, b.claim_id)) not in related:
+                    continue
+                if quantities_compatible(qa, replace(qb, measure=qa.measure)) is False:
+                    found = quantity_discrepancy(a, b, qa, replace(qb, measure=qa.measure),
+                                                 Alignment(a.claim_id, b.claim_id, STORY_TOLL_SCORE, 0.0),
+                                                 ctx, question=("count", story, noun, "", ""))
+                    if found is not None:
+                        yield found
+
+
 def one_of_unit(q, c: Claim) -> bool:
     """The claim gives one figure in this unit (with two durations, which one is meant is a guess)."""
     return sum(1 for x in c.quantities if x.unit == q.unit) == 1
@@ -275,10 +338,13 @@ def same_voice(a: Claim, b: Claim) -> bool:
     return not (a.party and b.party) or a.party == b.party
 
 
-def quantity_discrepancy(a: Claim, b: Claim, qa, qb, pair: Alignment, ctx: Context) -> Discrepancy | None:
+def quantity_discrepancy(a: Claim, b: Claim, qa, qb, pair: Alignment, ctx: Context,
+                         question: tuple[str, ...] | None = None) -> Discrepancy | None:
     pa, pb = ctx.sources[a.source_id].published, ctx.sources[b.source_id].published
     measure = counted(qa) if qa.measure else counted(qb)
-    detail = dict(measure=measure, a=qa.text, b=qb.text, question=count_question(qa, qb, a, b, ctx),
+    if qa.unit and qa.unit not in ("%", "pp") and qa.unit not in CURRENCY_UNITS:
+        measure = f"{measure} (in {qa.unit}s)"
+    detail = dict(measure=measure, a=qa.text, b=qb.text, question=question or count_question(qa, qb, a, b, ctx),
                   value_a=fmt_value(qa), value_b=fmt_value(qb))
     if pa and pb and pa != pb:
         (early, qe, de), (late, ql, dl) = sorted([(a, qa, pa), (b, qb, pb)], key=lambda x: x[2])

@@ -147,6 +147,21 @@ def _year_ok(m: re.Match, text: str) -> bool:
     return after is None or after.group("w") in _YEAR_NOUNS
 
 
+# A day without a year that lies this few days ahead of the publication date is the coming one,
+# whatever the tense ("His July 11 sentencing date" in a report of 30 May): a report of the same
+# day ten months back would give its year. Months and weekdays stay the most recent ones.
+SOON_DAYS = 60
+
+
+def _soon(month: int, day: int, published: date) -> bool:
+    """The (month, day) of this year is after ``published`` by at most ``SOON_DAYS``."""
+    try:
+        ahead = date(published.year, month, day) - published
+    except ValueError:  # 29 February of a common year
+        return False
+    return 0 < ahead.days <= SOON_DAYS
+
+
 def _day(m: re.Match, text: str, published: date | None, future: bool) -> DateSpan:
     g = m.groupdict()
     month = int(g.get("mo")) if g.get("mo") else _month_of(g.get("m"))
@@ -157,6 +172,8 @@ def _day(m: re.Match, text: str, published: date | None, future: bool) -> DateSp
         return _unresolved(m["d"], "day")
     else:
         year = _pick_year(month, day, published, future=future)
+        if year < published.year and _soon(month, day, published):
+            year += 1
     try:
         when = date(year, month, day)
     except ValueError:  # "Feb. 30": not a date; keep the month

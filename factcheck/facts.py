@@ -42,6 +42,10 @@ def plain_question(question: Sequence[str], label: str = "") -> str:
     kind, rest = question[0], list(question[1:])
     if kind == "count":
         _, what, group, whose = (rest + ["", "", "", ""])[:4]
+        if ":" in what:  # a count of a thing: "unit:noun"
+            unit, noun = what.split(":", 1)
+            thing = (label or noun).split(" (in ")[0]
+            return f"How many {unit}s ({thing})?" if unit else f"How many: {thing}?"
         who = f" ({group}s)" if group and group != what else ""
         by = f" for {whose.split(':')[-1].split('|')[0].title()}" if whose else ""
         if what in ("%", "pp"):
@@ -155,7 +159,7 @@ def disputed_fact(question: tuple[str, ...], edges: list[Discrepancy], ctx: "Con
                    else (lambda s: (-len(s["sources"]), natural(s["value"]))))
     other = sorted((side_record(" / ".join(g), set().union(*(values[v] for v in g)), ctx) for g in others),
                    key=lambda s: natural(s["value"]))
-    label = sides[0]["value"] if question[0] == "spelling" else ""
+    label = sides[0]["value"] if question[0] == "spelling" else str(top.detail.get("measure") or "")
     detail = {k: v for k, v in top.detail.items() if k not in ("value_a", "value_b", "claims_a", "claims_b")}
     detail.update(fact_id=fact_id(question), question_text=plain_question(question, label), sides=sides,
                   other_answers=other, pairs=sorted(d.discrepancy_id for d in edges), change_over_time=timeline)

@@ -51,6 +51,12 @@ UNIT_TOLERANCE = 0.05
 # Tokens looked at before a number for a verb that names what it counts ("claimed the lives of 38")
 # and after it for a predicate ("38 ... were killed"); a noun phrase head is looked for in fewer.
 PRE_WINDOW, POST_WINDOW, HEAD_WINDOW = 5, 6, 4
+# Tokens back from a number to the toll whose level it is ("the death toll from … has risen to N").
+TOLL_WINDOW = 20
+# Words just before a number that make it the level a toll reached.
+_REACHING = set("to at reached reaching hit passed exceeded topped surpassed neared".split())
+# The measure of a toll by the word before it; a toll alone is the dead.
+_TOLL_OF = {"injury": "injured", "casualty": "dead", "death": "dead"}
 
 SMALL = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
@@ -162,7 +168,8 @@ _CUES = {
 EVENT_MEASURES = frozenset(m for m, _ in _CUES.values())
 _STRONG_MEASURES = frozenset(m for m, strong in _CUES.values() if strong)
 _CUE_PAIRS = {("on", "board"): ("aboard", False), ("rounded", "up"): ("arrested", True),
-              ("into", "custody"): ("arrested", True), ("death", "toll"): ("dead", True)}
+              ("into", "custody"): ("arrested", True), ("death", "toll"): ("dead", True),
+              ("injury", "toll"): ("injured", True)}
 # Words that end a window: the clause moves on to something else.
 _STOP = set("and but or after before when while because although since than whereas including "
             ", ; : . ! ? ( ) — –".split())
@@ -376,6 +383,21 @@ class _Tokens:
             window = range(last, counted, -1)
         return _scan(self.words, window)
 
+    def toll_before(self, pos: int) -> str | None:
+        """The measure of a toll a number is the level of ("the death toll from the floods in the
+        city has soared to 11,300", "the toll reached more than 5,100"): a toll noun earlier in the
+        sentence, no other number between, and a verb or preposition of reaching just before."""
+        last = bisect.bisect_right(self.ends, pos) - 1
+        if last < 0 or self.words[last] not in _REACHING:
+            return None
+        for i in range(last - 1, max(-1, last - TOLL_WINDOW), -1):
+            w = self.words[i]
+            if w in (".", ";", ":", "!", "?") or _is_numeric(w):
+                return None
+            if w == "toll":
+                return _TOLL_OF.get(self.words[i - 1], "dead") if i > 0 else "dead"
+        return None
+
     def cues_after(self, pos: int) -> list[tuple[str, bool]]:
         first = bisect.bisect_left(self.starts, pos)
         return _scan(self.words, range(first, min(len(self.words), first + POST_WINDOW)))
@@ -453,8 +475,8 @@ def _measure(text: str, tokens: _Tokens, found: list[_Found], n: int) -> str | N
     post = tokens.cues_after(q.end)
     if n > 0 and _is_of(text, found[n - 1], q):
         return _pick(post, False) or tokens.head_after(q.end)
-    return (_pick(post, True) or _pick(pre, True) or _pick(post, False) or _pick(pre, False)
-            or tokens.head_after(q.end))
+    return (_pick(post, True) or _pick(pre, True) or tokens.toll_before(q.start) or _pick(post, False)
+            or _pick(pre, False) or tokens.head_after(q.end))
 
 
 def _is_of(text: str, a: _Found, b: _Found) -> bool:
@@ -680,5 +702,5 @@ def fmt_value(q: Quantity) -> str:
     if q.unit in ("%", "pp"):
         value += q.unit if q.unit == "%" else " points"
     elif q.unit:
-        value += f" {q.unit}"
+        value += f" {q.unit}" + ("" if q.low == q.high == 1 or q.unit.isupper() or q.unit in _PHYSICAL else "s")
     return f"{q.text} ({value})" if q.vague else value

@@ -279,3 +279,24 @@ def test_one_toll_is_compared_across_the_story_aligned_or_not():
     b = claim("Twenty people died in the assault on the church and the police post.", "s2")
     (d,) = corpus(a, b, only=["toll"])
     assert d.kind == "quantity" and "19" in d.explanation and "20" in d.explanation
+
+
+def test_counts_of_one_thing_are_compared_across_the_story():
+    """Six bombs on Fordow and a dozen bombs on Fordow are two answers to one question; the hours a
+    jury deliberated, however worded, too. Different things counted, or one claim counting the
+    same noun twice, are not compared."""
+    fordow = Entity("Fordow", "GPE", "fordow")
+    six = replace(claim("Six bunker-buster bombs were dropped on Fordow, Trump said."), entities=(fordow,))
+    dozen = replace(claim("A dozen bombs targeted Fordow overnight.", "s2"), entities=(fordow,))
+    shafts = replace(claim("Two ventilation shafts at Fordow were hit.", "s3"), entities=(fordow,))
+    found = corpus(six, dozen, shafts, only=["count"])
+    assert len(found) == 1 and found[0].kind == "quantity"
+    assert [s["value"] for s in found[0].detail["sides"]] == ["6", "12"] or \
+        sorted(s["value"] for s in found[0].detail["sides"]) == ["12", "6"]
+    assert found[0].detail["question_text"] == "How many: bomb?"
+    hours_a = claim("The jurors deliberated for 9.5 hours over two days.")
+    hours_b = claim("The verdict came after more than 11 hours of deliberations.", "s2")
+    unrelated = claim("The verdict came after more than 11 hours of deliberations.", "s3")
+    found = corpus(hours_a, hours_b, events=[Alignment(hours_a.claim_id, hours_b.claim_id, 0.6, 0.6)], only=["count"])
+    assert len(found) == 1 and "9.5 hours" in found[0].explanation and "at least 11 hours" in found[0].explanation
+    assert corpus(hours_a, unrelated, only=["count"]) == [], "no shared place and not about one event"

@@ -99,6 +99,9 @@ RESOLUTION = [
     ("Protests erupted on Dec. 28.", date(2025, 1, 5), [D("2024-12-28")]),
     ("Protests erupted on Dec. 28.", date(2025, 12, 30), [D("2025-12-28")]),
     ("In March, the talks collapsed.", date(2025, 2, 10), [D("2024-03-01", "2024-03-31", "month")]),
+    # a day a few weeks ahead is the coming one, not the one ten months back
+    ("His July 11 sentencing date comes four days before the convention.", date(2024, 5, 30), [D("2024-07-11")]),
+    ("Protests erupted on Dec. 28.", date(2025, 10, 5), [D("2024-12-28")]),
     ("In March, the talks collapsed.", date(2025, 3, 20), [D("2025-03-01", "2025-03-31", "month")]),
     ("Talks resumed last May.", date(2025, 5, 20), [D("2024-05-01", "2024-05-31", "month")]),
     ("The vote was held last Monday.", date(2025, 6, 30), [D("2025-06-23")]),

@@ -25,6 +25,12 @@ def read(text: str) -> list[tuple]:
 
 
 QUANTITIES = [
+    # the level a toll reached, however far back the toll is named
+    ("The death toll from floods in the eastern city of Derna has soared to 11,300, the Red Crescent said.",
+     [Q(11300, 11300, "dead")]),
+    ("The toll reached more than 5,100 on Wednesday.", [Q(5100, None, "dead")]),
+    ("The injury toll rose to 40.", [Q(40, 40, "injured")]),
+    ("The convoy drove to 5 villages.", [Q(5, 5, "village")]),
     # the seed sentences
     ("Azerbaijani authorities said the jet crashed in western Kazakhstan, killing 38 of 67 people aboard.",
      [Q(38, 38, "dead"), Q(67, 67, "aboard")]),
