@@ -302,13 +302,20 @@ BACKGROUND_RE = re.compile(r"\b(?:(?:\w+|\d+)\s+)?(?:months|years|decades)\s+(?:
                            r"prior)\b|\b(?:last|previous|past)\s+(?:year|month|decade)\b|\bdeadliest since\b", re.I)
 
 
+# Words that make a past period the yardstick of the story's own figure, not its subject: "524
+# deaths so far this year have already exceeded last year's total", "up from last year".
+COMPARED_RE = re.compile(r"(?i)\b(?:exceed\w*|surpass\w*|than|compared\s+(?:with|to)|from|over|above|below|"
+                         r"outstrip\w*|topp\w*|beat|doubl\w*|tripl\w*)\s+(?:\w+\s+)?$")
+
+
 def historic(c: Claim, ctx: Context) -> bool:
     """The claim is about the past of the story: dated well before its article ("the 1960 quake
     killed 12,000"), or placed there by its words ("three months after gunmen killed 145")."""
     published = ctx.sources[c.source_id].published
     old = [d for d in c.dates if published and d.resolved and d.end and (published - d.end).days > HISTORIC_DAYS]
     dated = bool(old) and not any(SINCE_RE.search(c.text, 0, max(0, c.text.find(d.text))) for d in old)
-    return dated or bool(BACKGROUND_RE.search(c.text))
+    return dated or any(not COMPARED_RE.search(c.text, max(0, m.start() - 40), m.start())
+                        for m in BACKGROUND_RE.finditer(c.text))
 
 
 # "since the beginning of the year": a count that runs up to now, not a figure of the past.
@@ -443,38 +450,54 @@ HAPPENINGS = {"crash", "land", "depart", "explod", "explosion", "collaps", "erup
               "verdict", "took", "takeoff", "hijack", "fire", "open", "clos", "hit"}
 
 
+# Words for one happening: a plane that collided with a wall or slammed into it crashed.
+HAPPENING_SYNONYMS = {"collid": "crash", "collision": "crash", "slamm": "crash", "plung": "crash", "smash": "crash",
+                      "crashes": "crash", "crashe": "crash", "explos": "explod", "blast": "explod",
+                      "detonat": "explod", "touchdown": "land", "took": "depart"}
+
+
+def happenings(text: str) -> frozenset[str]:
+    """The happenings a sentence gives a moment of (crash, land, depart …), capitalised or not."""
+    return frozenset(HAPPENING_SYNONYMS.get(w, w) for w in event_words(text.lower())) & HAPPENINGS
+
+
 @check("time", scope="corpus")
 def time_check(ctx: Context) -> Iterable[Discrepancy]:
     """Two outlets put one moment of the story at different clock times (crashed at 9:07 vs 9:03):
     claims that give one clock time for the same happening (a shared verb or noun of what happened),
     in no different time zone. A hedged or whole-hour time ("around 9:07", "9 am") allows some
     minutes (``CLOCK_SLACK_*``); times further apart than ``CLOCK_SAME_MOMENT`` are two moments
-    (the mayday and the crash). One row per happening: its two closest times that still conflict."""
+    (the mayday and the crash). An outlet that gives the other's time elsewhere, for something the
+    two sentences share, tells a timeline with one more step, not another time (8:57 the tower's
+    warning, 8:59 the mayday)."""
     moments: dict[str, list[tuple[Claim, int, int]]] = defaultdict(list)
-    for c in ctx.claims.values():
+    timed: dict[str, list[tuple[Claim, int, int]]] = defaultdict(list)
+    for c in sorted(ctx.claims.values(), key=lambda c: c.claim_id):
         times = clock_times(c.text)
         if len(times) == 1 and not historic(c, ctx):
-            for word in event_words(c.text) & HAPPENINGS:
-                moments[f"{ctx.stories.get(c.source_id, '')}|{word}"].append((c, *times[0]))
-    shown: set[tuple[str, str]] = set()
+            timed[c.source_id].append((c, *times[0]))
+            for word in happenings(c.text):
+                moments[f"{ctx.story(c)}|{word}"].append((c, *times[0]))
+
+    def told_by(source_id: str, c: Claim, minutes: int, slack: int) -> bool:
+        words = event_words(c.text.lower())
+        return any(abs(m - minutes) <= slack + s and s <= CLOCK_SLACK_HEDGED and words & event_words(x.text.lower())
+                   for x, m, s in timed[source_id] if x.claim_id != c.claim_id)
+
     for word in sorted(moments):
-        items = sorted(moments[word], key=lambda x: x[0].claim_id)
-        conflicts = [(abs(ma - mb), a, b, ma, mb) for i, (a, ma, sa) in enumerate(items)
-                     for b, mb, sb in items[i + 1:]
-                     if a.source_id != b.source_id and sa + sb < abs(ma - mb) <= CLOCK_SAME_MOMENT
-                     and set(ZONE.findall(a.text)) == set(ZONE.findall(b.text))]
-        if not conflicts:
-            continue
-        _, a, b, ma, mb = min(conflicts, key=lambda x: (x[0], x[1].claim_id, x[2].claim_id))
-        if (a.claim_id, b.claim_id) in shown:
-            continue
-        shown.add((a.claim_id, b.claim_id))
-        fa, fb = (f"{m // 60:02d}:{m % 60:02d}" for m in (ma, mb))
-        text = (f"Different times for the same moment: {ctx.where(a)} says {fa} ({quote(a.text, 90)}), "
-                f"{ctx.where(b)} says {fb} ({quote(b.text, 90)}).")
-        happening = word.split("|")[-1]
-        yield make("date", a, b, 0.6, text, ("time", ctx.story(a), happening), fa, fb,
-                   a=fa, b=fb, clock=True, happening=happening)
+        items = moments[word]
+        for i, (a, ma, sa) in enumerate(items):
+            for b, mb, sb in items[i + 1:]:
+                if a.source_id == b.source_id or not sa + sb < abs(ma - mb) <= CLOCK_SAME_MOMENT \
+                        or set(ZONE.findall(a.text)) != set(ZONE.findall(b.text)) \
+                        or told_by(b.source_id, a, ma, sa) or told_by(a.source_id, b, mb, sb):
+                    continue
+                fa, fb = (f"{m // 60:02d}:{m % 60:02d}" for m in (ma, mb))
+                text = (f"Different times for the same moment: {ctx.where(a)} says {fa} ({quote(a.text, 90)}), "
+                        f"{ctx.where(b)} says {fb} ({quote(b.text, 90)}).")
+                happening = word.split("|")[-1]
+                yield make("date", a, b, 0.6, text, ("time", ctx.story(a), happening), fa, fb,
+                           a=fa, b=fb, clock=True, happening=happening)
 
 
 # A date written out (a month or a year), not one resolved from "today" or "on Tuesday" against

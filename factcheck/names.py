@@ -80,11 +80,22 @@ def person_key(name: str) -> str:
     return f"person:{surname}|{initial}"
 
 
+# Syllables of hyphenated (Korean) given names romanised several ways (Revised, McCune-Reischauer,
+# the spellings people choose): 이 is Lee, Yi, Rhee, I or E.
+_SYLLABLES = {**dict.fromkeys("lee yi rhee ri e i".split(), "i"), **dict.fromkeys("park pak bak".split(), "bak"),
+              **dict.fromkeys("choi choe".split(), "choe"), **dict.fromkeys("jung jeong chung".split(), "jeong"),
+              **dict.fromkeys("yoon yun".split(), "yun"), **dict.fromkeys("shin sin".split(), "sin"),
+              **dict.fromkeys("seok suk sok".split(), "seok"), **dict.fromkeys("kyung kyoung gyeong".split(), "gyeong"),
+              **dict.fromkeys("young yeong".split(), "yeong"), **dict.fromkeys("hyun hyeon".split(), "hyeon")}
+
+
 @lru_cache(maxsize=65536)
 def romanise(word: str) -> str:
     """One spelling for the romanisations of a name part (Qorgan → korgan, Dzhambulat → jambulat,
-    Magomedoyev → magomedev, Zourabichvili → zurabichvili)."""
+    Magomedoyev → magomedev, Zourabichvili → zurabichvili, E-bae → i-bae)."""
     w = fold(word).lower()
+    if "-" in w:
+        w = "-".join(_SYLLABLES.get(part, part) for part in w.split("-"))
     for pattern, repl in _ROMANISATION:
         w = re.sub(pattern, repl, w)
     return w

@@ -256,6 +256,7 @@ def test_one_omission_row_per_fact_naming_every_silent_outlet():
     ("The plane crashed at about 9 am near the runway.", "The plane crashed at 9:03 a.m. near the runway.", False),
     ("The pilot issued a mayday at 8.58 am.", "The plane crashed at 9:03 a.m. near the runway.", False),  # two moments
     ("The plane crashed at 0003 GMT, officials said.", "The plane crashed at 9:03 a.m. near the runway.", False),
+    ("At around 9:07 a.m. the jet caught fire after colliding with a wall.", "The plane crashed at 9.03 am.", True),
 ])
 def test_clock_times(ta, tb, conflict):
     found = corpus(claim(ta), claim(tb, "s2"), only=["time"])
@@ -300,3 +301,20 @@ def test_counts_of_one_thing_are_compared_across_the_story():
     found = corpus(hours_a, hours_b, events=[Alignment(hours_a.claim_id, hours_b.claim_id, 0.6, 0.6)], only=["count"])
     assert len(found) == 1 and "9.5 hours" in found[0].explanation and "at least 11 hours" in found[0].explanation
     assert corpus(hours_a, unrelated, only=["count"]) == [], "no shared place and not about one event"
+
+
+def test_one_happening_in_other_words_or_capitals_is_one_moment():
+    found = corpus(claim("The pilot issued a mayday at 8.58 am."),
+                   claim("8:59 a.m. – the pilot declares emergency “Mayday Mayday”.", "s2"), only=["time"])
+    assert [(d.detail["question"][-1], sorted(s["value"] for s in d.detail["sides"])) for d in found] == [
+        ("mayday", ["08:58", "08:59"])]
+
+
+def test_an_outlet_that_gives_the_others_time_elsewhere_tells_a_timeline_not_another_time():
+    """Outlet One: the tower warned of birds at 8:57, the pilot called mayday at 8:59. Outlet Two:
+    the tower warned of bird strike risks at 8:57. Both speak of a bird strike, but Outlet One has
+    Outlet Two's 8:57 for the warning: its 8:59 is the next step, not a different time."""
+    warning = claim("8:57 a.m. – the tower gives a caution about bird activity, a risk of bird strike.")
+    mayday = claim("8:59 a.m. – the pilot reports a bird strike and declares an emergency.", start=100)
+    alert = claim("The control tower warned the crew about a potential bird strike at 8.57 am.", "s2")
+    assert corpus(warning, mayday, alert, only=["time"]) == []

@@ -7,6 +7,9 @@ from factcheck.names import merge_person_keys, person_key, person_parts, spellin
 
 
 @pytest.mark.parametrize("x, y, relation", [
+    ("E-bae", "Lee-bae", "transliteration"),  # one Korean syllable romanised two ways
+    ("Yi-bae", "I-bae", "transliteration"),
+    ("Jean-Pierre", "Jean-Paul", "different"),
     ("Qorgan", "Korgan", "transliteration"),          # K/Q
     ("Aymbetov", "Aimbetov", "transliteration"),      # y/i
     ("Magomedov", "Magomedoyev", "transliteration"),  # -ov / -oyev
