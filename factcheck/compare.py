@@ -313,7 +313,9 @@ def historic(c: Claim, ctx: Context) -> bool:
     killed 12,000"), or placed there by its words ("three months after gunmen killed 145")."""
     published = ctx.sources[c.source_id].published
     old = [d for d in c.dates if published and d.resolved and d.end and (published - d.end).days > HISTORIC_DAYS]
-    dated = bool(old) and not any(SINCE_RE.search(c.text, 0, max(0, c.text.find(d.text))) for d in old)
+    dated = bool(old) and not any(SINCE_RE.search(c.text, 0, max(0, c.text.find(d.text)))
+                                  or COMPARED_RE.search(c.text, max(0, c.text.find(d.text) - 40), max(0, c.text.find(d.text)))
+                                  for d in old)
     return dated or any(not COMPARED_RE.search(c.text, max(0, m.start() - 40), m.start())
                         for m in BACKGROUND_RE.finditer(c.text))
 

@@ -198,13 +198,25 @@ def count_groups(values: dict[str, set[str]], edges: Sequence[Discrepancy], ctx:
     spread = []
     for v in sorted((v for v in values if v not in exact), key=lambda v: (-support[v], v)):
         homes = [g for g in groups if fits(v, g)]
-        if len(homes) == 1:
-            homes[0].append(v)
-        elif homes or (quantity[v] is not None and quantity[v].vague):
+        in_conflict = any(v in pair for pair in clash)
+        if quantity[v] is not None and quantity[v].vague:
+            spread.append(v)
+        elif len(homes) == 1 or (homes and in_conflict):
+            # a bound in conflict with another ("at least 2,300" against "more than 5,300") sits
+            # with the nearest figure it fits, so the conflict shows between sides
+            min(homes, key=lambda g: distance(quantity[v], quantity[g[0]])).append(v)
+        elif homes:
             spread.append(v)
         else:
             groups.append([v])
     return groups, spread
+
+
+def distance(a, b) -> float:
+    """How far apart two figures are (their lower bounds, or upper ones when open below)."""
+    va = a.low if a.low is not None else a.high
+    vb = b.low if b.low is not None else b.high
+    return abs((va or 0) - (vb or 0))
 
 
 def compatible_groups(values: dict[str, set[str]], edges: Sequence[Discrepancy], ctx: "Context") -> list[list[str]]:

@@ -54,7 +54,8 @@ PRE_WINDOW, POST_WINDOW, HEAD_WINDOW = 5, 6, 4
 # Tokens back from a number to the toll whose level it is ("the death toll from … has risen to N").
 TOLL_WINDOW = 20
 # Words just before a number that make it the level a toll reached.
-_REACHING = set("to at reached reaching hit passed exceeded topped surpassed neared".split())
+_REACHING = set("to at reached reaching hit passed exceeded topped surpassed neared was is were stood stands "
+                "remained remains now".split())
 # The measure of a toll by the word before it; a toll alone is the dead.
 _TOLL_OF = {"injury": "injured", "casualty": "dead", "death": "dead"}
 

@@ -318,3 +318,28 @@ def test_an_outlet_that_gives_the_others_time_elsewhere_tells_a_timeline_not_ano
     mayday = claim("8:59 a.m. – the pilot reports a bird strike and declares an emergency.", start=100)
     alert = claim("The control tower warned the crew about a potential bird strike at 8.57 am.", "s2")
     assert corpus(warning, mayday, alert, only=["time"]) == []
+
+
+def test_a_past_period_a_figure_is_compared_with_is_no_background():
+    pub = date(2024, 8, 14)
+    sources = {sid: replace(src, published=pub) for sid, src in SOURCES.items()}
+    a = claim("Tedros said the 524 deaths reported so far this year have already exceeded last year's total.",
+              published=pub)
+    b = claim("Since the beginning of this year the outbreak has caused 511 deaths.", "s2", published=pub)
+    past = claim("The outbreak caused 300 deaths last year.", "s3", published=pub)
+    ctx = compare.Context(settings=Settings(), claims={c.claim_id: c for c in (a, b, past)}, sources=sources, pairs=[])
+    assert not compare.historic(a, ctx) and compare.historic(past, ctx)
+    assert [sorted(s["value"] for s in d.detail["sides"]) for d in compare.compare(ctx)] == [["511", "524"]]
+
+
+def test_two_floors_in_conflict_each_sit_with_the_nearest_figure():
+    """Four outlets the same day: 3,958 and 11,300 dead, and the floors 'at least 2,300' and 'more
+    than 5,300', far apart enough to be two counts. Each floor fits both exact figures, so alone it
+    would be on no side; in conflict with the other floor it sits with the nearest figure it fits
+    (more than 5,300 cannot be 3,958)."""
+    texts = [("s1", "The floods killed 3,958 people, the UN said."), ("s2", "The floods killed 11,300 people."),
+             ("s3", "At least 2,300 people have been killed, the ambulance authority said."),
+             ("s1", "We have counted more than 5,300 dead so far, the minister said.")]
+    claims = [claim(t, s, start=i * 100) for i, (s, t) in enumerate(texts)]
+    (d,) = corpus(*claims, only=["toll"])
+    assert sorted(s["value"] for s in d.detail["sides"]) == ["11,300 / at least 5,300", "3,958 / at least 2,300"]

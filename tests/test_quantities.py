@@ -30,6 +30,7 @@ QUANTITIES = [
      [Q(11300, 11300, "dead")]),
     ("The toll reached more than 5,100 on Wednesday.", [Q(5100, None, "dead")]),
     ("The injury toll rose to 40.", [Q(40, 40, "injured")]),
+    ("The death toll from the protests in Aragua was at least three people.", [Q(3, None, "dead")]),
     ("The convoy drove to 5 villages.", [Q(5, 5, "village")]),
     # the seed sentences
     ("Azerbaijani authorities said the jet crashed in western Kazakhstan, killing 38 of 67 people aboard.",
