@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Sequence
 
 from rapidfuzz import fuzz, utils
 
-from .names import TYPO_MIN_LENGTH, merge_person_keys, person_parts, phonetic, spelling_variant
+from .names import TYPO_MIN_LENGTH, fold, merge_person_keys, person_parts, phonetic, spelling_variant
 from . import facts
 from .facts import quote
 from .config import Settings
@@ -221,25 +221,47 @@ GENERAL_NOUNS = {"people", "person", "time", "one", "other", "way", "thing", "pa
 NOUN_STEM = 7
 
 
-def counted_noun(q, c: Claim) -> tuple[str, str]:
-    """What a count that is no toll counts, as a short stem: the noun it counts ("six bombs" →
-    "bomb"), or for a duration or length the noun or verb it measures ("deliberated for 9.5
-    hours", "11 hours of deliberations" → "deliber"), with the word itself; ("", "") when it
-    counts nothing particular."""
+# Words near a measured figure that say how it is hedged or placed, not what it measures.
+HEDGE_WORDS = {"approximately", "about", "around", "roughly", "nearly", "almost", "some", "more", "less", "least",
+               "over", "under", "just", "only", "estimated", "lasting", "long", "away", "from", "after", "before",
+               "within", "located", "installed", "distance", "total", "full", "further", "another"}
+# Words before and after a measured figure looked at for what it measures.
+MEASURED_BEFORE, MEASURED_AFTER = 8, 4
+
+
+def counted_nouns(q, c: Claim) -> list[tuple[str, str]]:
+    """What a count that is no toll counts, as ``(key, word)`` pairs: the noun it counts ("six
+    bombs" → ``":bomb"``), or for a duration, a length or a population the nouns and verbs of its
+    clause ("the jury deliberated for about 12 hours", "11 hours of deliberations" → ``"hour:deliber"``,
+    "the localizer is approximately 199 meters from the runway" → ``"m:localiz"``, ``"m:runway"``);
+    [] when it counts nothing particular."""
     if q.vague or q.part or q.measure in EVENT_MEASURES or q.unit in ("%", "pp") or q.unit in CURRENCY_UNITS:
-        return "", ""
-    noun = q.measure
-    if not noun and q.unit:
-        at = c.text.find(q.text)
-        before = re.findall(r"[a-z]{4,}", c.text[:at].lower())[-2:] if at > 0 else []
-        noun = next((w for w in reversed(before) if w not in STOPWORDS), "")
-    noun = (noun or "").lower()
-    if not noun or noun in GENERAL_NOUNS or len(noun) < 3:
-        return "", ""
-    return (q.unit or "") + ":" + noun[:NOUN_STEM], noun
+        return []
+    if not q.unit:
+        noun = (q.measure or "").lower()
+        return [] if not noun or noun in GENERAL_NOUNS or len(noun) < 3 else [(":" + noun[:NOUN_STEM], noun)]
+    at = c.text.find(q.text)
+    if at < 0 or not one_of_unit(q, c):  # with two lengths in a sentence, which one is meant is a guess
+        return []
+    before = re.split(r"[,;:.!?—–()]", c.text[:at])[-1]
+    after = re.split(r"[,;:.!?—–()]", c.text[at + len(q.text):])[0]
+    words = re.findall(r"\b[a-z]{4,}\b", before)[-MEASURED_BEFORE:] + re.findall(r"\b[a-z]{4,}\b", after)[:MEASURED_AFTER]
+    if q.measure:
+        words.append(q.measure.lower())
+    out = {}
+    for w in words:
+        if w not in STOPWORDS and w not in HEDGE_WORDS and w not in GENERAL_NOUNS:
+            out.setdefault(f"{q.unit}:{w[:NOUN_STEM]}", w)
+    return sorted(out.items())
 
 
 CURRENCY_UNITS = frozenset(CURRENCIES.values())
+
+
+def anchors(c: Claim) -> set[str]:
+    """The names a claim's sentence gives, as written (folded), its speaker's aside: what two
+    counts must share to be counts of one thing (a tagger's label varies, the name does not)."""
+    return {fold(e.text).lower() for e in c.entities if e.text not in c.speaker and len(e.text) > 2}
 
 
 @check("count", scope="corpus")
@@ -253,19 +275,20 @@ def count_check(ctx: Context) -> Iterable[Discrepancy]:
     for c in sorted(ctx.claims.values(), key=lambda c: c.claim_id):
         if historic(c, ctx):
             continue
-        nouns = [(*counted_noun(q, c), q) for q in c.quantities]
-        mine = Counter(n for n, _, _ in nouns if n)
-        for noun, word, q in nouns:
-            if noun and mine[noun] == 1:
-                counts[(ctx.story(c), noun)].append((c, replace(q, measure=word, group="")))
+        nouns = [(key, word, q) for q in c.quantities for key, word in counted_nouns(q, c)]
+        mine = Counter(key for key, _, _ in nouns)
+        for key, word, q in nouns:
+            if mine[key] == 1:
+                counts[(ctx.story(c), key)].append((c, replace(q, measure=word, group="")))
+    seen: set[tuple[str, str]] = set()
     for (story, noun), items in sorted(counts.items(), key=lambda x: x[0]):
         for i, (a, qa) in enumerate(items):
             for b, qb in items[i + 1:]:
-                if a.source_id == b.source_id or not same_scale(qa, qb):
+                if a.source_id == b.source_id or not same_scale(qa, qb) or (a.claim_id, b.claim_id) in seen:
                     continue
-                places = {e.key for e in a.entities if e.label != "PERSON"} & {e.key for e in b.entities if e.label != "PERSON"}
-                if not places and frozenset((a.claim_id, b.claim_id)) not in related:
+                if not anchors(a) & anchors(b) and frozenset((a.claim_id, b.claim_id)) not in related:
                     continue
+                seen.add((a.claim_id, b.claim_id))
                 if quantities_compatible(qa, replace(qb, measure=qa.measure)) is False:
                     found = quantity_discrepancy(a, b, qa, replace(qb, measure=qa.measure),
                                                  Alignment(a.claim_id, b.claim_id, STORY_TOLL_SCORE, 0.0),

@@ -51,6 +51,8 @@ UNIT_TOLERANCE = 0.05
 # Tokens looked at before a number for a verb that names what it counts ("claimed the lives of 38")
 # and after it for a predicate ("38 ... were killed"); a noun phrase head is looked for in fewer.
 PRE_WINDOW, POST_WINDOW, HEAD_WINDOW = 5, 6, 4
+# Words before a number that make it the number of people living somewhere.
+_POPULATION_BEFORE = re.compile(r"(?i)\b(?:population\s+of|home\s+to|inhabitants?\s+of|residents?\s+numbering)\s+$")
 # Tokens back from a number to the toll whose level it is ("the death toll from … has risen to N").
 TOLL_WINDOW = 20
 # Words just before a number that make it the level a toll reached.
@@ -476,6 +478,8 @@ def _measure(text: str, tokens: _Tokens, found: list[_Found], n: int) -> str | N
     post = tokens.cues_after(q.end)
     if n > 0 and _is_of(text, found[n - 1], q):
         return _pick(post, False) or tokens.head_after(q.end)
+    if _POPULATION_BEFORE.search(text, max(0, q.start - 40), q.start):
+        return "population"
     return (_pick(post, True) or _pick(pre, True) or tokens.toll_before(q.start) or _pick(post, False)
             or _pick(pre, False) or tokens.head_after(q.end))
 

@@ -343,3 +343,17 @@ def test_two_floors_in_conflict_each_sit_with_the_nearest_figure():
     claims = [claim(t, s, start=i * 100) for i, (s, t) in enumerate(texts)]
     (d,) = corpus(*claims, only=["toll"])
     assert sorted(s["value"] for s in d.detail["sides"]) == ["11,300 / at least 5,300", "3,958 / at least 2,300"]
+
+
+def test_lengths_durations_and_populations_of_one_thing_are_compared():
+    loc_a = claim("The localizer is 199 meters from the end of the runway.")
+    loc_b = claim("Officials said the localizer is installed 250 meters beyond the runway.", "s2")
+    two_lengths = claim("The plane touched the runway at about 1,200m of the 2,800m runway.", "s3")
+    events = [Alignment(*sorted([loc_a.claim_id, x.claim_id]), 0.6, 0.6) for x in (loc_b, two_lengths)]
+    (d,) = corpus(loc_a, loc_b, two_lengths, events=events, only=["count"])
+    assert sorted(s["value"] for s in d.detail["sides"]) == ["199 m", "250 m"], "a sentence with two lengths is left out"
+    derna = Entity("Derna", "GPE", "gpe:derna")
+    home = replace(claim("The port city of Derna is home to 90,000 people."), entities=(derna,))
+    pop = replace(claim("Derna, with an estimated population of at least 120,000, was swept away.", "s2"), entities=(derna,))
+    (d,) = corpus(home, pop, only=["count"])
+    assert d.detail["question_text"] == "How many: population?"
