@@ -94,9 +94,10 @@ def party_of(phrase: str, learned: dict[str, str] | None = None) -> str:
     words = re.findall(r"[A-Za-zÀ-ÿ.'’-]+", phrase)
     for n in (3, 2, 1):
         for i in range(len(words) - n + 1):
-            key = " ".join(words[i : i + n]).lower().strip(".'’")
-            if key in table:
-                return table[key]
+            raw = " ".join(words[i : i + n]).lower()
+            for key in (raw, re.sub(r"['’]s$", "", raw).strip(".'’"), raw.strip("'’")):
+                if key in table:  # "U.S.", "Iran’s", "the Kremlin's" …
+                    return table[key]
     if learned:
         for w in reversed(words):
             if w.lower() in learned:
@@ -539,8 +540,33 @@ def iter_article_claims(
 
 
 def finalise(claims: Sequence[Claim]) -> list[Claim]:
-    """Corpus-wide step: canonical entity keys across articles, one claim per id."""
-    return dedupe(canonical_keys(claims))
+    """Corpus-wide step: canonical entity keys across articles, one claim per id, and the party of
+    a named speaker that another article gives ("U.S. President Donald Trump" there, "Trump" here)."""
+    return with_known_speakers(dedupe(canonical_keys(claims)))
+
+
+# Share of a speaker's parties one party must have across the corpus to be the speaker's party.
+KNOWN_SPEAKER_SHARE = 0.8
+
+
+def with_known_speakers(claims: list[Claim]) -> list[Claim]:
+    """A named speaker without a party ("Trump said") takes the party the corpus gives the same
+    person elsewhere ("U.S. President Donald Trump said"), when the corpus agrees on one."""
+    parties: dict[str, Counter] = defaultdict(Counter)
+    for c in claims:
+        parts = person_parts(c.speaker) if c.speaker and c.party else []
+        if parts and parts[-1][:1].isupper() and parts[-1].lower() not in party_table():
+            parties[parts[-1].lower()][c.party] += 1
+    out = []
+    for c in claims:
+        parts = person_parts(c.speaker) if c.speaker and not c.party else []
+        counts = parties.get(parts[-1].lower()) if parts else None
+        if counts:
+            party, n = counts.most_common(1)[0]
+            if n >= KNOWN_SPEAKER_SHARE * sum(counts.values()):
+                c = replace(c, party=party)
+        out.append(c)
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -610,9 +610,12 @@ def event_words(text: str) -> frozenset[str]:
 
 
 def same_event(a: Claim, b: Claim, ctx: "Context") -> bool:
-    """The sentences of two claims share an event word besides their frame (crash … crashed): a
-    split-out clause ("the jet was hit by fire") still belongs to its sentence's event."""
-    return bool(event_words(ctx.sentence(a)) & event_words(ctx.sentence(b)))
+    """The sentences of two claims share a word of what happened besides their frame (crash …
+    crashed, death … deaths; ``HAPPENINGS``, ``EVENT_VERBS``, ``EVENT_NOUNS``): a split-out clause
+    ("the jet was hit by fire") still belongs to its sentence's event. Sharing only a word of the
+    setting ("nuclear", "sites") is two statements about one story, not two accounts of one event."""
+    shared = event_words(ctx.sentence(a)) & event_words(ctx.sentence(b))
+    return bool({HAPPENING_SYNONYMS.get(w, w) for w in shared} & (HAPPENINGS | EVENT_VERBS | EVENT_NOUNS))
 
 
 # Stances that put forward a party's own version of events.

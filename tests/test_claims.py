@@ -7,7 +7,7 @@ import pytest
 
 from factcheck.claims import canonical_keys, extract_claims, party_of, raw_key
 from factcheck.config import Settings
-from factcheck.models import Body, Entity, Paragraph, Source, stable_id
+from factcheck.models import Body, Claim, Entity, Paragraph, Source, stable_id
 
 
 def claims_of(text: str, published: date | None = date(2025, 7, 2)):
@@ -306,3 +306,18 @@ def test_pool_workers_start_with_one_blas_thread(monkeypatch):
     with _worker_start():
         assert {k: os.environ[k] for k in WORKER_ENV} == {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
     assert os.environ["OPENBLAS_NUM_THREADS"] == "4" and "OMP_NUM_THREADS" not in os.environ
+
+
+def test_a_named_speaker_takes_the_party_another_article_gives_the_same_person():
+    from factcheck.claims import party_of, with_known_speakers
+
+    assert party_of("U.S. President Donald Trump") == "United States"
+    assert party_of("Manan Raeisi, a member of Iran’s parliament") == "Iran"
+    def c(cid, source, speaker, party=""):
+        return Claim(cid, source, 0, f"{speaker} said so.", 0, 10, speaker=speaker, party=party)
+    claims = [c("a", "s1", "U.S. President Donald Trump", "United States"), c("b", "s2", "Trump"),
+              c("c", "s3", "Peskov"), c("d", "s1", "Smith", "Russia"), c("e", "s2", "Smith", "Ukraine"),
+              c("f", "s3", "Smith")]
+    parties = {x.claim_id: x.party for x in with_known_speakers(claims)}
+    assert parties == {"a": "United States", "b": "United States", "c": "", "d": "Russia", "e": "Ukraine",
+                       "f": ""}, "a speaker the corpus gives two parties stays without one"
