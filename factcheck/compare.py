@@ -449,13 +449,18 @@ CLOCK = re.compile(r"(?i)(?P<hedge>\b(?:around|about|approximately|roughly|short
 ZONE = re.compile(r"\b(?:GMT|UTC|[ECMP][SD]?T|local time|KST|CET|EET|IST)\b")
 # Minutes a clock time may be off: "around 9:07" a few minutes, "around 9 am" / "9 am" half an hour.
 CLOCK_SLACK_HEDGED, CLOCK_SLACK_HOUR = 3, 30
+# Minutes a time said to be just after or before another lies from it ("shortly after 9am": 9:00-9:15),
+# and a time said to be after or before it ("after 9am": 9:00-10:00).
+CLOCK_SHORTLY, CLOCK_AFTER = 15, 60
 # Two times of one happening further apart than this (minutes) are rarely one moment misreported.
 CLOCK_SAME_MOMENT = 60
 
 
 @lru_cache(maxsize=TEXT_CACHE)
-def clock_times(text: str) -> tuple[tuple[int, int], ...]:
-    """(minutes after midnight, minutes it may be off) of each clock time in a text ("9:07 a.m.", "8.58 am", "14:02")."""
+def clock_times(text: str) -> tuple[tuple[int, int, int], ...]:
+    """(minutes after midnight as said, earliest, latest) of each clock time in a text ("9:07
+    a.m.", "8.58 am", "14:02"); a hedge widens it ("around 9:07": 9:04-9:10, "9 am": 8:30-9:30)
+    or points it one way ("shortly after 9am": 9:00-9:15, "before 9": 8:00-9:00)."""
     out = []
     for m in CLOCK.finditer(text):
         if m["h24"]:
@@ -463,8 +468,19 @@ def clock_times(text: str) -> tuple[tuple[int, int], ...]:
         else:
             hour = int(m["h"]) % 12 + (12 if m["ap"].lower() == "p" else 0)
             minutes = hour * 60 + int(m["m"] or 0)
-        slack = CLOCK_SLACK_HOUR if not (m["m"] or m["m24"]) else CLOCK_SLACK_HEDGED if m["hedge"] else 0
-        out.append((minutes, slack))
+        hedge = " ".join((m["hedge"] or "").lower().split())
+        if hedge in ("shortly after", "just after"):
+            low, high = minutes, minutes + CLOCK_SHORTLY
+        elif hedge in ("after", "some time after"):
+            low, high = minutes, minutes + CLOCK_AFTER
+        elif hedge in ("shortly before", "just before"):
+            low, high = minutes - CLOCK_SHORTLY, minutes
+        elif hedge in ("before", "by"):
+            low, high = minutes - CLOCK_AFTER, minutes
+        else:
+            slack = CLOCK_SLACK_HOUR if not (m["m"] or m["m24"]) else CLOCK_SLACK_HEDGED if hedge else 0
+            low, high = minutes - slack, minutes + slack
+        out.append((minutes, low, high))
     return tuple(out)
 
 
@@ -491,12 +507,13 @@ def time_check(ctx: Context) -> Iterable[Discrepancy]:
     """Two outlets put one moment of the story at different clock times (crashed at 9:07 vs 9:03):
     claims that give one clock time for the same happening (a shared verb or noun of what happened),
     in no different time zone. A hedged or whole-hour time ("around 9:07", "9 am") allows some
-    minutes (``CLOCK_SLACK_*``); times further apart than ``CLOCK_SAME_MOMENT`` are two moments
+    minutes (``CLOCK_SLACK_*``), "shortly after 9am" points one way; times said further apart
+    than ``CLOCK_SAME_MOMENT`` are two moments
     (the mayday and the crash). An outlet that gives the other's time elsewhere, for something the
     two sentences share, tells a timeline with one more step, not another time (8:57 the tower's
     warning, 8:59 the mayday)."""
-    moments: dict[str, list[tuple[Claim, int, int]]] = defaultdict(list)
-    timed: dict[str, list[tuple[Claim, int, int]]] = defaultdict(list)
+    moments: dict[str, list[tuple[Claim, int, int, int]]] = defaultdict(list)
+    timed: dict[str, list[tuple[Claim, int, int, int]]] = defaultdict(list)
     for c in sorted(ctx.claims.values(), key=lambda c: c.claim_id):
         times = clock_times(c.text)
         if len(times) == 1 and not historic(c, ctx):
@@ -504,25 +521,39 @@ def time_check(ctx: Context) -> Iterable[Discrepancy]:
             for word in happenings(c.text):
                 moments[f"{ctx.story(c)}|{word}"].append((c, *times[0]))
 
-    def told_by(source_id: str, c: Claim, minutes: int, slack: int) -> bool:
+    def told_by(source_id: str, c: Claim, low: int, high: int) -> bool:
         words = event_words(c.text.lower())
-        return any(abs(m - minutes) <= slack + s and s <= CLOCK_SLACK_HEDGED and words & event_words(x.text.lower())
-                   for x, m, s in timed[source_id] if x.claim_id != c.claim_id)
+        return any(lo <= high and low <= hi and hi - lo <= 2 * CLOCK_SLACK_HEDGED and words & event_words(x.text.lower())
+                   for x, _, lo, hi in timed[source_id] if x.claim_id != c.claim_id)
 
     for word in sorted(moments):
         items = moments[word]
-        for i, (a, ma, sa) in enumerate(items):
-            for b, mb, sb in items[i + 1:]:
-                if a.source_id == b.source_id or not sa + sb < abs(ma - mb) <= CLOCK_SAME_MOMENT \
-                        or set(ZONE.findall(a.text)) != set(ZONE.findall(b.text)) \
-                        or told_by(b.source_id, a, ma, sa) or told_by(a.source_id, b, mb, sb):
+        for i, (a, ma, la, ha) in enumerate(items):
+            for b, mb, lb, hb in items[i + 1:]:
+                apart = ha < lb or hb < la
+                if a.source_id == b.source_id or not apart or abs(ma - mb) > CLOCK_SAME_MOMENT \
+                        or zones(a.text) != zones(b.text) \
+                        or told_by(b.source_id, a, la, ha) or told_by(a.source_id, b, lb, hb):
                     continue
-                fa, fb = (f"{m // 60:02d}:{m % 60:02d}" for m in (ma, mb))
+                fa, fb = (clock_value(x, m) for x, m in ((a, ma), (b, mb)))
                 text = (f"Different times for the same moment: {ctx.where(a)} says {fa} ({quote(a.text, 90)}), "
                         f"{ctx.where(b)} says {fb} ({quote(b.text, 90)}).")
                 happening = word.split("|")[-1]
                 yield make("date", a, b, 0.6, text, ("time", ctx.story(a), happening), fa, fb,
                            a=fa, b=fb, clock=True, happening=happening)
+
+
+def zones(text: str) -> set[str]:
+    """The time zones a sentence states its times in; one in brackets converts the time before it
+    ("shortly after 9am (midnight GMT)") and leaves the sentence in local time."""
+    return set(ZONE.findall(re.sub(r"\([^)]*\)", " ", text)))
+
+
+def clock_value(c: Claim, minutes: int) -> str:
+    """A clock time as an answer, with its hedge ("shortly after 09:00", "09:03")."""
+    m = CLOCK.search(c.text)
+    hedge = " ".join((m["hedge"] or "").split()).lower() if m else ""
+    return f"{hedge} {minutes // 60:02d}:{minutes % 60:02d}".strip()
 
 
 # A date written out (a month or a year), not one resolved from "today" or "on Tuesday" against

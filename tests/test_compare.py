@@ -265,6 +265,17 @@ def test_clock_times(ta, tb, conflict):
         assert found[0].kind == "date" and "09:07" in found[0].explanation and "09:03" in found[0].explanation
 
 
+@pytest.mark.parametrize("ta,tb,conflict", [
+    ("The plane crashed shortly after 9am (midnight GMT).", "The plane crashed at 8.54 am.", True),
+    ("The plane crashed shortly after 9am (midnight GMT).", "The plane crashed at 9:10 a.m.", False),
+    ("The plane crashed before 9 am.", "The plane crashed at 8:40 a.m.", False),
+    ("The plane crashed before 9 am.", "The plane crashed at 9:20 a.m.", True),
+])
+def test_clock_times_pointing_one_way(ta, tb, conflict):
+    """A time just after or before another lies on one side of it; a zone in brackets converts."""
+    assert bool(corpus(claim(ta), claim(tb, "s2"), only=["time"])) is conflict
+
+
 def test_two_candidates_shares_are_not_one_figure():
     """44% is González's and 51% is Maduro's: numbers of different people are different facts."""
     gonzalez, maduro = Entity("Edmundo González", "PERSON", "person:gonzalez|e"), Entity("Maduro", "ORG", "org:maduro")
