@@ -121,7 +121,7 @@ def main(verbose: int) -> None:
 @main.command()
 @click.argument("sources_dir", default="sources", type=click.Path(file_okay=False))
 @click.option("--out", default=".", type=click.Path(file_okay=False), show_default=True,
-              help="Folder for claims.csv, discrepancies.csv and alignments.csv.")
+              help="Folder for claims.csv, discrepancies.csv, facts.csv and alignments.csv.")
 @db_option
 @config_option
 @one_story_option
@@ -143,8 +143,8 @@ def run(sources_dir, out, db_url, config_path, one_story, no_progress):
         kinds[d.kind] = kinds.get(d.kind, 0) + 1
     summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items(), key=lambda x: -x[1])) or "none"
     click.echo(f"{len(result.sources)} sources, {len(result.claims)} claims, {len(result.pairs)} aligned pairs, "
-               f"{len(result.discrepancies)} discrepancies ({summary})")
-    click.echo(f"wrote {Path(out) / 'claims.csv'}, {Path(out) / 'discrepancies.csv'}, "
+               f"{len(result.facts)} facts, {len(result.discrepancies)} disputed ({summary})")
+    click.echo(f"wrote {Path(out) / 'claims.csv'}, {Path(out) / 'discrepancies.csv'}, {Path(out) / 'facts.csv'}, "
                f"{Path(out) / 'alignments.csv'}; store: {settings.db_url}")
     for d in result.discrepancies[:5]:
         click.echo(f"  [{d.kind}] {d.explanation}")
@@ -184,7 +184,7 @@ def clean(file, explain, config_path):
 @click.option("--to", "folder", default="sources", type=click.Path(file_okay=False), show_default=True,
               help="Sources folder the articles are saved into.")
 @click.option("--out", default=".", type=click.Path(file_okay=False), show_default=True,
-              help="Folder for claims.csv, discrepancies.csv and alignments.csv.")
+              help="Folder for claims.csv, discrepancies.csv, facts.csv and alignments.csv.")
 @db_option
 @config_option
 @one_story_option
@@ -228,12 +228,12 @@ def add(items, folder, out, db_url, config_path, one_story, no_progress):
             f"started story {story}" + (" (no other article in it)" if s.story else " (no close story)")
         where += f" [story {s.story!r}]" if s.story else ""
         click.echo(f"{s.name} ({s.outlet}): {n} claims, {where}")
-    click.echo(f"{len(result.new)} new discrepancies in {len({v[1] for v in result.stories.values()})} story(ies) "
-               f"({len(result.discrepancies)} there in all)")
+    click.echo(f"{len(result.new)} newly disputed facts in {len({v[1] for v in result.stories.values()})} story(ies) "
+               f"({len(result.discrepancies)} disputed there in all)")
     for d in result.new[:5]:
         click.echo(f"  [{d.kind}] {d.explanation}")
     pipeline.write_store_outputs(store, Path(out))
-    click.echo(f"wrote {Path(out) / 'claims.csv'}, {Path(out) / 'discrepancies.csv'}, "
+    click.echo(f"wrote {Path(out) / 'claims.csv'}, {Path(out) / 'discrepancies.csv'}, {Path(out) / 'facts.csv'}, "
                f"{Path(out) / 'alignments.csv'}; store: {settings.db_url}")
 
 
@@ -242,7 +242,7 @@ def add(items, folder, out, db_url, config_path, one_story, no_progress):
 @click.option("--status", "statuses", multiple=True, help="Only these review statuses (repeatable).")
 @click.option("--kind", "kinds", multiple=True, help="Only these kinds (repeatable).")
 @click.option("--out", default="discrepancies_export.csv", type=click.Path(dir_okay=False), show_default=True)
-@click.option("--include-stale", is_flag=True, help="Also rows whose discrepancy no longer appears.")
+@click.option("--include-stale", is_flag=True, help="Also facts the latest run no longer finds disputed.")
 @click.option("--claimreview", "claimreview_path", type=click.Path(dir_okay=False), default=None,
               help="Also write schema.org ClaimReview JSON-LD for the confirmed facts with a chosen answer.")
 @config_option
