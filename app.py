@@ -205,7 +205,8 @@ def fact_side(store: Store, side: dict, n: int, words: set[str], answer: str) ->
         title = f'{src.get("outlet") or "unknown outlet"}: {text[:80]}{"…" if len(text) > 80 else ""}'
         with st.expander(title, expanded=i == 0):
             link = fx.safe_link(src.get("url"), "open article ↗") if src.get("url") else fx.safe(src.get("name", ""))
-            context = fx.context_html(src.get("raw", ""), tuple(span), src.get("kind", "txt"), words)
+            # the differing words are those of the sides' first claims: marked in the first claim only
+            context = fx.context_html(src.get("raw", ""), tuple(span), src.get("kind", "txt"), words if i == 0 else set())
             st.markdown(f'<div class="fc-meta">{fx.safe(src.get("title", ""))}<br>'
                         f'{fx.safe(src.get("published") or "date unknown")} · {link}</div>'
                         f'<div class="fc-context">{context}</div>', unsafe_allow_html=True)
@@ -253,7 +254,7 @@ def facts_tab(store: Store) -> None:
     disputed = sum(1 for f in facts if f.disputed)
     st.caption(f"{len(facts)} facts × {len(outlets)} outlets, {disputed} disputed (⚠). Each cell is the "
                "outlet's answer; pick a fact below to read each answer in its paragraph.")
-    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", height=min(38 + 35 * len(table), 420))
+    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", height=min(38 + 35 * len(table), 700))
     labels = {f.fact_id: f"{'⚠ ' if f.disputed else ''}{f.question}" for f in facts}
     picked = st.selectbox("Answers of the fact", list(labels), format_func=labels.__getitem__, key="fact_pick")
     fact = next(f for f in facts if f.fact_id == picked)

@@ -425,6 +425,8 @@ def date_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepancy
         return None  # dates of merely related claims often date different things
     if len(a.dates) != 1 or len(b.dates) != 1:
         return None  # with several dates in a claim, which one dates the fact is a guess
+    if not same_event(a, b, ctx):
+        return None  # "first detected in 1970" and "a rise in cases in 2024" date two things
     for da in a.dates:
         for db in b.dates:
             explicit = EXPLICIT_DATE.search(da.text) and EXPLICIT_DATE.search(db.text)
@@ -494,7 +496,8 @@ HAPPENINGS = {"crash", "land", "depart", "explod", "explosion", "collaps", "erup
 # Words for one happening: a plane that collided with a wall or slammed into it crashed.
 HAPPENING_SYNONYMS = {"collid": "crash", "collision": "crash", "slamm": "crash", "plung": "crash", "smash": "crash",
                       "crashes": "crash", "crashe": "crash", "explos": "explod", "blast": "explod",
-                      "detonat": "explod", "touchdown": "land", "took": "depart"}
+                      "detonat": "explod", "touchdown": "land", "took": "depart", "target": "strik",
+                      "bombard": "strik", "airstrike": "strik"}
 
 
 def happenings(text: str) -> frozenset[str]:

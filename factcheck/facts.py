@@ -288,7 +288,7 @@ def fact_table(disputed: Sequence[Discrepancy], ctx: "Context") -> list[Fact]:
                    for cid in side["claims"]]
         answers += [answer(cid, o["value"], ctx) for o in d.detail["other_answers"] for cid in o["claims"]]
         facts[d.discrepancy_id] = Fact(d.discrepancy_id, q[1] if len(q) > 2 else "", q[0], d.detail["question_text"],
-                                       tuple(answers), disputed=True)
+                                       tuple(answers), disputed=d.kind != "omission")  # one answer disputes nothing
     for q, items in (ctx.answers or {}).items():
         fid = fact_id(q)
         if fid in facts:

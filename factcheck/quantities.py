@@ -510,6 +510,11 @@ def parse_quantities(text: str, *, skip_spans: Iterable[tuple[int, int]] = (),
         group, part = _group(text, tokens, found, n)
         out.append(Quantity(_text(text, q), q.low, q.high, q.unit, _measure(text, tokens, found, n), q.vague,
                             group=group, part=part))
+    for n in range(len(out) - 1):
+        # "killing 38 of 67 people aboard": 38 is the whole of the dead, a part only of the aboard
+        if out[n].part and _is_of(text, found[n], found[n + 1]) and out[n + 1].measure not in (None, out[n].measure) \
+                and out[n].measure in EVENT_MEASURES:
+            out[n] = replace(out[n], part=False)
     return _with_totals(text, tokens, found, _place_parts(text, found, out))
 
 
@@ -530,10 +535,14 @@ def _place_parts(text: str, found: list[_Found], qs: list[Quantity]) -> list[Qua
 _COUNTED_NOUNS = {"deaths", "death", "fatalities", "injuries", "casualties", "arrests", "detainees",
                   "passengers", "survivors", "lives", "dead"}
 # Nouns that count people in general: a count of them is the whole, not a group of its own.
-GENERIC_GROUPS = {"people", "person", "individual", "victim", "casualty", "life", "human", "dead", "soul"}
+GENERIC_GROUPS = {"people", "person", "individual", "victim", "casualty", "life", "human", "dead", "soul",
+                  # the noun of the measure itself: 749 detainees are the 749 arrested, not a group of them
+                  "detainee", "survivor", "fatality", "death"}
 # Cue words that are also the noun of the group counted ("120 passengers").
 _GROUP_NOUNS = {"passengers", "passenger", "survivors", "detainees"}
-_PART_AFTER = re.compile(r"\s+(?:of|among)\s+(?:them|those|these|whom|which|the\s+dead|the\s+victims)\b", re.I)
+# "two of them", "five of the detainees": a part of a group counted elsewhere.
+_PART_AFTER = re.compile(r"\s+(?:of|among)\s+(?:them|those|these|whom|which|the\s+dead|the\s+victims|"
+                         r"the\s+(?:[a-z]+\s+)?[a-z]+s)\b", re.I)
 _PART_BEFORE = re.compile(r"(?i)\b(?:including|includ(?:ed|es)|among\s+them|among\s+whom|among\s+the\s+dead|"
                           r"of\s+whom|of\s+which|of\s+those|of\s+them)\s*$")
 # What joins the counts of two groups into one total: "60 passengers and 4 crew", "3 soldiers, 2 pilots".
