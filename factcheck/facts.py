@@ -15,13 +15,19 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import Iterable, Protocol, Sequence
 
-from .models import Answer, Claim, Discrepancy, Fact, stable_id
+from .models import Answer, Claim, Discrepancy, Fact, Source, stable_id
 from .quantities import fmt_value, quantities_compatible
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .compare import Context
+
+class Context(Protocol):
+    """What facts read of a story (``compare.Context`` has it): its claims and sources by id, and
+    the answers each toll question has (``compare.toll_answers``)."""
+
+    claims: dict[str, Claim]
+    sources: dict[str, Source]
+    answers: dict | None
 
 
 def quote(text: str, limit: int = 160) -> str:
@@ -83,13 +89,13 @@ def attribution(c: Claim) -> str:
     return c.speaker or c.party
 
 
-def outlet_name(source_id: str, ctx: "Context") -> str:
+def outlet_name(source_id: str, ctx: Context) -> str:
     """An outlet, with the outlets that ran the same (syndicated) copy: "AP (copy also in ABC)"."""
     s = ctx.sources[source_id]
     return f"{s.outlet} (copy also in {', '.join(s.also_outlets)})" if s.also_outlets else s.outlet
 
 
-def side_record(value: str, claim_ids: Iterable[str], ctx: "Context") -> dict:
+def side_record(value: str, claim_ids: Iterable[str], ctx: Context) -> dict:
     """One group of answers that agree: the value, its claims, outlets (each source once),
     attributions and publication dates."""
     claims = sorted({cid: ctx.claims[cid] for cid in claim_ids if cid in ctx.claims}.values(),
@@ -101,7 +107,7 @@ def side_record(value: str, claim_ids: Iterable[str], ctx: "Context") -> dict:
             "attributions": sorted({a for a in map(attribution, claims) if a}), "published": published}
 
 
-def gather(edges: Iterable[Discrepancy], ctx: "Context") -> list[Discrepancy]:
+def gather(edges: Iterable[Discrepancy], ctx: Context) -> list[Discrepancy]:
     """One discrepancy per disputed fact from the conflicting pairs of answers the checks found."""
     by_question: dict[tuple[str, ...], list[Discrepancy]] = defaultdict(list)
     edges = list(edges)
@@ -137,7 +143,7 @@ def same_name_questions(edges: Sequence[Discrepancy]) -> dict[tuple[str, ...], t
     return {q: root(q) for q in parent}
 
 
-def disputed_fact(question: tuple[str, ...], edges: list[Discrepancy], ctx: "Context") -> Discrepancy:
+def disputed_fact(question: tuple[str, ...], edges: list[Discrepancy], ctx: Context) -> Discrepancy:
     top = edges[0]
     values: dict[str, set[str]] = defaultdict(set)
     for d in edges:
@@ -168,13 +174,13 @@ def disputed_fact(question: tuple[str, ...], edges: list[Discrepancy], ctx: "Con
                        top.claim_a, top.claim_b, detail)
 
 
-def quantity_of(value: str, claim_ids: Iterable[str], ctx: "Context"):
+def quantity_of(value: str, claim_ids: Iterable[str], ctx: Context):
     """The quantity a value was read from, in the first of its claims that gives it."""
     return next((q for cid in sorted(claim_ids) if cid in ctx.claims for q in ctx.claims[cid].quantities
                  if fmt_value(q) == value), None)
 
 
-def count_groups(values: dict[str, set[str]], edges: Sequence[Discrepancy], ctx: "Context"
+def count_groups(values: dict[str, set[str]], edges: Sequence[Discrepancy], ctx: Context
                  ) -> tuple[list[list[str]], list[str]]:
     """The figures of a count in groups that can all be true together, and the figures that fit
     more than one group. Exact figures that agree (44% and 44.2%) make one group; a bound or a
@@ -219,7 +225,7 @@ def distance(a, b) -> float:
     return abs((va or 0) - (vb or 0))
 
 
-def compatible_groups(values: dict[str, set[str]], edges: Sequence[Discrepancy], ctx: "Context") -> list[list[str]]:
+def compatible_groups(values: dict[str, set[str]], edges: Sequence[Discrepancy], ctx: Context) -> list[list[str]]:
     """The answers' values in groups that can all be true together ("6" and "at least 6"), no two
     values of one group ever found in conflict: the best-supported value first, each next value in
     the first group it conflicts with nobody of, or a group of its own."""
@@ -235,7 +241,7 @@ def compatible_groups(values: dict[str, set[str]], edges: Sequence[Discrepancy],
     return groups
 
 
-def _side_words(side: dict, kind: str, timeline: bool, ctx: "Context") -> str:
+def _side_words(side: dict, kind: str, timeline: bool, ctx: Context) -> str:
     outlets = ", ".join(side["outlets"][:4]) + (f" and {len(side['outlets']) - 4} more" if len(side["outlets"]) > 4 else "")
     text = f"{side['value']} according to {outlets}"
     if side["attributions"]:
@@ -248,7 +254,7 @@ def _side_words(side: dict, kind: str, timeline: bool, ctx: "Context") -> str:
 
 
 def explain(question: tuple[str, ...], top: Discrepancy, sides: list[dict], other: list[dict], timeline: bool,
-            ctx: "Context") -> str:
+            ctx: Context) -> str:
     """The fact in plain words: the question, each side's answer with its outlets and whom they
     cite, and what a reader should know (a figure that moved, a likely typo, the majority spelling)."""
     kind = question[0]
@@ -278,7 +284,7 @@ def explain(question: tuple[str, ...], top: Discrepancy, sides: list[dict], othe
     return text
 
 
-def fact_table(disputed: Sequence[Discrepancy], ctx: "Context") -> list[Fact]:
+def fact_table(disputed: Sequence[Discrepancy], ctx: Context) -> list[Fact]:
     """Every fact of the stories: the disputed ones with their sides, and every toll question the
     claims answer (one answer per claim), disputed or not."""
     facts: dict[str, Fact] = {}
@@ -298,7 +304,7 @@ def fact_table(disputed: Sequence[Discrepancy], ctx: "Context") -> list[Fact]:
     return sorted(facts.values(), key=lambda f: (f.story_id, not f.disputed, f.question, f.fact_id))
 
 
-def answer(claim_id: str, value: str, ctx: "Context", *, side: int = 0, quantity=None) -> Answer:
+def answer(claim_id: str, value: str, ctx: Context, *, side: int = 0, quantity=None) -> Answer:
     c = ctx.claims[claim_id]
     s = ctx.sources[c.source_id]
     if quantity is None:
