@@ -110,7 +110,7 @@ def run_corpus(label: str, folder: Path, db: Path, settings: Settings) -> dict:
     n, c = len(result.sources), len(result.claims)
     # with a process pool, claims are embedded while the workers parse: "claims" is then the wall
     # time not spent embedding, and the stage times still add up to the total
-    print(f"({label}) {n} articles, {c} claims, {len(result.discrepancies)} discrepancies: total {total:.1f} s "
+    print(f"({label}) {n} articles, {c} claims, {len(result.discrepancies)} disputed facts: total {total:.1f} s "
           f"[{stages}]; {n / total:.1f} articles/s, {c / total:.1f} claims/s; peak memory {peak_mb():,.0f} MB; "
           f"model bound {bound:.1f} s ({len(texts)} texts) -> total/model_bound {total / bound:.2f}; "
           f"align share {result.timings['align'] / total:.1%}", flush=True)
@@ -171,7 +171,7 @@ def add_articles(folder: Path, db: Path, settings: Settings, docs: list[dict], n
         models.append(clock.seconds)
         joined = "joined a story" if result.stories[result.sources[0].source_id][0] else "started a story"
         stages = ", ".join(f"{k} {v:.3f}s" for k, v in result.timings.items())
-        print(f"(b+1) add {path.name} ({len(result.claims)} claims, {joined}, {len(result.new)} new discrepancies): "
+        print(f"(b+1) add {path.name} ({len(result.claims)} claims, {joined}, {len(result.new)} newly disputed facts): "
               f"{total:.3f} s [{stages}]; model time {clock.seconds:.3f} s ({clock.seconds / total:.0%})", flush=True)
     print(f"(b+1) {n} articles added one at a time: {sum(totals) / n:.3f} s per article on average, "
           f"model time {sum(models) / sum(totals):.0%} of it (max {max(totals):.3f} s)", flush=True)
@@ -201,7 +201,8 @@ def main() -> None:
         docs = ecb_docs(args.limit)
         write_corpus(work / "b", docs, 1)
         b = run_corpus("b: ECB+ dev", work / "b", work / "b.db", settings)
-        add_articles(work / "b", work / "b.db", settings, docs, args.add)
+        if args.add:
+            add_articles(work / "b", work / "b.db", settings, docs, args.add)
         if not args.skip_large:
             write_corpus(work / "c", docs, args.scale)
             c = run_corpus(f"c: ECB+ x{args.scale}", work / "c", work / "c.db", settings)
