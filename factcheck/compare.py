@@ -378,7 +378,8 @@ def quantity_discrepancy(a: Claim, b: Claim, qa, qb, pair: Alignment, ctx: Conte
         measure = f"{measure} (in {qa.unit}s)"
     detail = dict(measure=measure, a=qa.text, b=qb.text, question=question or count_question(qa, qb, a, b, ctx),
                   value_a=fmt_value(qa), value_b=fmt_value(qb))
-    if pa and pb and pa != pb:
+    if pa and pb and pa != pb and (qa.measure in EVENT_MEASURES or qb.measure in EVENT_MEASURES):
+        # a toll grows as a story unfolds; a population, a distance or the bombs dropped do not
         (early, qe, de), (late, ql, dl) = sorted([(a, qa, pa), (b, qb, pb)], key=lambda x: x[2])
         if moved_up(qe, ql) and same_voice(a, b):
             return None
