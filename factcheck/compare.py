@@ -706,6 +706,11 @@ OBJECT_BEFORE = re.compile(r"(?i)\b(?:\w+(?:ed|ing)|shot|struck|hit|beat|held|se
                            r"\w+\s+)?(?:\d+\s+|two\s+|three\s+|four\s+|five\s+|several\s+|dozens\s+of\s+)?$")
 
 
+# Characters after a body in which its action must follow for it to be the doer ("police raided",
+# "security forces have detained"), unless it is the agent of a passive ("a raid by the police").
+DOER_WINDOW = 40
+
+
 @lru_cache(maxsize=TEXT_CACHE)
 def actors(text: str) -> frozenset[str]:
     """The bodies a text names as doers of its action; a body that is the employer, target or
@@ -713,8 +718,12 @@ def actors(text: str) -> frozenset[str]:
     found = set()
     for m in ACTORS.finditer(text):
         before = text[max(0, m.start() - 40):m.start()]
-        if NOT_DOER_BEFORE.search(before) or (OBJECT_BEFORE.search(before) and not re.search(r"(?i)\bby\s+(?:the\s+)?$", before)):
+        agent = re.search(r"(?i)\bby\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", before)
+        if NOT_DOER_BEFORE.search(before) or (OBJECT_BEFORE.search(before) and not agent):
             continue
+        after = re.findall(r"[a-z]{3,}", text[m.end():m.end() + DOER_WINDOW].lower())
+        if not agent and not any(stem(w) in EVENT_VERBS or w in EVENT_VERBS for w in after):
+            continue  # "military in the streets", "the FBI reported", "a former Army soldier": no doer
         found.add(re.sub(r"^(domestic|foreign|military|state) ", "", m.group(1).lower()))
     return frozenset(ACTOR_FAMILY.get(a, a) for a in found)
 

@@ -115,10 +115,34 @@ def gather(edges: Iterable[Discrepancy], ctx: Context) -> list[Discrepancy]:
     for d in edges:
         q = tuple(d.detail["question"])
         by_question[one_name.get(q, q)].append(d)
-    found = (disputed_fact(q, sorted(ds, key=lambda d: (-d.score, d.discrepancy_id)), ctx)
+    found = (disputed_fact(q, ranked(consistent_outlets_dropped(q, ds, ctx)), ctx)
              for q, ds in sorted(by_question.items()))
     # answers that all agree once grouped ("July 11" and "July 11") are no dispute
-    return [d for d in found if d.kind == "omission" or len(d.detail["sides"]) >= 2]
+    return [d for d in found if d is not None and (d.kind == "omission" or len(d.detail["sides"]) >= 2)]
+
+
+def ranked(edges: list[Discrepancy]) -> list[Discrepancy]:
+    """The fact's conflicting pairs, the one that best shows the dispute first: two outlets
+    disagreeing the same day before a figure that changed between reports, then by score."""
+    return sorted(edges, key=lambda d: (bool(d.detail.get("change_over_time")), -d.score, d.discrepancy_id))
+
+
+def consistent_outlets_dropped(question: tuple[str, ...], edges: list[Discrepancy], ctx: Context) -> list[Discrepancy]:
+    """The pairs of a count left when an outlet that gives both figures is taken at its word: an
+    article that tells the interim count (62 bodies by noon) and the final one (179) disputes
+    neither. (An outlet that reports two parties' accounts reports their dispute: kept.)"""
+    if question[0] != "count":
+        return edges
+    given: dict[str, set[str]] = defaultdict(set)
+    for d in edges:
+        for cid, value in ((d.claim_a, d.detail["value_a"]), (d.claim_b, d.detail.get("value_b", ""))):
+            if cid in ctx.claims:
+                given[ctx.claims[cid].source_id].add(value)
+    for c, q in (ctx.answers or {}).get(question, ()):
+        given[c.source_id].add(fmt_value(q))
+    return [d for d in edges if not d.claim_b or not (
+        d.detail["value_b"] in given[ctx.claims[d.claim_a].source_id]
+        or d.detail["value_a"] in given[ctx.claims[d.claim_b].source_id])]
 
 
 def same_name_questions(edges: Sequence[Discrepancy]) -> dict[tuple[str, ...], tuple[str, ...]]:
@@ -143,7 +167,9 @@ def same_name_questions(edges: Sequence[Discrepancy]) -> dict[tuple[str, ...], t
     return {q: root(q) for q in parent}
 
 
-def disputed_fact(question: tuple[str, ...], edges: list[Discrepancy], ctx: Context) -> Discrepancy:
+def disputed_fact(question: tuple[str, ...], edges: list[Discrepancy], ctx: Context) -> Discrepancy | None:
+    if not edges:
+        return None
     top = edges[0]
     values: dict[str, set[str]] = defaultdict(set)
     for d in edges:
@@ -160,18 +186,25 @@ def disputed_fact(question: tuple[str, ...], edges: list[Discrepancy], ctx: Cont
     # one: the checks decided that difference is none (a floor that rose between reports)
     others = [[v] for v in spread] + [[v] for v in sorted(rest)]
     timeline = all(d.detail.get("change_over_time") for d in edges)
-    sides = sorted((side_record(" / ".join(g), set().union(*(values[v] for v in g)), ctx) for g in groups),
+    lead = [next((i for i, g in enumerate(groups) if top.detail.get(v) in g), len(groups)) for v in ("value_a", "value_b")]
+    sides = sorted((side_record(" / ".join(g), set().union(*(values[v] for v in g)), ctx) | {"lead": lead.index(i)
+                    if i in lead else 2} for i, g in enumerate(groups)),
                    key=(lambda s: (s["published"][:1], natural(s["value"]))) if timeline
-                   else (lambda s: (-len(s["sources"]), natural(s["value"]))))
+                   else (lambda s: (s["lead"], -len(s["sources"]), natural(s["value"]))))
+    for side in sides:
+        side.pop("lead")
     other = sorted((side_record(" / ".join(g), set().union(*(values[v] for v in g)), ctx) for g in others),
                    key=lambda s: natural(s["value"]))
     label = sides[0]["value"] if question[0] == "spelling" else str(top.detail.get("measure") or "")
     detail = {k: v for k, v in top.detail.items() if k not in ("value_a", "value_b", "claims_a", "claims_b")}
     detail.update(fact_id=fact_id(question), question_text=plain_question(question, label), sides=sides,
                   other_answers=other, pairs=sorted(d.discrepancy_id for d in edges), change_over_time=timeline)
+    # the two claims a one-pair reader shows: the first of the first two sides
+    claim_a = sides[0]["claims"][0] if sides and sides[0]["claims"] else top.claim_a
+    claim_b = sides[1]["claims"][0] if len(sides) > 1 and sides[1]["claims"] else top.claim_b
     return Discrepancy(fact_id(question), top.kind, max(d.severity for d in edges),
                        max(d.confidence for d in edges), explain(question, top, sides, other, timeline, ctx),
-                       top.claim_a, top.claim_b, detail)
+                       claim_a, claim_b, detail)
 
 
 def quantity_of(value: str, claim_ids: Iterable[str], ctx: Context):

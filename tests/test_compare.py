@@ -368,3 +368,48 @@ def test_lengths_durations_and_populations_of_one_thing_are_compared():
     pop = replace(claim("Derna, with an estimated population of at least 120,000, was swept away.", "s2"), entities=(derna,))
     (d,) = corpus(home, pop, only=["count"])
     assert d.detail["question_text"] == "How many: population?"
+
+
+def test_an_outlet_that_gives_the_interim_and_the_final_toll_disputes_neither():
+    pub_a, pub_b = date(2024, 12, 29), date(2024, 12, 30)
+    sources = {"s1": replace(SOURCES["s1"], published=pub_a), "s2": replace(SOURCES["s2"], published=pub_b)}
+    interim = claim("By noon the crash had killed 62 people, firefighters said.", published=pub_a)
+    final = claim("The crash killed 179 people, officials said.", start=200, published=pub_a)
+    other = claim("The crash killed 179 people.", "s2", published=pub_b)
+    ctx = compare.Context(settings=Settings(checks=("toll",)), claims={c.claim_id: c for c in (interim, final, other)},
+                          sources=sources, pairs=[])
+    assert compare.compare(ctx) == [], "62 against 179 is no dispute: Outlet One gives both"
+    wrong = claim("The crash killed 181 people.", "s3", published=pub_b)
+    ctx = compare.Context(settings=Settings(checks=("toll",)), sources={**sources, "s3": replace(SOURCES["s3"], published=pub_b)},
+                          claims={c.claim_id: c for c in (interim, final, other, wrong)}, pairs=[])
+    (d,) = compare.compare(ctx)
+    first, second = d.detail["sides"][:2]
+    assert {first["value"], second["value"]} == {"179", "181"}
+    assert d.claim_a in first["claims"] and d.claim_b in second["claims"], "the row's two claims are its first two sides"
+
+
+def test_the_first_two_sides_are_the_pair_that_shows_the_dispute():
+    """Three outlets say 15 dead, two say 15 and one says 14 the same day, one said 10 days before
+    (a toll that rose): the same-day 15 against 14 leads, the earlier 10 comes after."""
+    early, late = date(2025, 1, 1), date(2025, 1, 3)
+    srcs = {f"s{i}": Source(f"s{i}", f"s{i}.txt", f"Outlet {i}", published=late) for i in range(1, 6)}
+    srcs["s5"] = replace(srcs["s5"], published=early)
+    texts = [("s1", "The attack killed 15 people."), ("s2", "The attack killed 15 people, police said."),
+             ("s3", "The attack killed 14 people."), ("s5", "The attack killed 10 people.")]
+    claims = [claim(t, s, published=srcs[s].published) for s, t in texts]
+    ctx = compare.Context(settings=Settings(checks=("toll",)), claims={c.claim_id: c for c in claims}, sources=srcs,
+                          pairs=[])
+    (d,) = compare.compare(ctx)
+    assert [s["value"] for s in d.detail["sides"]][:2] in (["15", "14"], ["14", "15"])
+    assert not d.detail["change_over_time"]
+
+
+@pytest.mark.parametrize("text,doers", [
+    ("On June 27, police raided the homes of several ethnic Azerbaijanis.", {"police"}),
+    ("The men were arrested during a raid by the Russian domestic intelligence service.", {"intelligence service"}),
+    ("Kenyans faced tear gas and military in the streets a day after the protests.", set()),
+    ("President Biden said the FBI reported to him that the man had posted videos.", set()),
+    ("Police detained two staff of the security agency.", {"police"}),
+])
+def test_a_body_is_a_doer_only_when_its_action_follows_or_it_is_the_agent(text, doers):
+    assert set(compare.actors(text)) == doers
