@@ -141,6 +141,8 @@ def quantity_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrep
     close = pair.score >= ctx.settings.align_threshold_text_only and same_subject and shared
     for qa in a.quantities:
         for qb in b.quantities:
+            if hypothetical(qa, a) or hypothetical(qb, b):
+                continue
             toll = qa.measure in EVENT_MEASURES and same_people
             if not (toll or (close and (qa.measure or qa.unit) and only_one(qa, a) and only_one(qb, b)
                              and same_scale(qa, qb) and holder(qa, a) == holder(qb, b))):
@@ -179,6 +181,18 @@ def floors_differ(qa, qb, a: Claim, b: Claim, ctx: Context) -> bool:
 STORY_TOLL_SCORE = 0.6
 
 
+# Words before a figure that make it a possibility, not a count: "could rise to seven", "if one
+# death is confirmed", "may have killed 40".
+HYPOTHETICAL_BEFORE = re.compile(r"(?i)(?:\b(?:could|may|might|would|expected\s+to|feared\s+to)\s+(?:\w+\s+){0,3}"
+                                 r"|\bif\s+(?:\w+\s+){0,2})$")
+
+
+def hypothetical(q, c: Claim) -> bool:
+    """The figure is one the sentence only imagines ("could rise to seven if one death is confirmed")."""
+    at = c.text.find(q.text)
+    return at > 0 and bool(HYPOTHETICAL_BEFORE.search(c.text, max(0, at - 40), at))
+
+
 def toll_answers(ctx: Context) -> dict[tuple[str, ...], list[tuple[Claim, object]]]:
     """Every answer the story's claims give to its toll questions (killed, injured, arrested,
     missing, aboard … of one group): ``("count", story, measure, group, "")`` -> [(claim, quantity)].
@@ -188,7 +202,7 @@ def toll_answers(ctx: Context) -> dict[tuple[str, ...], list[tuple[Claim, object
         if historic(c, ctx):
             continue
         for q in c.quantities:
-            if q.measure in EVENT_MEASURES and q.unit is None and not q.part:
+            if q.measure in EVENT_MEASURES and q.unit is None and not q.part and not hypothetical(q, c):
                 out[("count", ctx.story(c), q.measure, q.group, "")].append((c, q))
     return out
 
@@ -275,7 +289,7 @@ def count_check(ctx: Context) -> Iterable[Discrepancy]:
     for c in sorted(ctx.claims.values(), key=lambda c: c.claim_id):
         if historic(c, ctx):
             continue
-        nouns = [(key, word, q) for q in c.quantities for key, word in counted_nouns(q, c)]
+        nouns = [(key, word, q) for q in c.quantities if not hypothetical(q, c) for key, word in counted_nouns(q, c)]
         mine = Counter(key for key, _, _ in nouns)
         for key, word, q in nouns:
             if mine[key] == 1:
@@ -426,7 +440,7 @@ def date_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepancy
         return None  # dates of merely related claims often date different things
     if len(a.dates) != 1 or len(b.dates) != 1:
         return None  # with several dates in a claim, which one dates the fact is a guess
-    if not same_event(a, b, ctx):
+    if not (dated_happenings(a.text, a.dates[0].text) & dated_happenings(b.text, b.dates[0].text)):
         return None  # "first detected in 1970" and "a rise in cases in 2024" date two things
     for da in a.dates:
         for db in b.dates:
@@ -558,6 +572,21 @@ def clock_value(c: Claim, minutes: int) -> str:
     m = CLOCK.search(c.text)
     hedge = " ".join((m["hedge"] or "").split()).lower() if m else ""
     return f"{hedge} {minutes // 60:02d}:{minutes % 60:02d}".strip()
+
+
+# Characters around a date in which the words of what it dates are looked for.
+DATED_WINDOW = 100
+
+
+def dated_happenings(text: str, date_text: str) -> frozenset[str]:
+    """What a date in a sentence dates: the words of happenings near it ("the attack, which occurred
+    in the early hours of June 22" → attack; "on trial since April 15" → trial, not the verdict
+    the sentence mentions elsewhere)."""
+    at = text.find(date_text)
+    if at < 0:
+        return frozenset()
+    near = text[max(0, at - DATED_WINDOW):at + len(date_text) + DATED_WINDOW].lower()
+    return frozenset(HAPPENING_SYNONYMS.get(w, w) for w in event_words(near)) & (HAPPENINGS | EVENT_VERBS | EVENT_NOUNS)
 
 
 # A date written out (a month or a year), not one resolved from "today" or "on Tuesday" against

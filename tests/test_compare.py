@@ -413,3 +413,23 @@ def test_the_first_two_sides_are_the_pair_that_shows_the_dispute():
 ])
 def test_a_body_is_a_doer_only_when_its_action_follows_or_it_is_the_agent(text, doers):
     assert set(compare.actors(text)) == doers
+
+
+def test_a_figure_the_sentence_only_imagines_answers_nothing():
+    a = claim("The total could rise to seven people killed if one more death is confirmed.")
+    b = claim("Five people were killed in the protests.", "s2")
+    assert [q.text for q in a.quantities if compare.hypothetical(q, a)] == ["seven"]
+    assert corpus(a, b, only=["toll"]) == []
+
+
+def test_a_date_dates_the_happening_near_it():
+    """One sentence mentions the verdict but dates the trial's start; the other dates the
+    sentencing: no two dates of one happening."""
+    start = claim("The verdict was read in the courtroom where Trump has been on trial since April 15, 2024.")
+    sentencing = claim("On July 11, 2024, Trump will be back in the courtroom, the judge said, for sentencing.", "s2")
+    assert corpus(start, sentencing, pairs=[Alignment(*sorted([start.claim_id, sentencing.claim_id]), 0.9, 0.9)],
+                  only=["date"]) == []
+    a = claim("The attack, which occurred in the early hours of June 22, 2025, saw bombers strike three sites.")
+    b = claim("Bombers targeted three sites during the early morning hours of June 21, 2025.", "s2")
+    found = corpus(a, b, pairs=[Alignment(*sorted([a.claim_id, b.claim_id]), 0.9, 0.9)], only=["date"])
+    assert [d.kind for d in found] == ["date"]
