@@ -544,7 +544,9 @@ _GROUP_NOUNS = {"passengers", "passenger", "survivors", "detainees"}
 _PART_AFTER = re.compile(r"\s+(?:of|among)\s+(?:them|those|these|whom|which|the\s+dead|the\s+victims|"
                          r"the\s+(?:[a-z]+\s+)?[a-z]+s)\b", re.I)
 _PART_BEFORE = re.compile(r"(?i)\b(?:including|includ(?:ed|es)|among\s+them|among\s+whom|among\s+the\s+dead|"
-                          r"of\s+whom|of\s+which|of\s+those|of\s+them)\s*$")
+                          r"of\s+whom|of\s+which|of\s+those|of\s+them|"
+                          # "the other two sites", "the next four bombs", "the remaining three", "the first 12"
+                          r"the\s+(?:other|next|remaining|first|last|final|latter|former))\s*$")
 # What joins the counts of two groups into one total: "60 passengers and 4 crew", "3 soldiers, 2 pilots".
 _GROUP_LINK = re.compile(r"(?i)\s*(?:,\s*(?:and|plus)?|and|plus|as\s+well\s+as)\s+")
 

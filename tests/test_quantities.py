@@ -256,3 +256,9 @@ def test_fast_enough_for_thousands_of_sentences():
     for text in sentences:
         parse_quantities(text)
     assert len(sentences) / (time.perf_counter() - began) > 1000  # measured ~5,000/s
+
+
+@pytest.mark.parametrize("text", ["Tomahawks hit the other two sites.", "The next four bombs entered the shaft.",
+                                  "The remaining three were released on Friday.", "The last two victims were identified."])
+def test_the_other_the_next_the_remaining_are_parts(text):
+    assert [q.part for q in parse_quantities(text)] == [True]
