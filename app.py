@@ -250,6 +250,13 @@ def facts_tab(store: Store) -> None:
     if not facts:
         st.info("No facts yet: run the analysis first.")
         return
+    names = source_stories(store)
+    stories = sorted({f.story_id for f in facts if f.story_id})
+    if len(stories) > 1:  # one table per story: its outlets are its columns
+        first_source = {f.story_id: f.answers[0].source_id for f in facts if f.story_id and f.answers}
+        label = {sid: names.get(first_source.get(sid, "")) or f"story {n}" for n, sid in enumerate(stories, 1)}
+        picked_story = st.selectbox("Story", stories, format_func=label.__getitem__, key="fact_story")
+        facts = [f for f in facts if f.story_id in (picked_story, "")]
     table, outlets = fx.fact_table(facts)
     disputed = sum(1 for f in facts if f.disputed)
     st.caption(f"{len(facts)} facts × {len(outlets)} outlets, {disputed} disputed (⚠). Each cell is the "

@@ -202,9 +202,35 @@ def disputed_fact(question: tuple[str, ...], edges: list[Discrepancy], ctx: Cont
     # the two claims a one-pair reader shows: the first of the first two sides
     claim_a = sides[0]["claims"][0] if sides and sides[0]["claims"] else top.claim_a
     claim_b = sides[1]["claims"][0] if len(sides) > 1 and sides[1]["claims"] else top.claim_b
-    return Discrepancy(fact_id(question), top.kind, max(d.severity for d in edges),
+    severity = max(d.severity for d in edges)
+    if question[0] == "count" and len(sides) > 1:
+        severity *= gap_weight(quantity_of(sides[0]["value"].split(" / ")[0], sides[0]["claims"], ctx),
+                               quantity_of(sides[1]["value"].split(" / ")[0], sides[1]["claims"], ctx))
+    return Discrepancy(fact_id(question), top.kind, round(severity, 3),
                        max(d.confidence for d in edges), explain(question, top, sides, other, timeline, ctx),
                        claim_a, claim_b, detail)
+
+
+# Severity kept by a disputed count whose two leading figures are close (15 against 14 dead) against
+# figures far apart (53 against 524): the full severity from this relative gap on.
+GAP_FULL, GAP_FLOOR = 0.3, 0.8
+# Severity kept when one of the two leading figures is a bound or a range ("at least 23").
+HEDGED_WEIGHT = 0.9
+
+
+def gap_weight(qa, qb) -> float:
+    """How much the gap between two disputed figures weighs: a relative gap of ``GAP_FULL`` or more
+    counts fully, a small one down to ``GAP_FLOOR``; a bound or a range weighs less."""
+    if qa is None or qb is None:
+        return 1.0
+    va = qa.low if qa.low is not None else qa.high
+    vb = qb.low if qb.low is not None else qb.high
+    if not va or not vb:
+        return 1.0
+    rel = abs(va - vb) / max(abs(va), abs(vb))
+    weight = GAP_FLOOR + (1 - GAP_FLOOR) * min(1.0, rel / GAP_FULL)
+    hedged = any(q.low != q.high or q.vague for q in (qa, qb))
+    return weight * (HEDGED_WEIGHT if hedged else 1.0)
 
 
 def quantity_of(value: str, claim_ids: Iterable[str], ctx: Context):

@@ -417,3 +417,24 @@ def test_the_sources_tab_shows_each_articles_story_when_there_are_several(tmp_pa
     assert dict(zip(table["name"], table["story"])) == {
         "ledger.txt": "story 1", "post.txt": "story 1", "herald.html": "Coast Herald's story"}
     assert any("in 2 stories" in c.value for c in at.caption)
+
+
+def test_the_fact_table_is_one_story_at_a_time(tmp_path, monkeypatch):
+    from factcheck.models import Answer, Fact
+
+    run = hand_made_run()
+    ledger = run["source_records"][0]
+    other = Fact("fact-other", "s2", "count", "How many injured?",
+                 (Answer(run["claim_records"][0].claim_id, ledger.source_id, "Other Gazette", "12"),), disputed=False)
+    run["fact_records"] = list(run["fact_records"]) + [other]
+    store = Store(f"sqlite:///{tmp_path / 'two.db'}")
+    store.save_run(**run)
+    monkeypatch.setenv("FACTCHECK_DB", store.url)
+    at = start()
+    story = at.selectbox(key="fact_story")
+    assert len(story.options) == 2
+    tables = [df.value for df in at.dataframe if "question" in df.value.columns and "kind" in df.value.columns]
+    assert list(tables[-1]["question"]) == ["How many dead?"]
+    story.set_value("s2").run()
+    tables = [df.value for df in at.dataframe if "question" in df.value.columns and "kind" in df.value.columns]
+    assert list(tables[-1]["question"]) == ["How many injured?"] and "Other Gazette" in tables[-1].columns

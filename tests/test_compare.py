@@ -433,3 +433,15 @@ def test_a_date_dates_the_happening_near_it():
     b = claim("Bombers targeted three sites during the early morning hours of June 21, 2025.", "s2")
     found = corpus(a, b, pairs=[Alignment(*sorted([a.claim_id, b.claim_id]), 0.9, 0.9)], only=["date"])
     assert [d.kind for d in found] == ["date"]
+
+
+def test_severity_grows_with_the_gap_and_falls_with_a_hedge():
+    from factcheck.facts import gap_weight
+    from factcheck.models import Quantity
+
+    def q(low, high=None):
+        return Quantity(str(low), low, low if high is None else high, measure="dead")
+    close, far = gap_weight(q(15), q(14)), gap_weight(q(53), q(524))
+    assert far == 1.0 and 0.8 <= close < 0.9
+    floor = Quantity("at least 23", 23, None, measure="dead")
+    assert gap_weight(floor, q(6)) == pytest.approx(0.9), "far apart, but one is a bound"
