@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, utils
 
 from .names import TYPO_MIN_LENGTH, fold, merge_person_keys, person_parts, phonetic, spelling_variant
 from . import facts
-from .facts import quote
+from .facts import CHANGE_OVER_TIME_WEIGHT, quote
 from .config import Settings
 from .dates import dates_compatible
 from .models import Alignment, Claim, Discrepancy, FactCluster, Source, stable_id
@@ -326,9 +326,6 @@ def holder(q, c: Claim) -> str:
     return min(people)[1] if people and at >= 0 else ""
 
 
-# Severity kept by a conflict between figures published on different days: a toll that moved
-# between reports is worth a look, but less than two outlets disagreeing on the same day.
-CHANGE_OVER_TIME_WEIGHT = 0.6
 # A claim dated this many days before its article was published is background, not the story
 # (the story's own events are days old; "the attack in March" in a June report is another event).
 HISTORIC_DAYS = 45

@@ -115,8 +115,7 @@ def gather(edges: Iterable[Discrepancy], ctx: Context) -> list[Discrepancy]:
     for d in edges:
         q = tuple(d.detail["question"])
         by_question[one_name.get(q, q)].append(d)
-    found = (disputed_fact(q, ranked(consistent_outlets_dropped(q, ds, ctx)), ctx)
-             for q, ds in sorted(by_question.items()))
+    found = (disputed_fact(q, consistent_outlets_dropped(q, ds, ctx), ctx) for q, ds in sorted(by_question.items()))
     # answers that all agree once grouped ("July 11" and "July 11") are no dispute
     return [d for d in found if d is not None and (d.kind == "omission" or len(d.detail["sides"]) >= 2)]
 
@@ -125,6 +124,58 @@ def ranked(edges: list[Discrepancy]) -> list[Discrepancy]:
     """The fact's conflicting pairs, the one that best shows the dispute first: two outlets
     disagreeing the same day before a figure that changed between reports, then by score."""
     return sorted(edges, key=lambda d: (bool(d.detail.get("change_over_time")), -d.score, d.discrepancy_id))
+
+
+# Severity kept by a conflict between figures of different reports: a toll that moved between
+# reports is worth a look, but less than two outlets disagreeing on the same day.
+CHANGE_OVER_TIME_WEIGHT = 0.6
+# Words by which an outlet marks a figure as an earlier one it no longer holds: "initially, officials
+# said 10", "at least 3,958 instead of 11,300 as was before reported", "in its previous report, 11,300".
+SUPERSEDED_BEFORE = re.compile(r"(?i)\b(?:initially|at\s+first|originally|previously|earlier|first|"
+                               r"instead\s+of|up\s+from|down\s+from|revised\s+from|previous\s+report|"
+                               r"earlier\s+(?:toll|figure|report|count))\b[^.;]{0,60}$")
+SUPERSEDED_AFTER = re.compile(r"(?i)^[^.;]{0,40}\b(?:as\s+(?:was\s+)?(?:before|previously|earlier|initially)"
+                              r"\s+reported|had\s+been\s+reported\s+earlier)\b")
+
+
+def superseded_values(question: tuple[str, ...], ctx: Context) -> dict[str, set[str]]:
+    """source id -> the figures of a toll the outlet itself marks as earlier ones."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for c, q in (ctx.answers or {}).get(question, ()):
+        at = c.text.find(q.text)
+        if at >= 0 and (SUPERSEDED_BEFORE.search(c.text[max(0, at - 80):at])
+                        or SUPERSEDED_AFTER.search(c.text[at + len(q.text):])):
+            out[c.source_id].add(fmt_value(q))
+    return out
+
+
+def superseded_as_change(question: tuple[str, ...], edges: list[Discrepancy], groups: list[list[str]],
+                         ctx: Context) -> list[Discrepancy]:
+    """Two sides of which an outlet that gives both marks one as the earlier ("initially 10 …
+    later grew to 15"; "3,958 instead of 11,300 as was before reported") changed between reports:
+    the conflicts between them are said as such, at lower severity, whoever else gives them."""
+    if question[0] != "count":
+        return edges
+    old = superseded_values(question, ctx)
+    if not old:
+        return edges
+    side_of = {v: i for i, g in enumerate(groups) for v in g}
+    given: dict[str, set[int]] = defaultdict(set)
+    earlier: dict[str, set[int]] = defaultdict(set)
+    for c, q in (ctx.answers or {}).get(question, ()):
+        if fmt_value(q) in side_of:
+            given[c.source_id].add(side_of[fmt_value(q)])
+    for sid, values in old.items():
+        earlier[sid] = {side_of[v] for v in values if v in side_of}
+    out = []
+    for d in edges:
+        pair = {side_of.get(d.detail["value_a"], -1), side_of.get(d.detail.get("value_b", ""), -2)}
+        told = any(pair <= given[sid] and pair & earlier[sid] for sid in earlier)
+        if told and not d.detail.get("change_over_time"):
+            d = Discrepancy(d.discrepancy_id, d.kind, round(d.severity * CHANGE_OVER_TIME_WEIGHT, 3), d.confidence,
+                            d.explanation, d.claim_a, d.claim_b, {**d.detail, "change_over_time": True})
+        out.append(d)
+    return out
 
 
 def consistent_outlets_dropped(question: tuple[str, ...], edges: list[Discrepancy], ctx: Context) -> list[Discrepancy]:
@@ -170,7 +221,6 @@ def same_name_questions(edges: Sequence[Discrepancy]) -> dict[tuple[str, ...], t
 def disputed_fact(question: tuple[str, ...], edges: list[Discrepancy], ctx: Context) -> Discrepancy | None:
     if not edges:
         return None
-    top = edges[0]
     values: dict[str, set[str]] = defaultdict(set)
     for d in edges:
         values[d.detail["value_a"]].update(d.detail.get("claims_a") or [d.claim_a])
@@ -185,6 +235,8 @@ def disputed_fact(question: tuple[str, ...], edges: list[Discrepancy], ctx: Cont
     # an answer the checks found in conflict with nobody is on no side, even where it differs from
     # one: the checks decided that difference is none (a floor that rose between reports)
     others = [[v] for v in spread] + [[v] for v in sorted(rest)]
+    edges = ranked(superseded_as_change(question, edges, groups, ctx))
+    top = edges[0]
     timeline = all(d.detail.get("change_over_time") for d in edges)
     lead = [next((i for i, g in enumerate(groups) if top.detail.get(v) in g), len(groups)) for v in ("value_a", "value_b")]
     sides = sorted((side_record(" / ".join(g), set().union(*(values[v] for v in g)), ctx) | {"lead": lead.index(i)

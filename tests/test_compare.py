@@ -445,3 +445,16 @@ def test_severity_grows_with_the_gap_and_falls_with_a_hedge():
     assert far == 1.0 and 0.8 <= close < 0.9
     floor = Quantity("at least 23", 23, None, measure="dead")
     assert gap_weight(floor, q(6)) == pytest.approx(0.9), "far apart, but one is a bound"
+
+
+def test_figures_an_outlet_marks_as_earlier_changed_between_reports():
+    """One outlet says 10 were killed at first and 15 later; two others give 10 and 15 the same
+    day: the 10 against 15 is a change between reports, said so, not two outlets disagreeing."""
+    texts = [("s1", "Initially, officials said 10 people were killed in the attack."),
+             ("s1", "Later that day the number of people killed grew to 15."),
+             ("s2", "The attack killed 10 people, police said."), ("s3", "The attack killed 15 people.")]
+    claims = [claim(t, s, start=i * 100) for i, (s, t) in enumerate(texts)]
+    (d,) = corpus(*claims, only=["toll"])
+    assert d.detail["change_over_time"] and "changed between reports" in d.explanation
+    (plain,) = corpus(*claims[2:], only=["toll"])
+    assert not plain.detail["change_over_time"] and plain.severity > d.severity
