@@ -23,6 +23,15 @@ def fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
+def output_folder(out: str) -> None:
+    """Make the folder the CSVs go to before any work is done (a path below a file fails now, not
+    after the run was stored)."""
+    try:
+        Path(out).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"cannot write to the folder {out} ({exc.strerror or exc}) — give --out a folder you can write to")
+
+
 def handle_errors(fn):
     """Library errors become one line on stderr and a non-zero exit, never a traceback."""
 
@@ -132,6 +141,7 @@ def run(sources_dir, out, db_url, config_path, one_story, no_progress):
     from . import pipeline
     from .store import Store
 
+    output_folder(out)
     settings = settings_for(config_path, db_url, one_story)
     store = Store(settings.db_url)
     with RichProgress(not no_progress and sys.stderr.isatty()) as progress:
@@ -164,6 +174,8 @@ def clean(file, explain, config_path):
 
     settings = load_settings(config_path)
     path = Path(file)
+    if not path.is_file():
+        fail(f"{file}: no such file — give the path of an article (a .txt, .html or .md file)")
     meta = ingest.read_manifest(path.parent / settings.manifest_name, folder=path.parent).get(path.name) \
         if (path.parent / settings.manifest_name).exists() else None
     source = ingest.read_source(path, settings, meta)
@@ -199,6 +211,7 @@ def add(items, folder, out, db_url, config_path, one_story, no_progress):
     from .errors import SourceError
     from .store import Store
 
+    output_folder(out)
     settings = settings_for(config_path, db_url, one_story)
     folder = Path(folder)
     saved = []

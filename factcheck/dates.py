@@ -299,7 +299,13 @@ def iter_dates(text: str, *, published: date | None = None) -> Iterator[tuple[Da
     """Each date expression with its character span in ``text``, in reading order."""
     for name, m in _matches(text):
         start = m.start("d")
-        yield _HANDLERS[name](m, text, published, _future(text, start)), m.span("d")
+        try:
+            span = _HANDLERS[name](m, text, published, _future(text, start))
+        except (OverflowError, ValueError):  # "yesterday" of 1 January of year 1: off the calendar
+            log.debug("date %r cannot be resolved against %s", m["d"], published)
+            span = _unresolved(m["d"], "unknown")
+        if span is not None:
+            yield span, m.span("d")
 
 
 def parse_dates(text: str, *, published: date | None = None) -> list[DateSpan]:

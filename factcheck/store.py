@@ -18,7 +18,7 @@ from sqlalchemy import (Boolean, Column, Float, Integer, LargeBinary, MetaData, 
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from .errors import ConflictError, StoreError
 from .models import (Alignment, Answer, Claim, Discrepancy, Fact, FactCluster, Source, claim_from_dict,
@@ -143,6 +143,10 @@ class Store:
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             meta.create_all(self.engine)
             upgrade(self.engine)
+        except ImportError as exc:  # postgresql:// without its driver
+            raise StoreError(f"the database driver {exc.name!r} that {url.split(':', 1)[0]}:// needs is not installed — "
+                             "run pip install -e \".[postgres]\" and write the URL as postgresql+psycopg2://…, "
+                             "or use a sqlite:/// URL") from exc
         except (SQLAlchemyError, ValueError) as exc:
             raise StoreError(f"cannot open the store at {url!r} ({exc.__class__.__name__}) — "
                              "check the --db URL and that its folder is writable") from exc
@@ -549,7 +553,12 @@ class Store:
                 if res.rowcount != 1:
                     raise ConflictError(f"{discrepancy_id}: saved by someone else just now — reload and retry")
             else:
-                conn.execute(insert(reviews).values(discrepancy_id=discrepancy_id, **values))
+                try:
+                    with conn.begin_nested():  # two reviewers giving the first verdict at once
+                        conn.execute(insert(reviews).values(discrepancy_id=discrepancy_id, **values))
+                except IntegrityError as exc:
+                    raise ConflictError(f"{discrepancy_id}: someone saved a verdict on this item just now — "
+                                        "reload it and apply your change again") from exc
             for fld in ("status", "note", "answer", "evidence"):
                 if (values[fld] or "") != (old.get(fld) or ""):
                     conn.execute(insert(audit).values(discrepancy_id=discrepancy_id, reviewer=reviewer,

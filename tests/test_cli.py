@@ -190,3 +190,18 @@ def test_export_writes_claimreview_for_a_confirmed_fact_with_its_answer(tmp_path
     assert review["itemReviewed"]["author"]["name"] == "Daily Ledger"
     assert review["url"] == f"https://checks.example/quarry#{did}"
     assert review["author"]["name"] == "Quarry Checks" and "38" in review["reviewRating"]["alternateName"]
+
+
+def test_bad_paths_and_drivers_get_one_line_before_any_work(tmp_path):
+    runner = CliRunner()
+    missing = runner.invoke(main, ["clean", str(tmp_path / "nonexistent.txt")])
+    assert missing.exit_code == 1 and "no such file" in missing.stderr and "Traceback" not in missing.output
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    db = tmp_path / "fc.db"
+    below_a_file = runner.invoke(main, ["run", str(ROOT / "sources"), "--db", f"sqlite:///{db}",
+                                        "--out", str(tmp_path / "afile" / "sub"), "--no-progress"])
+    assert below_a_file.exit_code == 1 and "cannot write to the folder" in below_a_file.stderr
+    assert not db.exists(), "nothing was run or stored"
+    no_driver = runner.invoke(main, ["run", str(ROOT / "sources"), "--db", "postgresql://u:p@localhost/db",
+                                     "--out", str(tmp_path), "--no-progress"])
+    assert no_driver.exit_code == 1 and "driver" in no_driver.stderr and "[postgres]" in no_driver.stderr

@@ -216,3 +216,11 @@ def test_fast_enough_for_thousands_of_sentences():
     for text in sentences:
         parse_dates(text, published=PUB)
     assert len(sentences) / (time.perf_counter() - began) > 1000  # measured ~10,000/s
+
+
+@pytest.mark.parametrize("published", [date(1, 1, 1), date(9999, 12, 31)])
+@pytest.mark.parametrize("text", ["yesterday", "next month", "last Monday", "in December", "on 3 February",
+                                  "tomorrow", "last year", "next week"])
+def test_dates_at_the_edge_of_the_calendar_are_unresolved_not_a_crash(published, text):
+    spans = parse_dates(f"The talks ended {text}.", published=published)
+    assert len(spans) == 1 and (spans[0].resolved is False or spans[0].start is not None)
