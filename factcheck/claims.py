@@ -128,10 +128,19 @@ def subtree_tokens(token, *, exclude=()) -> list:
 
 
 def clause_complement(head):
-    """The clause a reporting verb introduces ("said [the jet was hit]"), if any."""
+    """The clause a reporting verb introduces ("said [the jet was hit]"), if any. A clause the
+    parser took for an object with a finite verb hung on it ("insist [the site—near Qom—sustained
+    only minimal damage]") is one too."""
     return next((c for c in head.children if c.dep_ in ("ccomp", "xcomp", "parataxis")
                  and c.i > head.i), None) or next(
-        (c for c in head.children if c.dep_ == "ccomp"), None)
+        (c for c in head.children if c.dep_ == "ccomp"), None) or next(
+        (c for c in head.children if c.dep_ == "dobj" and c.i > head.i
+         and any(g.dep_ in ("acl", "relcl") and g.tag_ in FINITE_TAGS and not any(x.lower_ in RELATIVE for x in g.children)
+                 for g in c.children)), None)
+
+
+# Tags of finite verbs: a verb with a tense of its own heads a clause, not a modifier.
+FINITE_TAGS = {"VBD", "VBZ", "VBP"}
 
 
 def find_cue(head) -> tuple[object, object] | None:
