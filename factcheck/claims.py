@@ -45,7 +45,7 @@ CUES: dict[str, str] = {
     **dict.fromkeys(["condemn", "criticize", "criticise", "protest"], "condemns"),
 }
 # Words that make a claim an account of why something happened.
-CAUSE_LEMMAS = {"attribute", "blame", "cause", "responsible", "shoot", "hit", "strike", "trigger"}
+CAUSE_LEMMAS = {"attribute", "blame", "cause", "responsible", "trigger"}  # "hit by", "shot down": CAUSE_PHRASES
 CAUSE_PHRASES = re.compile(r"\b(due to|because of|caused by|result of|hit by|struck by|shot down|blamed on|"
                            r"attributed (?:\w+ ){0,4}to|responsible for|was responsible)\b", re.I)
 CONTRAST_MARKS = {"while", "whereas", "although", "though"}

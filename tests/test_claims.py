@@ -324,3 +324,14 @@ def test_a_named_speaker_takes_the_party_another_article_gives_the_same_person()
     parties = {x.claim_id: x.party for x in with_known_speakers(claims)}
     assert parties == {"a": "United States", "b": "United States", "c": "", "d": "Russia", "e": "Ukraine",
                        "f": ""}, "a speaker the corpus gives two parties stays without one"
+
+
+@pytest.mark.parametrize("text,frame", [
+    ("Russia attributed the crash to a bird strike, officials said.", "cause"),
+    ("Baku said the jet was hit by Russian air defence fire.", "cause"),
+    ("Trump said the strike was a resounding success.", ""),  # a strike named is no account of a cause
+])
+def test_an_account_of_a_cause_is_read_from_its_words_not_a_noun(text, frame):
+    src = Source("s1", "a.txt", "Outlet", raw=text)
+    (c,) = extract_claims([src], [Body("s1", "", (Paragraph(text, 0, len(text)),))])
+    assert c.frame == frame
