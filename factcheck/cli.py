@@ -61,7 +61,11 @@ one_story_option = click.option("--one-story", is_flag=True,
 
 
 def settings_for(config_path, db_url, one_story: bool = False):
-    return load_settings(config_path, db_url=db_url, story_grouping="one" if one_story else None)
+    from .compare import validate_checks
+
+    settings = load_settings(config_path, db_url=db_url, story_grouping="one" if one_story else None)
+    validate_checks(settings)  # before any work: a misspelt check would silently run none
+    return settings
 
 
 def shorten(text: str, width: int) -> str:

@@ -19,6 +19,7 @@ from .names import TYPO_MIN_LENGTH, fold, merge_person_keys, person_parts, phone
 from . import facts
 from .facts import CHANGE_OVER_TIME_WEIGHT, quote
 from .config import Settings
+from .errors import FactcheckError
 from .dates import dates_compatible
 from .models import Alignment, Claim, Discrepancy, FactCluster, Source, stable_id
 from .quantities import CURRENCIES, EVENT_MEASURES, fmt_interval, fmt_value, quantities_compatible
@@ -936,7 +937,22 @@ def row_rank_key(row: dict) -> tuple:
     return (-rank_score(row["severity"], row["confidence"], worth, cross), row["kind"], row["discrepancy_id"])
 
 
+def check_names() -> list[str]:
+    """Every registered check's name."""
+    return sorted(set(PAIR_CHECKS) | set(CORPUS_CHECKS))
+
+
+def validate_checks(settings: Settings) -> None:
+    """Raise ``FactcheckError`` (one line) when ``checks`` names a check that does not exist: a
+    misspelt check would otherwise run nothing and report no disagreement at all."""
+    unknown = sorted(set(settings.checks) - set(check_names()))
+    if unknown:
+        raise FactcheckError(f"unknown check(s) {', '.join(map(repr, unknown))} in checks — "
+                             f"known: {', '.join(check_names())}")
+
+
 def enabled(registry: dict, settings: Settings) -> dict:
+    validate_checks(settings)
     return {k: v for k, v in registry.items() if not settings.checks or k in settings.checks}
 
 

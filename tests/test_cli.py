@@ -205,3 +205,12 @@ def test_bad_paths_and_drivers_get_one_line_before_any_work(tmp_path):
     no_driver = runner.invoke(main, ["run", str(ROOT / "sources"), "--db", "postgresql://u:p@localhost/db",
                                      "--out", str(tmp_path), "--no-progress"])
     assert no_driver.exit_code == 1 and "driver" in no_driver.stderr and "[postgres]" in no_driver.stderr
+
+
+def test_a_misspelt_check_is_one_line_before_any_work(tmp_path):
+    config = tmp_path / "factcheck.toml"
+    config.write_text('checks = ["quantityy"]\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["run", str(ROOT / "sources"), "--db", f"sqlite:///{tmp_path / 'fc.db'}",
+                                       "--out", str(tmp_path), "--config", str(config), "--no-progress"])
+    assert result.exit_code == 1 and "unknown check(s) 'quantityy'" in result.stderr and "quantity" in result.stderr
+    assert not (tmp_path / "fc.db").exists()
