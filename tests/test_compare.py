@@ -303,8 +303,7 @@ def test_counts_of_one_thing_are_compared_across_the_story():
     shafts = replace(claim("Two ventilation shafts at Fordow were hit.", "s3"), entities=(fordow,))
     found = corpus(six, dozen, shafts, only=["count"])
     assert len(found) == 1 and found[0].kind == "quantity"
-    assert [s["value"] for s in found[0].detail["sides"]] == ["6", "12"] or \
-        sorted(s["value"] for s in found[0].detail["sides"]) == ["12", "6"]
+    assert sorted(s["value"] for s in found[0].detail["sides"]) == ["12", "6"]
     assert found[0].detail["question_text"] == "How many: bomb?"
     hours_a = claim("The jurors deliberated for 9.5 hours over two days.")
     hours_b = claim("The verdict came after more than 11 hours of deliberations.", "s2")
@@ -469,5 +468,4 @@ def test_the_fact_table_holds_every_toll_and_every_person_two_outlets_name():
     table = {f.question: f for f in facts.fact_table(compare.compare(ctx), ctx)}
     assert {x.value for x in table["How is Ilham Aliyev spelled?"].answers} == {"Ilham Aliyev"}
     assert not table["How is Ilham Aliyev spelled?"].disputed
-    assert [x.outlet for x in table["How many dead?"].answers] == ["Outlet One", "Outlet Two"] or \
-        sorted(x.outlet for x in table["How many dead?"].answers) == ["Outlet One", "Outlet Two"]
+    assert sorted(x.outlet for x in table["How many dead?"].answers) == ["Outlet One", "Outlet Two"]
