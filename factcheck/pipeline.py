@@ -176,13 +176,15 @@ class VectorQueue:
             return
         with timed(self.timings, "embed"):
             part, self.pending = self.pending, {}
-            model = self.settings.model_package
+            package, backend = self.settings.model_package, self.settings.embedding_backend
+            model = embed.model_key(package, backend)  # float32 and int8 vectors are cached apart
             cache = self.store.cached_embeddings(model, part) if self.store else {}
             self.vectors.update(cache)
             missing = sorted((k, t) for k, t in part.items() if k not in cache)
             if missing:
                 done = len(self.vectors)
-                rows = embed.encode([t for _, t in missing], package=model, batch_size=self.settings.batch_size,
+                rows = embed.encode([t for _, t in missing], package=package, backend=backend,
+                                    batch_size=self.settings.batch_size,
                                     progress=lambda d, n: self.progress("embed", done + d, done + n))
                 fresh = {k: v for (k, _), v in zip(missing, rows)}
                 self.vectors.update(fresh)

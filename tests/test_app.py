@@ -273,7 +273,7 @@ def test_uploads_are_added_to_the_stored_run_without_a_full_rerun(store, tmp_pat
     monkeypatch.setattr("factcheck.pipeline.add", fake_add)
     monkeypatch.setattr("factcheck.pipeline.run", lambda *a, **k: pytest.fail("no full run"))
     monkeypatch.setattr("factcheck.pipeline.write_store_outputs", lambda store, out: written.append(Path(out)))
-    monkeypatch.setattr("factcheck.embed.load_model", lambda package: "model")
+    monkeypatch.setattr("factcheck.embed.load_model", lambda package, backend="torch": "model")
     monkeypatch.setattr(Store, "has_story_index", lambda self: True)
     at = start()
     at.file_uploader(key="uploads").set_value([("late.txt", b"Wire - Late story\nSomething else happened.\n",
@@ -309,7 +309,7 @@ def test_rerun_reports_progress_and_keeps_reviews(store, monkeypatch):
         return Result()
 
     monkeypatch.setattr("factcheck.pipeline.run", fake_run)
-    monkeypatch.setattr("factcheck.embed.load_model", lambda package: "model")
+    monkeypatch.setattr("factcheck.embed.load_model", lambda package, backend="torch": "model")
     at = start()
     at.button(key="rerun").click().run()
     assert not at.exception
