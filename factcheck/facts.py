@@ -139,6 +139,14 @@ SUPERSEDED_AFTER = re.compile(r"(?i)^[^.;]{0,40}\b(?:as\s+(?:was\s+)?(?:before|p
                               r"\s+reported|had\s+been\s+reported\s+earlier)\b")
 
 
+def figures_given(question: tuple[str, ...], ctx: Context) -> dict[str, set[str]]:
+    """source id -> the figures its claims give for a toll question."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for c, q in (ctx.answers or {}).get(question, ()):
+        out[c.source_id].add(fmt_value(q))
+    return out
+
+
 def superseded_values(question: tuple[str, ...], ctx: Context) -> dict[str, set[str]]:
     """source id -> the figures of a toll the outlet itself marks as earlier ones."""
     out: dict[str, set[str]] = defaultdict(set)
@@ -161,17 +169,12 @@ def superseded_as_change(question: tuple[str, ...], edges: list[Discrepancy], gr
     if not old:
         return edges
     side_of = {v: i for i, g in enumerate(groups) for v in g}
-    given: dict[str, set[int]] = defaultdict(set)
-    earlier: dict[str, set[int]] = defaultdict(set)
-    for c, q in (ctx.answers or {}).get(question, ()):
-        if fmt_value(q) in side_of:
-            given[c.source_id].add(side_of[fmt_value(q)])
-    for sid, values in old.items():
-        earlier[sid] = {side_of[v] for v in values if v in side_of}
+    given = {sid: {side_of[v] for v in values if v in side_of} for sid, values in figures_given(question, ctx).items()}
+    earlier = {sid: {side_of[v] for v in values if v in side_of} for sid, values in old.items()}
     out = []
     for d in edges:
         pair = {side_of.get(d.detail["value_a"], -1), side_of.get(d.detail.get("value_b", ""), -2)}
-        told = any(pair <= given[sid] and pair & earlier[sid] for sid in earlier)
+        told = any(pair <= given.get(sid, set()) and pair & earlier[sid] for sid in earlier)
         if told and not d.detail.get("change_over_time"):
             d = Discrepancy(d.discrepancy_id, d.kind, round(d.severity * CHANGE_OVER_TIME_WEIGHT, 3), d.confidence,
                             d.explanation, d.claim_a, d.claim_b, {**d.detail, "change_over_time": True})
@@ -185,13 +188,11 @@ def consistent_outlets_dropped(question: tuple[str, ...], edges: list[Discrepanc
     neither. (An outlet that reports two parties' accounts reports their dispute: kept.)"""
     if question[0] != "count":
         return edges
-    given: dict[str, set[str]] = defaultdict(set)
+    given = figures_given(question, ctx)
     for d in edges:
         for cid, value in ((d.claim_a, d.detail["value_a"]), (d.claim_b, d.detail.get("value_b", ""))):
             if cid in ctx.claims:
                 given[ctx.claims[cid].source_id].add(value)
-    for c, q in (ctx.answers or {}).get(question, ()):
-        given[c.source_id].add(fmt_value(q))
     return [d for d in edges if not d.claim_b or not (
         d.detail["value_b"] in given[ctx.claims[d.claim_a].source_id]
         or d.detail["value_a"] in given[ctx.claims[d.claim_b].source_id])]
