@@ -180,8 +180,11 @@ def clean(file, explain, config_path):
     path = Path(file)
     if not path.is_file():
         fail(f"{file}: no such file — give the path of an article (a .txt, .html or .md file)")
-    meta = ingest.read_manifest(path.parent / settings.manifest_name, folder=path.parent).get(path.name) \
-        if (path.parent / settings.manifest_name).exists() else None
+    problems: list = []
+    meta = ingest.read_manifest(path.parent / settings.manifest_name, folder=path.parent, only={path.name},
+                                errors=problems).get(path.name)
+    for err in problems:
+        click.echo(f"skipped: {err}", err=True)
     source = ingest.read_source(path, settings, meta)
     if explain:
         for lab in clean_stage.explain(source, settings):
@@ -292,21 +295,55 @@ def export(db_url, statuses, kinds, out, include_stale, claimreview_path, config
         click.echo(f"wrote {n} ClaimReview(s) to {claimreview_path} (confirmed facts with a chosen answer)")
 
 
+def dashboard_command(app_path: Path, *, address: str, port: int, secrets: dict, upload_mb: int) -> tuple[list[str], str]:
+    """The ``streamlit run`` command for the dashboard and the line said when it starts.
+
+    Without [auth] in secrets.toml the dashboard has no login, so it listens on this machine only;
+    ``AccessError`` when asked to share it anyway, or when the login set-up is incomplete."""
+    from .access import auth_problem, auth_section, is_loopback
+    from .errors import AccessError
+
+    team = auth_section(secrets) is not None
+    problem = auth_problem(secrets)
+    if problem:
+        raise AccessError(problem)
+    if not team and not is_loopback(address):
+        raise AccessError(f"the dashboard has no login, so it will not listen on {address or 'every interface'} — "
+                          "configure [auth] in .streamlit/secrets.toml (see the README, “Sharing the dashboard "
+                          "with a team”), or leave out --address to use it on this machine only")
+    url = f"http://{address}:{port}"
+    said = (f"Dashboard on {url} — reviewers sign in ([auth] in secrets.toml); only those listed under "
+            "[factcheck] reviewers get in" if team else
+            f"Dashboard on {url} — only this machine can reach it; configure [auth] in "
+            ".streamlit/secrets.toml to share it with a team")
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app_path), "--server.address", address,
+           "--server.port", str(port), "--server.maxUploadSize", str(upload_mb), "--server.headless", "true",
+           "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
+    return cmd, said
+
+
 @main.command()
 @db_option
 @click.option("--port", default=8501, show_default=True)
+@click.option("--address", default="127.0.0.1", show_default=True,
+              help="Interface to listen on; another than this machine's (127.0.0.1) needs a login "
+                   "configured in [auth] of .streamlit/secrets.toml.")
 @handle_errors
-def app(db_url, port):
-    """Start the review dashboard (Streamlit)."""
+def app(db_url, port, address):
+    """Start the review dashboard (Streamlit): on this machine only, or for a team behind a login."""
+    from .access import read_secrets, secrets_files
+
     app_path = Path(__file__).resolve().parent.parent / "app.py"
     if not app_path.exists():
         fail(f"{app_path} not found — run from a checkout of factcheck")
     env = dict(os.environ)
     if db_url:
         env["FACTCHECK_DB"] = db_url
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app_path), "--server.port", str(port),
-           "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--client.toolbarMode", "viewer"]
+    settings = load_settings(None, db_url=db_url)
+    upload_mb = max(1, -(-settings.max_source_bytes // 2**20))  # Streamlit counts MiB; ingest checks bytes
+    cmd, said = dashboard_command(app_path, address=address, port=port,
+                                  secrets=read_secrets(secrets_files(app_path.parent)), upload_mb=upload_mb)
+    click.echo(said)
     sys.exit(subprocess.call(cmd, env=env))
 
 

@@ -6,8 +6,10 @@ only the keys it sets.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import tomllib
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,9 +101,9 @@ class Settings:
     review_url: str = ""
 
     def __post_init__(self) -> None:
-        if self.embedding_backend not in EMBEDDING_BACKENDS:
-            raise FactcheckError(f"embedding_backend is {self.embedding_backend!r} — set it to one of "
-                                 f"{', '.join(EMBEDDING_BACKENDS)}")
+        problems = setting_problems(self)
+        if problems:
+            raise SettingsError(problems)
 
     def replace(self, **changes) -> "Settings":
         return dataclasses.replace(self, **changes)
@@ -109,6 +111,66 @@ class Settings:
 
 STORY_GROUPINGS = ("auto", "one")
 EMBEDDING_BACKENDS = ("torch", "int8")
+# Settings that take one of a few words.
+CHOICES = {"story_grouping": STORY_GROUPINGS, "embedding_backend": EMBEDDING_BACKENDS}
+# Similarities, shares and cosines: fractions from 0 to 1 (other numbers need only be 0 or more).
+FRACTIONS = {"story_threshold", "story_topic_threshold", "story_name_threshold", "story_text_weight",
+             "align_threshold", "align_threshold_text_only", "event_threshold", "cluster_threshold",
+             "same_account_ratio", "polarity_min_cosine", "omission_min_check_worthiness"}
+PERCENTS = {"name_variant_min_ratio"}  # rapidfuzz's 0..100 scale
+# Counts and sizes that must be at least 1 (a limit or a batch of 0 would process nothing).
+POSITIVE_MIN = 1
+
+
+class SettingsError(FactcheckError):
+    """Settings of the wrong type or out of range: one line per setting, each saying what to write."""
+
+    def __init__(self, problems: list[str], where: str = ""):
+        self.problems, self.where = list(problems), where
+        prefix = f"{where}: " if where else ""
+        super().__init__("\n".join(prefix + p for p in self.problems))
+
+    def __reduce__(self):
+        return (self.__class__, (self.problems, self.where))
+
+
+def setting_problems(settings: "Settings") -> list[str]:
+    """What is wrong with each setting (type from the field's annotation, then its range)."""
+    hints = typing.get_type_hints(Settings)
+    problems = []
+    for f in dataclasses.fields(Settings):
+        value, kind = getattr(settings, f.name), hints[f.name]
+        problem = _type_problem(value, kind) or _range_problem(f.name, value, kind)
+        if problem:
+            problems.append(f"{f.name} is {value!r} — {problem}")
+    return problems
+
+
+def _type_problem(value, kind) -> str:
+    if kind is bool:
+        return "" if isinstance(value, bool) else "write true or false"
+    if kind is int:
+        return "" if isinstance(value, int) and not isinstance(value, bool) else "write a whole number, e.g. 8"
+    if kind is float:
+        return "" if isinstance(value, (int, float)) and not isinstance(value, bool) else "write a number, e.g. 0.55"
+    if kind is str:
+        return "" if isinstance(value, str) else 'write text in quotes, e.g. "auto"'
+    if typing.get_origin(kind) is tuple:
+        ok = isinstance(value, tuple) and all(isinstance(v, str) for v in value)
+        return "" if ok else 'write a list of names, e.g. ["count", "spelling"]'
+    return ""
+
+
+def _range_problem(name: str, value, kind) -> str:
+    if name in CHOICES:
+        return "" if value in CHOICES[name] else f"set it to one of {', '.join(CHOICES[name])}"
+    if kind is float:
+        top = 1.0 if name in FRACTIONS else 100.0 if name in PERCENTS else math.inf
+        ok = 0.0 <= value <= top
+        return "" if ok else f"write a number from 0 to {top:g}" if top < math.inf else "write a number of 0 or more"
+    if kind is int:
+        return "" if value >= POSITIVE_MIN else f"write a whole number of at least {POSITIVE_MIN}"
+    return ""
 
 
 def load_settings(path: str | Path | None = None, **overrides) -> Settings:
@@ -128,8 +190,7 @@ def load_settings(path: str | Path | None = None, **overrides) -> Settings:
                 raise FactcheckError(f"{candidate}: unknown setting '{key}' — known: {', '.join(sorted(known))}")
             values[key] = tuple(value) if isinstance(value, list) else value
     values.update({k: v for k, v in overrides.items() if v is not None})
-    grouping = values.get("story_grouping", "auto")
-    if grouping not in STORY_GROUPINGS:
-        where = f"{candidate}: " if candidate.exists() else ""
-        raise FactcheckError(f"{where}story_grouping is {grouping!r} — set it to one of {', '.join(STORY_GROUPINGS)}")
-    return Settings(**values)
+    try:
+        return Settings(**values)
+    except SettingsError as err:
+        raise SettingsError(err.problems, str(candidate) if candidate.exists() else "") from None

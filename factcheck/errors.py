@@ -18,14 +18,15 @@ class SourceError(FactcheckError):
         return (self.__class__, (self.name, self.problem, self.hint))
 
 
-class ManifestError(FactcheckError):
-    """The sources manifest is malformed: names the row and the column."""
+class ManifestError(SourceError):
+    """A row of the sources manifest (or the whole file) is malformed: names the row and the column.
+    Collected like a source's error: that row is skipped, the others apply."""
 
     def __init__(self, path: str, row: int | None, column: str | None, problem: str, hint: str = ""):
         where = path + (f", row {row}" if row is not None else "") + (f", column '{column}'" if column else "")
         self.row, self.column = row, column
         self._args = (path, row, column, problem, hint)
-        super().__init__(f"{where}: {problem}" + (f" — {hint}" if hint else ""))
+        super().__init__(where, problem, hint)
 
     def __reduce__(self):
         return (self.__class__, self._args)
@@ -53,3 +54,7 @@ class StoreError(FactcheckError):
 
 class ConflictError(StoreError):
     """Someone else saved the same review since it was loaded."""
+
+
+class AccessError(FactcheckError):
+    """The dashboard's login set-up (secrets.toml) is unreadable or would let the wrong people in."""

@@ -14,9 +14,9 @@ import re
 import shutil
 import urllib.error
 import urllib.request
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import charset_normalizer
 import ftfy
@@ -72,15 +72,15 @@ def load_sources(folder: str | Path, settings: Settings, *, known: Known | None 
     ``known(name, data, manifest_row)`` may return the Source of a file read before with the same
     bytes and manifest row; the file is then not decoded and parsed again.
 
-    Raises ``NoSourcesError`` when the folder is missing or holds no source file, and
-    ``ManifestError`` when the manifest is malformed (it applies to every source, so it stops the run).
+    Raises ``NoSourcesError`` when the folder is missing or holds no source file. A manifest row
+    with a problem is one error (a ``ManifestError``) and is not applied; the others are.
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise NoSourcesError(f"{folder}: no such folder — create it and put .txt/.html/.md articles in it")
-    manifest = read_manifest(folder / settings.manifest_name, folder=folder)
-    sources: list[Source] = []
     errors: list[SourceError] = []
+    manifest = read_manifest(folder / settings.manifest_name, folder=folder, errors=errors)
+    sources: list[Source] = []
     for path in candidate_files(folder, settings):
         loaded, failed = load_file(path, folder, settings, manifest.pop(path.name, None), known)
         sources.extend(loaded)
@@ -397,44 +397,105 @@ def outlet_from_name(name: str) -> str:
 
 # --- manifest ----------------------------------------------------------------------------------
 
-def read_manifest(path: Path, *, folder: Path | None = None, only: set[str] | None = None) -> dict[str, dict]:
+def read_manifest(path: Path, *, folder: Path | None = None, only: set[str] | None = None,
+                  errors: list | None = None) -> dict[str, dict]:
     """Rows of the manifest keyed by file name (or URL); ``{}`` when there is no manifest. With
     ``only``, just the rows of those names are checked and returned.
 
-    Raises ``ManifestError`` naming the row and column of the first problem.
+    A row with a problem (a missing file, a date that is not one or is out of range, a repeated
+    file, an unbalanced quote) is skipped; with ``errors`` given, each problem is appended there as a
+    ``ManifestError`` naming the row and column and the other rows are kept; without it the first
+    problem is raised. A manifest that cannot be read at all is one error and no rows.
     """
     if not path.exists():
         return {}
-    rows = _manifest_rows(path)
+    problems: list[ManifestError] = []
+    try:
+        rows = _manifest_rows(path, problems)
+    except ManifestError as err:
+        rows, problems = [], [err]
     folder = folder or path.parent
     table: dict[str, dict] = {}
+    first_row: dict[str, int] = {}
     for row_no, row in rows:
-        if only is not None and (row.get("file") or row.get("url")) not in only:
+        key = row.get("file") or row.get("url")
+        if only is not None and key not in only:
             continue
-        meta = _manifest_row(path, row_no, row, folder)
-        table[meta.get("file") or meta["url"]] = meta
+        try:
+            if key in first_row:
+                raise ManifestError(str(path), row_no, "file" if row.get("file") else "url",
+                                    f"{key!r} is already described in row {first_row[key]}; this row is ignored",
+                                    "keep one row per file")
+            meta = _manifest_row(path, row_no, row, folder)
+        except ManifestError as err:
+            problems.append(err)
+            continue
+        first_row[key] = row_no
+        table[key] = meta
+    if problems and errors is None:
+        raise problems[0]
+    if errors is not None:
+        errors.extend(problems)
     return table
 
 
-def _manifest_rows(path: Path) -> list[tuple[int, dict]]:
+def _manifest_rows(path: Path, problems: list) -> list[tuple[int, dict]]:
+    """(line number, row) of each record. Records are read one at a time, so a cell whose quote
+    is never closed costs its own line only, not every row after it."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        reader = csv.DictReader(text.splitlines())
-        header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise ManifestError(str(path), None, None, f"not a readable CSV ({exc})", "save it as UTF-8 CSV") from exc
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ManifestError(str(path), None, None, "not UTF-8 text (a spreadsheet's own format, or another encoding?)",
+                            "save it from your spreadsheet as CSV UTF-8") from None
+    if "\x00" in text:
+        raise ManifestError(str(path), None, None, "not a CSV file (binary data)", "save it as CSV UTF-8")
+    records = list(_csv_records(text.splitlines(), str(path), problems))
+    if not records:
+        raise ManifestError(str(path), 1, None, "empty: no header row",
+                            f"write a header of {', '.join(MANIFEST_COLUMNS)} (or delete the file)")
+    header_line, header = records[0]
+    header = [h.strip().lower() for h in header]
     if "file" not in header and "url" not in header:
-        raise ManifestError(str(path), 1, None, "not a manifest: the header needs a 'file' or 'url' column",
+        raise ManifestError(str(path), header_line, None, "not a manifest: the header needs a 'file' or 'url' column",
                             f"use the columns {', '.join(MANIFEST_COLUMNS)}")
     unknown = [h for h in header if h not in MANIFEST_COLUMNS]
     if unknown:
-        raise ManifestError(str(path), 1, unknown[0], "unknown column", f"use only {', '.join(MANIFEST_COLUMNS)}")
+        raise ManifestError(str(path), header_line, unknown[0], "unknown column", f"use only {', '.join(MANIFEST_COLUMNS)}")
     rows = []
-    for row_no, row in enumerate(reader, start=2):  # row 1 is the header
-        if None in row:
-            raise ManifestError(str(path), row_no, None, "more cells than columns", "quote cells that hold commas")
-        rows.append((row_no, {k.strip().lower(): (v or "").strip() for k, v in row.items()}))
+    for line_no, cells in records[1:]:
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(header):
+            problems.append(ManifestError(str(path), line_no, None, "more cells than columns; the row is ignored",
+                                          "quote cells that hold commas"))
+            continue
+        cells = cells + [""] * (len(header) - len(cells))
+        rows.append((line_no, {k: v.strip() for k, v in zip(header, cells)}))
     return rows
+
+
+def _csv_records(lines: list[str], where: str, problems: list) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) per CSV record. A record may span lines inside a quoted cell; one whose
+    quote is not closed properly (by the end of the file, or followed by more than a comma) is
+    reported and only its first line skipped."""
+    i = 0
+    while i < len(lines):
+        j = i
+        chunk = lines[i]
+        while chunk.count('"') % 2 and j + 1 < len(lines):
+            j += 1
+            chunk += "\n" + lines[j]
+        try:
+            if chunk.count('"') % 2:
+                raise csv.Error("unclosed quote")
+            parsed = list(csv.reader([chunk], strict=True)) if chunk.strip() else [[]]
+        except csv.Error:
+            problems.append(ManifestError(where, i + 1, None, "a quote (\") is not closed in this row; the row is ignored",
+                                          "close the quote, or remove it"))
+            i += 1
+            continue
+        yield i + 1, (parsed[0] if parsed else [])
+        i = j + 1
 
 
 def _manifest_row(path: Path, row_no: int, row: dict, folder: Path) -> dict:
@@ -455,7 +516,21 @@ def _manifest_row(path: Path, row_no: int, row: dict, folder: Path) -> dict:
         except ValueError:
             raise ManifestError(where, row_no, "published", f"{row['published']!r} is not a date",
                                 "write it as YYYY-MM-DD") from None
+        if not plausible_publication(meta["published"]):
+            raise ManifestError(where, row_no, "published",
+                                f"{meta['published']} is not a plausible publication date "
+                                f"(from {EARLIEST_PUBLICATION} to a few days from today)", "check the year")
     return meta
+
+
+# Publication dates the manifest accepts: news on the web, with a few days' grace for time zones and
+# scheduled pieces; an archive before 1900 is not what the tool reads.
+EARLIEST_PUBLICATION = date(1900, 1, 1)
+LATEST_PUBLICATION_DAYS = 7
+
+
+def plausible_publication(day: date) -> bool:
+    return EARLIEST_PUBLICATION <= day <= date.today() + timedelta(days=LATEST_PUBLICATION_DAYS)
 
 
 # --- URLs --------------------------------------------------------------------------------------

@@ -289,10 +289,7 @@ def fresh_lines(folder: Path, settings: Settings, prepared: PreparedArticles) ->
     the files are decoded and cleaned. A problem here is left for ingest to report."""
     if not folder.is_dir():
         return 0, 0
-    try:
-        manifest = ingest.read_manifest(folder / settings.manifest_name, folder=folder)
-    except FactcheckError:
-        return 0, 0
+    manifest = ingest.read_manifest(folder / settings.manifest_name, folder=folder, errors=[])
     files = lines = 0
     for path in ingest.candidate_files(folder, settings):
         try:
@@ -420,7 +417,7 @@ def read_new_files(folder: Path, files: list[Path], settings: Settings, store: S
     the others become errors. Raises ``NoSourcesError`` when none is left."""
     with timed(timings, "ingest"):
         manifest = ingest.read_manifest(folder / settings.manifest_name, folder=folder,
-                                        only={f.name for f in files})
+                                        only={f.name for f in files}, errors=errors)
         prepared = PreparedArticles(store, bulk=False)
         loaded: list[Source] = []
         for path in files:

@@ -178,18 +178,49 @@ HEADER = "file,url,outlet,published,language,title\n"
 ])
 def test_invalid_manifest_row_names_row_and_column(folder, row, column, words):
     (folder / "sources.csv").write_text(HEADER + row, encoding="utf-8")
-    with pytest.raises(ManifestError) as info:
-        load_sources(folder, SETTINGS)
-    text = one_line(info.value, "sources.csv")
+    err = only_error(folder)
+    assert isinstance(err, ManifestError)
+    text = one_line(err, "sources.csv")
     assert "row 2" in text and f"column '{column}'" in text and words in text
 
 
-@pytest.mark.parametrize("content", [b"\x89PNG\r\n\x1a\n\x00\x00\xff\xd8", b"just some words\nand more\n"])
-def test_manifest_that_is_not_a_csv(folder, content):
+@pytest.mark.parametrize("content, words", [(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xd8", "not UTF-8"),
+                                            (b"just some words\nand more\n", "not a manifest"),
+                                            (b"", "empty"), (b"file,outlet\x00\n", "binary")])
+def test_manifest_that_is_not_a_csv_is_one_line_and_the_articles_still_load(folder, content, words):
     (folder / "sources.csv").write_bytes(content)
-    with pytest.raises(ManifestError) as info:
-        load_sources(folder, SETTINGS)
-    assert "manifest" in one_line(info.value, "sources.csv") or "CSV" in str(info.value)
+    err = only_error(folder)
+    assert isinstance(err, ManifestError) and words in one_line(err, "sources.csv")
+
+
+def test_each_bad_manifest_row_is_skipped_and_the_other_rows_apply(folder):
+    for name in ("b.txt", "c.txt", "d.txt"):
+        (folder / name).write_text(GOOD, encoding="utf-8")
+    (folder / "sources.csv").write_text(
+        "file,outlet,published\n"
+        'good.txt,"Quarry Post,2025-07-02\n'  # the quote is never closed
+        "b.txt,Braga Daily,0001-01-01\n"  # not a plausible publication date
+        "c.txt,Minho News,2025-07-03\n"
+        "c.txt,Other Name,2025-07-04\n"  # c.txt again
+        "d.txt,Norte Times,2025-07-05,extra\n",  # more cells than columns
+        encoding="utf-8")
+    sources, errors = load_sources(folder, SETTINGS)
+    by_name = {s.name: s for s in sources}
+    assert set(by_name) == {"good.txt", "b.txt", "c.txt", "d.txt"}, "every article is still read"
+    assert (by_name["c.txt"].outlet, by_name["c.txt"].published) == ("Minho News", date(2025, 7, 3)), "first row wins"
+    assert by_name["b.txt"].published is None and by_name["b.txt"].outlet != "Braga Daily"
+    lines = sorted(one_line(e, "sources.csv") for e in errors)
+    assert len(lines) == 4 and all(isinstance(e, ManifestError) for e in errors)
+    assert sorted(e.row for e in errors) == [2, 3, 5, 6]
+    text = " | ".join(lines)
+    assert "quote" in text and "plausible publication date" in text and "already described in row 4" in text
+    assert "more cells than columns" in text
+
+
+def test_a_quoted_cell_may_span_lines(folder):
+    (folder / "sources.csv").write_text('file,outlet,title\ngood.txt,Quarry Post,"Quarry\nreopens"\n', encoding="utf-8")
+    sources, errors = load_sources(folder, SETTINGS)
+    assert errors == [] and sources[0].title == "Quarry\nreopens" and sources[0].outlet == "Quarry Post"
 
 
 def test_manifest_overrides_detected_metadata(folder):
@@ -297,3 +328,6 @@ def test_the_manifest_can_be_read_for_a_few_files_only(folder):
     assert set(read_manifest(folder / "sources.csv", folder=folder, only={"good.txt"})) == {"good.txt"}
     with pytest.raises(ManifestError, match="missing.txt"):
         read_manifest(folder / "sources.csv", folder=folder)
+    problems: list = []
+    assert set(read_manifest(folder / "sources.csv", folder=folder, errors=problems)) == {"good.txt"}
+    assert [e.row for e in problems] == [3]

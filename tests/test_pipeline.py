@@ -47,6 +47,37 @@ def test_bad_settings_file_is_one_clear_error(tmp_path, content, fragment):
         load_settings(f)
 
 
+@pytest.mark.parametrize("content, line", [
+    ('align_threshold = "high"', "align_threshold is 'high' — write a number, e.g. 0.55"),
+    ("workers = 2.5", "workers is 2.5 — write a whole number, e.g. 8"),
+    ("top_k = 0", "top_k is 0 — write a whole number of at least 1"),
+    ("cluster_threshold = 1.5", "cluster_threshold is 1.5 — write a number from 0 to 1"),
+    ('checks = "count"', "checks is 'count' — write a list of names"),
+    ("checks = [1, 2]", "checks is (1, 2) — write a list of names"),
+    ("manifest_name = 3", "manifest_name is 3 — write text in quotes"),
+    ("[align_threshold]\nx = 1", "align_threshold is {'x': 1} — write a number"),
+])
+def test_a_setting_of_the_wrong_type_or_range_is_one_line_naming_file_and_key(tmp_path, content, line):
+    f = tmp_path / "fc.toml"
+    f.write_text(content)
+    with pytest.raises(FactcheckError) as err:
+        load_settings(f)
+    assert str(err.value).startswith(f"{f}: {line}") and "\n" not in str(err.value)
+
+
+def test_every_wrong_setting_gets_its_own_line(tmp_path):
+    f = tmp_path / "fc.toml"
+    f.write_text('align_threshold = "high"\ntop_k = -1\nalign_threshold_text_only = 0.8\n')
+    with pytest.raises(FactcheckError) as err:
+        load_settings(f)
+    assert [ln.split(" is ")[0] for ln in str(err.value).splitlines()] == [f"{f}: top_k", f"{f}: align_threshold"]
+
+
+def test_a_whole_number_is_a_number_and_defaults_are_valid():
+    assert Settings(align_threshold=1).align_threshold == 1
+    assert Settings() == Settings(**{k: getattr(Settings(), k) for k in Settings.__dataclass_fields__})
+
+
 @pytest.mark.slow
 def test_a_process_pool_gives_the_serial_results(tmp_path, monkeypatch):
     """Claims parsed by a process pool (started while the files are cleaned; groups of articles,
