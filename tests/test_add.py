@@ -366,12 +366,38 @@ def test_cli_add_without_a_run_saves_the_file_and_says_what_to_run(tmp_path):
     assert "holds no run yet" in res.output and "factcheck run" in res.output
 
 
-def test_cli_add_refuses_to_overwrite_a_different_file(tmp_path):
+def test_cli_add_never_overwrites_a_different_file(tmp_path):
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "bridge.txt").write_text("another article", encoding="utf-8")
     (tmp_path / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
     res = CliRunner().invoke(main, ["add", str(tmp_path / "bridge.txt"), "--to", str(tmp_path / "src"),
                                     "--db", f"sqlite:///{tmp_path / 'fc.db'}", "--no-progress"])
-    assert res.exit_code != 0
-    assert "already exists with other content" in res.output
+    assert res.exit_code == 0
+    assert "saved as bridge_2.txt: bridge.txt in the folder holds another article" in res.output
     assert (tmp_path / "src" / "bridge.txt").read_text(encoding="utf-8") == "another article"
+    assert (tmp_path / "src" / "bridge_2.txt").read_text(encoding="utf-8") == BRIDGE
+
+
+@pytest.mark.slow
+def test_an_article_the_analysis_refuses_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
+    """A file that reads as an article but fails later (here: the cleaner raises on it) is reported
+    in one line and taken out of the folder again, so the next run is not broken by it."""
+    from factcheck import clean as clean_stage
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "first.txt").write_text(BRIDGE, encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'fc.db'}"
+    assert CliRunner().invoke(main, ["run", str(folder), "--db", db, "--no-progress", "--out", str(tmp_path)]).exit_code == 0
+    (tmp_path / "trap.txt").write_text(BRIDGE.replace("bridge", "viaduct"), encoding="utf-8")
+    real = clean_stage.clean
+    monkeypatch.setattr(clean_stage, "clean", lambda s, st: (_ for _ in ()).throw(RecursionError("deep"))
+                        if s.name == "trap.txt" else real(s, st))
+    res = CliRunner().invoke(main, ["add", str(tmp_path / "trap.txt"), "--to", str(folder), "--db", db,
+                                    "--no-progress", "--out", str(tmp_path)])
+    assert "Traceback" not in res.output and res.exit_code != 0
+    assert "skipped: trap.txt: cleaning it failed (RecursionError: deep)" in res.stderr
+    assert "trap.txt was taken out of" in res.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["first.txt"]
+    again = CliRunner().invoke(main, ["run", str(folder), "--db", db, "--no-progress", "--out", str(tmp_path)])
+    assert again.exit_code == 0 and "skipped" not in again.output

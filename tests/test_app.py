@@ -112,9 +112,9 @@ def test_confirm_saves_signs_audits_and_moves_to_the_next_open_item(store):
     first = at.selectbox(key="selected").value
     at.button(key="act_confirmed").click().run()
     review = store.review(first)
-    assert (review["status"], review["reviewer"], review["version"]) == ("confirmed", "ana", 1)
+    assert (review["status"], review["reviewer"], review["version"]) == ("confirmed", "ana (unverified)", 1)
     assert [(a["reviewer"], a["field"], a["old"], a["new"]) for a in store.audit_rows(first)] == [
-        ("ana", "status", "open", "confirmed")]
+        ("ana (unverified)", "status", "open", "confirmed")]  # no login: the name as typed, unverified
     assert at.selectbox(key="selected").value == ids_by_kind(store)["date"]  # second in the queue
     assert "Marked confirmed" in at.success[0].value
     assert {m.label: m.value for m in at.metric}["Confirmed"] == "1"
@@ -157,7 +157,7 @@ def test_dismiss_with_a_note_saves_both(store):
     at.button(key="act_dismissed").click().run()
     review = store.review(did)
     assert (review["status"], review["note"], review["reviewer"]) == (
-        "dismissed", "Engineers were misquoted; see correction", "ben")
+        "dismissed", "Engineers were misquoted; see correction", "ben (unverified)")
     assert {(a["field"], a["new"]) for a in store.audit_rows(did)} == {
         ("status", "dismissed"), ("note", "Engineers were misquoted; see correction")}
     assert at.selectbox(key="selected").value == ids_by_kind(store)["identifier"]  # the next open one
@@ -238,7 +238,7 @@ def test_the_export_honours_the_filters_and_is_safe_for_spreadsheets(store, monk
     data = handed[-1]
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    assert [(r["discrepancy_id"], r["status"], r["reviewer"]) for r in rows] == [(ident, "confirmed", "ana")]
+    assert [(r["discrepancy_id"], r["status"], r["reviewer"]) for r in rows] == [(ident, "confirmed", "ana (unverified)")]
     assert rows[0]["claim_a"].startswith("'=HYPERLINK(")
     assert at.get("download_button")[0].label == "⬇ Download CSV (1 rows)"
 

@@ -134,7 +134,7 @@ def test_confirm_download_and_hostile_text_in_chromium(dashboard):
             first = next(r for r in store.discrepancy_rows() if r["kind"] == "quantity")["discrepancy_id"]
             page.get_by_role("button", name="✔ Confirm").click()
             expect(page.get_by_text("Marked confirmed.", exact=False)).to_be_visible(timeout=15_000)
-            assert store.review(first)["status"] == "confirmed" and store.review(first)["reviewer"] == "ana"
+            assert store.review(first)["status"] == "confirmed" and store.review(first)["reviewer"] == "ana (unverified)"
 
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
@@ -150,7 +150,7 @@ def test_confirm_download_and_hostile_text_in_chromium(dashboard):
     data = saved.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = {r["discrepancy_id"]: r for r in csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""))}
-    assert rows[first]["status"] == "confirmed" and rows[first]["reviewer"] == "ana"
+    assert rows[first]["status"] == "confirmed" and rows[first]["reviewer"] == "ana (unverified)"
     hyperlink = next(r for r in rows.values() if r["kind"] == "identifier")
     assert hyperlink["claim_a"].startswith("'=HYPERLINK(")
 
@@ -218,7 +218,7 @@ def test_fact_view_answer_and_fact_table_on_a_real_run_in_chromium(seed_dashboar
             page.get_by_role("button", name="✔ Confirm").click()
             expect(page.get_by_text("Marked confirmed.", exact=False)).to_be_visible(timeout=15_000)
             saved = store.review(crash["discrepancy_id"])
-            assert saved["status"] == "confirmed" and saved["reviewer"] == "ana", saved
+            assert saved["status"] == "confirmed" and saved["reviewer"] == "ana (unverified)", saved
             assert saved["answer"] == right, saved
             assert saved["evidence"] == "https://example.org/investigation-report", saved
 

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import shutil
-import urllib.error
+import socket
 from datetime import date
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
-from factcheck import ingest
+from factcheck import fetch, ingest
 from factcheck.clean import split_lines
 from factcheck.config import Settings
 from factcheck.errors import ManifestError, NoSourcesError, SourceError
@@ -105,31 +105,18 @@ def test_empty_folder_and_only_hidden_files(tmp_path):
 
 # --- URLs --------------------------------------------------------------------------------------
 
-class Response:
-    """Stands in for urlopen's response: the page's bytes, no network."""
-
-    def __init__(self, data: bytes):
-        self.data = data
-
-    def read(self, limit: int) -> bytes:
-        return self.data[:limit]
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
+def offline(*args, **kwargs):
+    """Stands in for ``fetch.resolve`` on a machine with no network."""
+    raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
 
 
 def serve(data: bytes):
-    return lambda *args, **kwargs: Response(data)
+    """Stands in for ``fetch_bytes``: the page's bytes, no network (fetching itself: test_fetch.py)."""
+    return lambda url, settings: data[:settings.max_source_bytes]
 
 
 def test_url_while_offline_is_a_clear_error(monkeypatch):
-    def offline(*args, **kwargs):
-        raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
-
-    monkeypatch.setattr(ingest.urllib.request, "urlopen", offline)
+    monkeypatch.setattr(fetch, "resolve", offline)
     with pytest.raises(SourceError) as info:
         fetch_url("https://news.example/story", SETTINGS)
     text = one_line(info.value, "https://news.example/story")
@@ -138,12 +125,11 @@ def test_url_while_offline_is_a_clear_error(monkeypatch):
 
 def test_url_to_a_closed_port_fails_fast():
     with pytest.raises(SourceError, match="could not fetch"):
-        fetch_url("http://127.0.0.1:9/article", SETTINGS)
+        fetch_url("http://127.0.0.1:9/article", SETTINGS.replace(fetch_allow_hosts=("127.0.0.1",)))
 
 
 def test_url_list_is_detected_by_content(folder, monkeypatch):
-    monkeypatch.setattr(ingest.urllib.request, "urlopen",
-                        lambda *a, **k: (_ for _ in ()).throw(urllib.error.URLError("network is unreachable")))
+    monkeypatch.setattr(fetch, "resolve", offline)
     (folder / "reading-list").write_text("# to check\nhttps://a.example/one\nhttps://b.example/two\n", encoding="utf-8")
     sources, errors = load_sources(folder, SETTINGS)
     assert [s.name for s in sources] == ["good.txt"]
@@ -152,17 +138,18 @@ def test_url_list_is_detected_by_content(folder, monkeypatch):
 
 def test_fetched_page_is_ingested_as_html(monkeypatch):
     html = (PAGES / "harbour_bridge.html").read_bytes()
-    monkeypatch.setattr(ingest.urllib.request, "urlopen", serve(html))
+    monkeypatch.setattr(ingest, "fetch_bytes", serve(html))
     src = fetch_url("https://coastalcourier.example/x", SETTINGS)
     assert (src.kind, src.outlet, src.source_id) == ("html", "Coastal Courier", stable_id("https://coastalcourier.example/x"))
 
 
 def test_save_url_writes_an_html_source(monkeypatch, tmp_path):
     html = (PAGES / "harbour_bridge.html").read_bytes()
-    monkeypatch.setattr(ingest.urllib.request, "urlopen", serve(html))
+    monkeypatch.setattr(ingest, "fetch_bytes", serve(html))
     path = ingest.save_url("https://coastalcourier.example/news/bridge", tmp_path / "sources", SETTINGS)
     assert path.suffix == ".html" and path.read_bytes() == html
     assert load_sources(tmp_path / "sources", SETTINGS)[0][0].outlet == "Coastal Courier"
+
 
 
 # --- manifest ----------------------------------------------------------------------------------
