@@ -405,9 +405,7 @@ def sources_tab(store: Store) -> None:
     if files and can_add and st.button(f"➕ Add {len(files)} file(s) to the analysis", key="add_uploads",
                                        type="primary", help="Saves them to the sources folder; each joins its "
                                        "closest story, and only that story is compared again (seconds)."):
-        saved = save_uploads(files)
-        if saved:
-            add_to_analysis(store, saved)
+        add_to_analysis(store, files)
     if files and st.button(f"Save {len(files)} file(s) to {SOURCES_DIR}/", key="save_uploads"):
         saved = save_uploads(files)
         if saved:
@@ -429,13 +427,15 @@ def source_stories(store: Store) -> dict[str, str]:
 
 
 def save_uploads(files) -> list[Path]:
-    saved = []
-    for f in files:
-        try:
-            saved.append(fx.save_upload(SOURCES_DIR, f.name, f.getvalue()))
-        except (ValueError, OSError) as exc:
-            st.error(str(exc))
-    return saved
+    """Save uploads into the folder after checking each is an article (factcheck.folder: the
+    policy `factcheck add` follows); a refused one is one error line."""
+    from factcheck.config import load_settings
+    from factcheck.folder import add_to_folder
+
+    done = add_to_folder([(f.name, f.getvalue()) for f in files], SOURCES_DIR, load_settings(None, db_url=DB_URL))
+    for err in done.errors:
+        st.error(str(err))
+    return [s.path for s in done.staged]
 
 
 def stage_bar():
@@ -448,21 +448,31 @@ def stage_bar():
     return bar, progress
 
 
-def add_to_analysis(store: Store, paths: list[Path]) -> None:
+def add_to_analysis(store: Store, files) -> None:
+    """Check, save and analyse uploads (factcheck.folder): a file the analysis refuses leaves the
+    folder again."""
     from factcheck import pipeline
     from factcheck.config import load_settings
+    from factcheck.folder import add_to_folder
 
     bar, progress = stage_bar()
     try:
         settings = load_settings(None, db_url=DB_URL)
         get_model(settings.model_package, settings.embedding_backend)
-        result = pipeline.add(SOURCES_DIR, paths, settings, store=store, progress=progress)
-        pipeline.write_store_outputs(store, SOURCES_DIR.resolve().parent)
+        done = add_to_folder([(f.name, f.getvalue()) for f in files], SOURCES_DIR, settings, store=store,
+                             progress=progress)
+        if done.result is not None:
+            pipeline.write_store_outputs(store, SOURCES_DIR.resolve().parent)
     except FactcheckError as exc:
         bar.empty()
         st.error(f"Nothing was added: {exc}. Earlier results and reviews are unchanged.")
         return
-    skipped = f" Skipped: {'; '.join(map(str, result.errors))}." if result.errors else ""
+    result = done.result
+    skipped = f" Skipped: {'; '.join(map(str, done.errors))}." if done.errors else ""
+    if result is None:
+        bar.empty()
+        st.error(f"Nothing was added.{skipped} Earlier results and reviews are unchanged.")
+        return
     stories = sum(1 for joined, _ in result.stories.values() if joined)
     flash("success", f"Added {', '.join(s.name for s in result.sources)}: {len(result.claims)} claims; "
                      f"{stories} joined a story, {len(result.sources) - stories} started one; "

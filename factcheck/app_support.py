@@ -358,25 +358,6 @@ def editors_csv(rows: Sequence[dict]) -> bytes:
 UPLOAD_TYPES = sorted(s.lstrip(".") for s in SOURCE_SUFFIXES)
 
 
-def save_upload(folder: str | Path, name: str, data: bytes) -> Path:
-    """Save an uploaded article into the sources folder under a safe, unused file name."""
-    base = Path(name or "").name.strip().lstrip(".")
-    stem, suffix = Path(base).stem, Path(base).suffix.lower()
-    if suffix not in SOURCE_SUFFIXES:
-        raise ValueError(f"{name!r}: not an article file — upload one of: {', '.join(UPLOAD_TYPES)}")
-    stem = re.sub(r"[^\w.-]+", "_", stem)[:120] or "upload"
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    path, n = folder / f"{stem}{suffix}", 1
-    while path.exists():
-        if path.read_bytes() == data:
-            return path
-        n += 1
-        path = folder / f"{stem}_{n}{suffix}"
-    path.write_bytes(data)
-    return path
-
-
 # ------------------------------------------------------------------------------------ facts
 
 def fact_table(facts: Sequence) -> tuple[list[dict], list[str]]:

@@ -2,14 +2,23 @@
 
 Editors' files open cleanly in Excel and LibreOffice: UTF-8 with a byte-order mark, every field
 quoted where needed, and cells starting with = + - @ (or a tab / carriage return) neutralised with
-a leading apostrophe so a spreadsheet never runs them as formulas. claims.csv is a data file, kept
-byte-for-byte reproducible (plain UTF-8, ``text`` exactly as in the source).
+a leading apostrophe so a spreadsheet never runs them as formulas.
+
+claims.csv is a data file, kept byte-for-byte reproducible (plain UTF-8, ``text`` exactly as in the
+source), yet someone will open it in a spreadsheet, so it is neutralised too, by a rule a program
+can undo exactly (``restore``): a cell whose first character after any leading apostrophes is
+= + - @, a tab or a carriage return gets one more apostrophe in front, unless it is a plain number
+such as ``-3`` (a number is data, never a formula). Reading it back, drop one leading apostrophe
+from a cell that starts with apostrophes followed by one of those characters; every other cell is
+as written. A claim starting with an apostrophe ("'Tis …") is left alone; no claim of the seeds
+starts with any of these characters, so the committed claims.csv did not change.
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from dataclasses import asdict
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -38,6 +47,24 @@ def neutralise(value) -> str:
     """A cell a spreadsheet shows as text: formula-like starts get a leading apostrophe."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+FORMULA_LIKE = re.compile(r"'*[=+\-@\t\r]")  # what neutralise_data escapes, after any apostrophes
+PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def neutralise_data(value) -> str:
+    """A claims.csv cell: as written, but never run as a formula (see the module's docstring);
+    ``restore`` gives the value back."""
+    text = "" if value is None else str(value)
+    if FORMULA_LIKE.match(text) and not PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def restore(cell: str) -> str:
+    """A claims.csv cell as the value it was written from: the inverse of ``neutralise_data``."""
+    return cell[1:] if cell.startswith("'") and FORMULA_LIKE.match(cell) else cell
 
 
 def claim_records(claims: Sequence[Claim], sources: Sequence[Source], facts: Sequence[Fact] = ()) -> list[dict]:
@@ -74,7 +101,8 @@ def clause_place(c: Claim, raw: str) -> int:
 
 
 def write_csv(rows: Iterable[dict], columns: Sequence[str], path: str | Path, *, for_editors: bool) -> Path:
-    """Write rows (extra keys ignored); editors' files get a BOM and neutralised cells."""
+    """Write rows (extra keys ignored); editors' files get a BOM and neutralised cells, data
+    files (claims.csv) cells neutralised reversibly (``neutralise_data``)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     buf = io.StringIO()
@@ -82,7 +110,7 @@ def write_csv(rows: Iterable[dict], columns: Sequence[str], path: str | Path, *,
                             if for_editors else "\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: neutralise(row.get(k)) if for_editors else row.get(k, "") for k in columns})
+        writer.writerow({k: (neutralise if for_editors else neutralise_data)(row.get(k)) for k in columns})
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(buf.getvalue(), encoding="utf-8-sig" if for_editors else "utf-8", newline="")
     tmp.replace(path)  # atomic: a crash never leaves half a file

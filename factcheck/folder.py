@@ -22,6 +22,8 @@ from .models import stable_id
 
 # Longest file-name stem kept from an upload or a URL.
 MAX_STEM = 80
+# What the folder reads (ingest.candidate_files): articles, and URL lists.
+READ_SUFFIXES = {*ingest.SOURCE_SUFFIXES, "", ".list", ".urls"}
 
 
 @dataclass
@@ -39,12 +41,14 @@ class Addition:
     removed: list[str] = field(default_factory=list)  # files taken out again: the analysis refused them
 
 
-def safe_name(name: str, suffix_default: str = ".txt") -> str:
-    """A file name of the folder for ``name``: no directories, no leading dot, plain characters."""
+def safe_name(name: str) -> str:
+    """A file name of the folder for ``name``: no directories, no leading dot or dash, plain
+    characters. ``SourceError`` for a kind of file the folder does not read (``.exe``)."""
     base = Path(name or "").name.strip().lstrip(".-")
     stem, suffix = Path(base).stem, Path(base).suffix.lower()
-    if suffix not in ingest.SOURCE_SUFFIXES:
-        stem, suffix = base, suffix_default
+    if suffix not in READ_SUFFIXES:
+        raise SourceError(name, f"is not an article file ({suffix} files are not read)",
+                          "save the article as .txt, .html or .md")
     stem = re.sub(r"[^\w.-]+", "_", stem)[:MAX_STEM].strip("._") or "article"
     return stem + suffix
 

@@ -127,8 +127,8 @@ def _not_readable_here(path: Path, inside: Path) -> tuple[str, str] | None:
         except (OSError, RuntimeError):
             return "is a link to nothing (its target is gone)", "remove the link, or copy the article into the folder"
         if not target.is_relative_to(inside):
-            return ("is a link to a file outside the sources folder, which is not read",
-                    "copy the article itself into the folder")
+            return (f"is a link to a {'folder' if target.is_dir() else 'file'} outside the sources folder, "
+                    "which is not read", "copy the article itself into the folder")
     if path.is_dir():
         return ("is a folder: only the files directly in the sources folder are read",
                 "move its articles up, or name it _" + path.name + " to keep it out")

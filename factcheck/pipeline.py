@@ -367,7 +367,7 @@ def add(folder: str | Path, files: Sequence[str | Path], settings: Settings, *, 
     folder = Path(folder)
     stored = store.load_story_index()
     if stored is None:
-        raise NoRunError(f"the store {store.url} holds no run to add to — run `factcheck run {folder}` first")
+        raise NoRunError(f"the store {store.shown_url} holds no run to add to — run `factcheck run {folder}` first")
     index = align_stage.StoryIndex.from_parts(*stored)
     errors: list[SourceError] = []
     sources, bodies = read_new_files(folder, [Path(f) for f in files], settings, store, set(index.source_ids),

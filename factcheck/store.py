@@ -4,21 +4,32 @@ Reruns upsert by stable ids, so reviews survive new sources; a discrepancy that 
 is kept (inactive) and shown as stale. A run is written in one transaction: a run killed half-way
 leaves the previous results and every review intact. Reviews carry a version number, so two
 reviewers saving the same item cannot silently overwrite each other; every change is audited.
+
+Concurrent writers: a write transaction takes the store's write lock when it starts (SQLite:
+``BEGIN IMMEDIATE`` in WAL mode, so readers never wait and a writer waits up to ``BUSY_TIMEOUT_S``
+for another; PostgreSQL: row locks). A review that loses a race (a second first verdict, a version
+saved meanwhile) or meets a store kept busy past the timeout raises ``ConflictError``: reload and
+apply the change again. A run or cache write that meets a busy store raises a one-line
+``StoreError``, its transaction rolled back. A store URL in a message shows its password as ***.
 """
 from __future__ import annotations
 
 import json
 import logging
+import random
+import re
+import time
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 from sqlalchemy import (Boolean, Column, Float, Integer, LargeBinary, MetaData, String, Table, Text,
                         bindparam, create_engine, delete, event, func, insert, select, update)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
 
 from .errors import ConflictError, StoreError
 from .models import (Alignment, Answer, Claim, Discrepancy, Fact, FactCluster, Source, claim_from_dict,
@@ -123,34 +134,120 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+# How long a write waits for another writer's lock before giving up. Ten seconds, as the store has
+# always waited: a reviewer's click should not hang longer, and a run that waits longer than this
+# for another run is better told to try again.
+BUSY_TIMEOUT_S = 10.0
+# A review that fails fast on a busy store (PostgreSQL's deadlock victim or serialization failure;
+# SQLite refuses at once in a few recovery states) is tried again this many times in all, after a
+# pause of RETRY_PAUSE_S, doubled each time and jittered; one that already waited out
+# BUSY_TIMEOUT_S is not (a lock held that long is a run being written).
+REVIEW_TRIES = 3
+RETRY_PAUSE_S = 0.05
+# PostgreSQL SQLSTATEs meaning another transaction held what this one needed: serialization
+# failure, deadlock detected, lock not available (lock_timeout / NOWAIT)
+PG_BUSY = {"40001", "40P01", "55P03"}
+SQLITE_BUSY, SQLITE_LOCKED = 5, 6  # primary result codes; extended ones (BUSY_SNAPSHOT …) keep them in the low byte
+WRITE = "factcheck_write"  # execution option: this transaction writes (SQLite: BEGIN IMMEDIATE)
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # SQLAlchemy, not the sqlite3 module, begins transactions (see _sqlite_begin): the module's own
+    # BEGIN comes only before the first INSERT/UPDATE, so a read and the write that depends on it
+    # were not one transaction, and a SAVEPOINT released early committed half a review
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     # in WAL mode, NORMAL still commits atomically (a killed run leaves the previous results); it
     # skips a disk flush per commit, which was a third of the time of adding one article
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
     cur.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """A write takes the write lock at BEGIN, waiting for it up to the busy timeout; a deferred
+    transaction that read first would fail at once when another writer committed meanwhile."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+
+
+def is_busy(exc: DBAPIError) -> bool:
+    """Whether a database error means another transaction held the lock this one needed (SQLite's
+    "database is locked", PostgreSQL's deadlock, serialization failure or lock timeout)."""
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "pgcode", None) in PG_BUSY:
+        return True
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (SQLITE_BUSY, SQLITE_LOCKED)
+    text = str(orig).lower()
+    return "database is locked" in text or "database table is locked" in text
+
+
+def shown_url(url) -> str:
+    """A store URL fit for a message or a log: its password, in the URL or its query, as ***."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError, TypeError):  # not a URL SQLAlchemy reads: mask user:password@
+        return re.sub(r"(://[^/:@]*:)[^@]*@", r"\1***@", str(url))
+    return re.sub(r"([?&]password=)[^&]*", r"\1***", parsed.render_as_string(hide_password=True))
+
+
+class _LostRace(Exception):
+    """A review saved without ``expected_version`` met a concurrent save: read again and retry."""
 
 
 class Store:
     """The project's state behind one SQLAlchemy engine."""
 
     def __init__(self, url: str = "sqlite:///factcheck.db"):
+        self.shown_url = shown_url(url)
         try:
             self.engine: Engine = create_engine(url, future=True)
             if self.engine.dialect.name == "sqlite":
                 event.listen(self.engine, "connect", _sqlite_pragmas)
+                event.listen(self.engine, "begin", _sqlite_begin)
             meta.create_all(self.engine)
             upgrade(self.engine)
         except ImportError as exc:  # postgresql:// without its driver
             raise StoreError(f"the database driver {exc.name!r} that {url.split(':', 1)[0]}:// needs is not installed — "
                              "run pip install -e \".[postgres]\" and write the URL as postgresql+psycopg2://…, "
                              "or use a sqlite:/// URL") from exc
+        except DBAPIError as exc:
+            if is_busy(exc):
+                raise StoreError(self._busy("the store could not be opened")) from exc
+            raise StoreError(f"cannot open the store at {self.shown_url!r} ({exc.__class__.__name__}) — "
+                             "check the --db URL and that its folder is writable") from exc
         except (SQLAlchemyError, ValueError) as exc:
-            raise StoreError(f"cannot open the store at {url!r} ({exc.__class__.__name__}) — "
+            raise StoreError(f"cannot open the store at {self.shown_url!r} ({exc.__class__.__name__}) — "
                              "check the --db URL and that its folder is writable") from exc
         self.url = url
+
+    def __repr__(self) -> str:
+        return f"Store({self.shown_url!r})"
+
+    def _busy(self, what: str) -> str:
+        return (f"the store {self.shown_url} was busy (another run or save held it over {BUSY_TIMEOUT_S:g} s) and "
+                f"{what}; nothing half-written was kept — wait for the other run to finish, then try again")
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        """A write transaction (on SQLite it holds the write lock from its start)."""
+        with self.engine.connect() as conn:
+            conn.execution_options(**{WRITE: True})
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _writing(self, what: str) -> Iterator[Connection]:
+        """A write transaction whose failure on a busy store is one line saying what to do."""
+        try:
+            with self._transaction() as conn:
+                yield conn
+        except DBAPIError as exc:
+            if not is_busy(exc):
+                raise
+            raise StoreError(self._busy(f"{what} was not saved")) from exc
 
     # ---------------------------------------------------------------- runs
 
@@ -159,7 +256,7 @@ class Store:
                  found: Sequence[Discrepancy], stories: bytes | None = None, fact_records: Sequence[Fact] = ()) -> int:
         """Write a run's results in one transaction; earlier results are marked inactive, not lost.
         ``stories`` is the run's story index (``align.StoryIndex.to_bytes``), which ``add`` reads."""
-        with self.engine.begin() as conn:
+        with self._writing("the run") as conn:
             run_id = conn.execute(insert(runs).values(
                 started_at=now(), sources_dir=sources_dir, n_sources=len(source_records),
                 n_claims=len(claim_records), n_discrepancies=len(found))).inserted_primary_key[0]
@@ -226,7 +323,7 @@ class Store:
         discrepancies are then ranked again with ``rank_key`` (see ``rerank``)."""
         inside = set(story_claims)
         story_claims = sorted(inside)
-        with self.engine.begin() as conn:
+        with self._writing("the added articles") as conn:
             run_id = conn.execute(insert(runs).values(started_at=now(),
                                                       sources_dir=sources_dir)).inserted_primary_key[0]
             self._replace(conn, sources, "source_id", [source_row(s) for s in source_records])
@@ -396,7 +493,7 @@ class Store:
             return
         rows = [{"model": model, "text_key": k, "vector": np.asarray(v, dtype=np.float32).tobytes()}
                 for k, v in vectors.items()]
-        with self.engine.begin() as conn:
+        with self._writing("the sentence vectors") as conn:
             upsert = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}.get(conn.dialect.name)
             if upsert is not None:  # a text another run embedded meanwhile keeps its row
                 conn.execute(upsert(embeddings).on_conflict_do_nothing(), rows)
@@ -429,7 +526,7 @@ class Store:
     def save_articles(self, items: dict[str, dict]) -> None:
         if not items:
             return
-        with self.engine.begin() as conn:
+        with self._writing("the prepared articles") as conn:
             conn.execute(delete(article_cache).where(article_cache.c.file_key.in_(list(items))))
             conn.execute(insert(article_cache), [{"file_key": k, "article": json.dumps(v, ensure_ascii=False)}
                                                  for k, v in items.items()])
@@ -452,7 +549,7 @@ class Store:
             return
         rows = [{"article_key": k, "claims": json.dumps([claim_to_dict(c) for c in v], ensure_ascii=False)}
                 for k, v in items.items()]
-        with self.engine.begin() as conn:
+        with self._writing("the claims cache") as conn:
             conn.execute(delete(claim_cache).where(claim_cache.c.article_key.in_(list(items))))
             conn.execute(insert(claim_cache), rows)
 
@@ -532,39 +629,66 @@ class Store:
                    reviewer: str = "", expected_version: int | None = None, answer: str | None = None,
                    evidence: str | None = None) -> dict:
         """Save a verdict (status, note, the answer marked right and where it was checked); raise
-        ConflictError if someone saved it since ``expected_version``."""
+        ConflictError if someone saved it since ``expected_version`` (or gave the first verdict at
+        the same moment), or if the store stayed busy: either way the reviewer reloads the item and
+        applies the change again, and nothing of this save was kept. Without ``expected_version`` the
+        latest save wins, and a save that met a concurrent one is simply made again."""
         if status is not None and status not in STATUSES:
             raise StoreError(f"unknown status {status!r} — use one of: {', '.join(STATUSES)}")
-        with self.engine.begin() as conn:
+        change = {"status": status, "note": note, "answer": answer, "evidence": evidence}
+        began = time.monotonic()
+        for attempt in range(REVIEW_TRIES):
+            try:
+                return self._save_review(discrepancy_id, change, reviewer, expected_version)
+            except _LostRace as exc:
+                why, cause = "someone saved a verdict on this item at the same moment", exc
+            except DBAPIError as exc:
+                if not is_busy(exc):
+                    raise
+                why, cause = (f"the store was busy with another save or a run for over {BUSY_TIMEOUT_S:g} s, "
+                              "so this was not saved"), exc
+                if time.monotonic() - began >= BUSY_TIMEOUT_S:
+                    break
+            if attempt + 1 < REVIEW_TRIES:
+                time.sleep(RETRY_PAUSE_S * 2 ** attempt * random.uniform(0.5, 1.5))
+        raise ConflictError(f"{discrepancy_id}: {why} — reload it and apply your change again") from cause
+
+    def _save_review(self, discrepancy_id: str, change: dict, reviewer: str, expected_version: int | None) -> dict:
+        """One attempt of ``set_review``, in one transaction with its audit rows."""
+        with self._transaction() as conn:
             cur = conn.execute(select(reviews).where(reviews.c.discrepancy_id == discrepancy_id)).mappings().first()
             old = dict(cur) if cur else {"status": "open", "note": "", "version": 0, "answer": "", "evidence": ""}
             if expected_version is not None and old["version"] != expected_version:
                 raise ConflictError(
                     f"{discrepancy_id}: {old.get('reviewer') or 'someone'} saved this item at "
                     f"{old.get('updated_at')} — reload it and apply your change again")
-            values = {"status": status if status is not None else old["status"],
-                      "note": note if note is not None else old["note"], "reviewer": reviewer,
-                      "answer": answer if answer is not None else (old.get("answer") or ""),
-                      "evidence": evidence if evidence is not None else (old.get("evidence") or ""),
-                      "updated_at": now(), "version": old["version"] + 1}
+            values = {fld: (old.get(fld) or "") if v is None else v for fld, v in change.items()}
+            values.update(reviewer=reviewer, updated_at=now(), version=old["version"] + 1)
             if cur:
                 res = conn.execute(update(reviews).where(reviews.c.discrepancy_id == discrepancy_id,
                                                          reviews.c.version == old["version"]).values(**values))
                 if res.rowcount != 1:
-                    raise ConflictError(f"{discrepancy_id}: saved by someone else just now — reload and retry")
+                    self._lost_race(discrepancy_id, expected_version, None)
             else:
                 try:
                     with conn.begin_nested():  # two reviewers giving the first verdict at once
                         conn.execute(insert(reviews).values(discrepancy_id=discrepancy_id, **values))
                 except IntegrityError as exc:
-                    raise ConflictError(f"{discrepancy_id}: someone saved a verdict on this item just now — "
-                                        "reload it and apply your change again") from exc
-            for fld in ("status", "note", "answer", "evidence"):
+                    self._lost_race(discrepancy_id, expected_version, exc)
+            for fld in change:
                 if (values[fld] or "") != (old.get(fld) or ""):
                     conn.execute(insert(audit).values(discrepancy_id=discrepancy_id, reviewer=reviewer,
                                                       at=values["updated_at"], field=fld,
                                                       old=old.get(fld), new=values[fld]))
         return {"discrepancy_id": discrepancy_id, **values}
+
+    @staticmethod
+    def _lost_race(discrepancy_id: str, expected_version: int | None, cause: Exception | None) -> None:
+        """Another save of this item committed between our read and our write."""
+        if expected_version is None:
+            raise _LostRace(discrepancy_id) from cause
+        raise ConflictError(f"{discrepancy_id}: someone saved a verdict on this item just now — "
+                            "reload it and apply your change again") from cause
 
     def audit_rows(self, discrepancy_id: str | None = None) -> list[dict]:
         q = select(audit).order_by(audit.c.id)

@@ -243,13 +243,19 @@ def test_the_export_honours_the_filters_and_is_safe_for_spreadsheets(store, monk
     assert at.get("download_button")[0].label == "⬇ Download CSV (1 rows)"
 
 
+UPLOAD = b"Wire - Quarry reopens\n\nThe quarry outside Braga reopened on Monday after a two-week inspection, its owner said.\n"
+
+
 def test_uploaded_articles_are_saved_into_the_sources_folder(store, tmp_path):
     at = start()
     at.file_uploader(key="uploads").set_value(
-        [("../evil name.txt", b"Wire - Story\nSomething happened.\n", "text/plain")]).run()
+        [("../evil name.txt", UPLOAD, "text/plain"), ("menu.txt", b"Home | World | Sport\nSubscribe now\n", "text/plain")]).run()
     at.button(key="save_uploads").click().run()
-    assert (tmp_path / "sources" / "evil_name.txt").read_bytes() == b"Wire - Story\nSomething happened.\n"
+    assert (tmp_path / "sources" / "evil_name.txt").read_bytes() == UPLOAD
     assert "Saved evil_name.txt" in at.success[0].value
+    assert not (tmp_path / "sources" / "menu.txt").exists(), "what ingest refuses never joins the folder"
+    assert [e.value for e in at.error] == ["menu.txt: no article text found (only page furniture or fragments) — "
+                                           "check that the file holds the article itself"]
 
 
 def test_uploads_are_added_to_the_stored_run_without_a_full_rerun(store, tmp_path, monkeypatch):
@@ -276,8 +282,7 @@ def test_uploads_are_added_to_the_stored_run_without_a_full_rerun(store, tmp_pat
     monkeypatch.setattr("factcheck.embed.load_model", lambda package, backend="torch": "model")
     monkeypatch.setattr(Store, "has_story_index", lambda self: True)
     at = start()
-    at.file_uploader(key="uploads").set_value([("late.txt", b"Wire - Late story\nSomething else happened.\n",
-                                                 "text/plain")]).run()
+    at.file_uploader(key="uploads").set_value([("late.txt", UPLOAD, "text/plain")]).run()
     at.button(key="add_uploads").click().run()
     assert not at.exception
     folder, files, db = calls[0]
@@ -380,14 +385,6 @@ def test_next_open_wraps_round_and_skips_stale_and_reviewed():
     assert app_support.next_open(rows, "a", just_saved="a") == "d"
     assert app_support.next_open(rows, "d", just_saved="d") == "a"
     assert app_support.next_open(rows[:3], "a", just_saved="a") is None
-
-
-def test_uploads_keep_inside_the_folder_and_accept_only_articles(tmp_path):
-    assert app_support.save_upload(tmp_path, "../../etc/x.html", b"<p>x</p>") == tmp_path / "x.html"
-    assert app_support.save_upload(tmp_path, "x.html", b"<p>other</p>") == tmp_path / "x_2.html"
-    assert app_support.save_upload(tmp_path, "x.html", b"<p>x</p>") == tmp_path / "x.html"  # same file again
-    with pytest.raises(ValueError, match="txt"):
-        app_support.save_upload(tmp_path, "payload.exe", b"MZ")
 
 
 def test_story_names_are_the_users_else_numbered_by_size():

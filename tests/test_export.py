@@ -6,10 +6,12 @@ import io
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from factcheck import app_support, export
 from factcheck.cli import main
-from tests.test_store import make_store
+from tests.test_store import hand_made_run, make_store
 
 
 def read(data: bytes) -> list[dict]:
@@ -76,3 +78,38 @@ def test_the_app_download_matches_the_cli_file(tmp_path):
     out = tmp_path / "cli.csv"
     CliRunner().invoke(main, ["export", "--db", store.url, "--out", str(out)])
     assert app_support.editors_csv(store.discrepancy_rows()) == out.read_bytes()
+
+
+@pytest.mark.parametrize("value, written", [
+    ('=HYPERLINK("http://evil.example","click")', '\'=HYPERLINK("http://evil.example","click")'),
+    ("+1-555-0100", "'+1-555-0100"), ("-2+3", "'-2+3"), ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+    ("\tindent", "'\tindent"), ("\r=1+1", "'\r=1+1"),
+    ("-3", "-3"), ("+2.5", "+2.5"), ("0.734", "0.734"),  # a number is data, never a formula
+    ("'Tis the season, the mayor said.", "'Tis the season, the mayor said."),  # an apostrophe alone stays
+    ("'=already quoted", "''=already quoted"), ("'-3", "''-3"),  # so that restore is exact
+    ("38 killed", "38 killed"), ("", ""), (None, ""),
+])
+def test_claims_csv_cells_are_neutralised_reversibly(value, written):
+    assert export.neutralise_data(value) == written
+    assert export.restore(written) == ("" if value is None else value)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from("'=+-@\t\r0123456789.ab ")))
+def test_restore_undoes_neutralise_data_and_no_formula_survives(text):
+    cell = export.neutralise_data(text)
+    assert export.restore(cell) == text
+    assert not cell.startswith(export.FORMULA_STARTS) or export.PLAIN_NUMBER.fullmatch(cell)
+
+
+def test_claims_csv_keeps_every_claim_exact_and_the_hyperlink_inert(tmp_path):
+    run = hand_made_run()
+    path = export.write_claims(run["claim_records"], run["source_records"], tmp_path / "claims.csv")
+    data = path.read_bytes()
+    assert not data.startswith(b"\xef\xbb\xbf") and b"\r\n" not in data
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
+    texts = {c.claim_id: c.text for c in run["claim_records"]}
+    assert {r["claim_id"]: export.restore(r["text"]) for r in rows} == texts
+    (hyperlink,) = [r for r in rows if "HYPERLINK" in r["text"]]
+    assert hyperlink["text"].startswith("'=HYPERLINK(")
+    assert all(r["text"] == texts[r["claim_id"]] for r in rows if r is not hyperlink)
