@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -353,7 +352,15 @@ def app(db_url, port, address):
     cmd, said = dashboard_command(app_path, address=address, port=port,
                                   secrets=read_secrets(secrets_files(app_path.parent)), upload_mb=upload_mb)
     click.echo(said)
-    sys.exit(subprocess.call(cmd, env=env))
+    start_server(cmd, env)
+
+
+def start_server(cmd: list[str], env: dict) -> None:
+    """Become the Streamlit server (exec, not a child): a stop signal (Ctrl-C, SIGTERM from a
+    service manager) reaches the server itself and leaves nothing running."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(cmd[0], cmd, env)
 
 
 @main.group(name="eval")

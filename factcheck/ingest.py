@@ -47,6 +47,8 @@ DATELINE_SEARCH_LINES = 15
 # UTF-16 without a byte-order mark: share of the high bytes that are NUL (Latin text: all but a
 # few curly quotes and dashes) and of the decoded characters that are printable.
 UTF16_ZERO_SHARE = 0.9
+# Words holding a letter that is not ASCII, to look at for mixed scripts.
+MIXED_CANDIDATE_RE = re.compile(r"\w*[^\x00-\x7f\W]\w*")
 DECLARED_CHARSET_RE = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", re.IGNORECASE)
 # What ftfy may change in ASCII text: entities (&amp;), carriage returns, escapes and other controls.
 ASCII_TO_REPAIR = re.compile(r"[&\x00-\x08\x0b-\x1f\x7f]")
@@ -303,14 +305,34 @@ def utf16_without_bom(data: bytes) -> str | None:
 
 
 def decode_declared(data: bytes) -> str | None:
-    """Decode with the charset an HTML page declares in its head (None when absent or wrong)."""
+    """Decode with the charset an HTML page declares in its head (None when absent or wrong).
+
+    A declaration can be wrong and still decode (a Windows-1252 page declared windows-1251 reads
+    "café" as "cafй"): it is trusted unless its reading mixes scripts inside words and the
+    encoding found in the bytes mixes fewer."""
     m = DECLARED_CHARSET_RE.search(data[:BINARY_SNIFF_BYTES])
     if not m:
         return None
+    declared = m.group(1).decode("ascii")
     try:
-        return data.decode(m.group(1).decode("ascii"))
+        text = data.decode(declared)
     except (LookupError, UnicodeDecodeError):
         return None
+    if text.isascii() or not mixed_script_words(text):
+        return text
+    other = detect_and_decode(data)
+    return other if other is not None and len(mixed_script_words(other)) < len(mixed_script_words(text)) else text
+
+
+def mixed_script_words(text: str) -> list[str]:
+    """Words that mix Latin letters with letters of another script ("cafй"): the mark of bytes
+    decoded with the wrong code page (a real word is written in one script)."""
+    found = []
+    for word in MIXED_CANDIDATE_RE.findall(text):
+        scripts = {language.script_of(ch) for ch in word if ch.isalpha()}
+        if "Latin" in scripts and len(scripts - {"Other"}) > 1:
+            found.append(word)
+    return found
 
 
 def detect_and_decode(data: bytes) -> str | None:
@@ -613,7 +635,7 @@ def fetch_url(url: str, settings: Settings, *, meta: dict | None = None) -> Sour
     """Fetch a page and ingest it as HTML; a clear ``SourceError`` when it is refused (see
     ``factcheck.fetch``) or the network is unavailable."""
     text = decode(fetch_bytes(url, settings), url)
-    _require_article(text, url)
+    require_english(" ".join(block for _, block in _require_article(text, url)), url)
     detected = detect_html_meta(text)
     detected["url"] = detected.get("url") or url
     return make_source(url, text, "html", detected, meta)

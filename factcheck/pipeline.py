@@ -73,7 +73,8 @@ def _noop(stage: str, done: int, total: int) -> None:
 def prepare_fingerprint() -> str:
     """Changes whenever reading or cleaning could give another result: their code and libraries."""
     here = Path(__file__).parent
-    return code_fingerprint([here / "ingest.py", here / "clean.py", here / "models.py"],
+    return code_fingerprint([here / "ingest.py", here / "clean.py", here / "models.py", here / "language.py",
+                             here / "fetch.py"],
                             ["trafilatura", "ftfy", "charset-normalizer", "htmldate"])
 
 
@@ -264,21 +265,65 @@ def analyse(sources: list[Source], bodies: list[Body], settings: Settings, *, st
         index = align_stage.StoryIndex.build(sources, claims, vectors)
         stories, pairs, events, clusters = align_stage.align(claims, vectors, sources, settings, index=index)
         progress("align", 1, 1)
+    failed: list[SourceError] = []
     with timed(timings, "compare"):
-        found, fact_records = judge(claims, sources, pairs, events, clusters, stories, settings)
+        found, fact_records = judge(claims, sources, pairs, events, clusters, stories, settings, failed)
         progress("compare", 1, 1)
-    return RunResult(sources, bodies, claims, vectors, stories, pairs, events, clusters, found,
+    return RunResult(sources, bodies, claims, vectors, stories, pairs, events, clusters, found, errors=failed,
                      timings=timings, story_index=index, facts=fact_records)
 
 
 def judge(claims: Sequence[Claim], sources: Sequence[Source], pairs: Sequence[Alignment],
           events: Sequence[Alignment], clusters: Sequence[FactCluster], stories: dict[str, str],
-          settings: Settings) -> tuple[list[Discrepancy], list[Fact]]:
+          settings: Settings, errors: list[SourceError] | None = None) -> tuple[list[Discrepancy], list[Fact]]:
     """The one decision of a run or an addition, per story or for many at once: from the claims and
-    their alignment to the disputed facts (best first) and the fact table. Pure: no store, no I/O."""
-    ctx = compare_stage.Context(settings=settings, claims={c.claim_id: c for c in claims},
-                                sources={s.source_id: s for s in sources}, pairs=pairs,
-                                clusters=clusters, events=events, stories=stories)
+    their alignment to the disputed facts (best first) and the fact table. Pure: no store, no I/O.
+
+    With ``errors`` given, a failure is isolated: the stories are judged one at a time, a story
+    that fails is one error (naming it and its articles) and the others keep their results."""
+    try:
+        return _judge(claims, sources, pairs, events, clusters, stories, settings)
+    except Exception:
+        if errors is None:
+            raise
+        log.debug("judging all stories at once failed; judging one at a time", exc_info=True)
+    found: list[Discrepancy] = []
+    fact_records: list[Fact] = []
+    for story in sorted(set(stories.values()) | {""}):
+        members = {s.source_id for s in sources if stories.get(s.source_id, "") == story}
+        mine = [c for c in claims if c.source_id in members]
+        ids = {c.claim_id for c in mine}
+        try:
+            f, t = _judge(mine, [s for s in sources if s.source_id in members],
+                          [p for p in pairs if p.claim_a in ids and p.claim_b in ids],
+                          [p for p in events if p.claim_a in ids and p.claim_b in ids],
+                          [k for k in clusters if set(k.claim_ids) <= ids], stories, settings)
+        except Exception as exc:  # noqa: BLE001 — one story that trips a check must not stop the others
+            log.debug("judging story %s failed", story, exc_info=True)
+            names = ", ".join(sorted(s.name for s in sources if s.source_id in members))
+            errors.append(SourceError(f"the story of {shorten_names(names)}",
+                                      f"comparing its claims failed ({type(exc).__name__}: {str(exc)[:120]})",
+                                      "the other stories were compared; please report these files to the "
+                                      "factcheck maintainers"))
+            continue
+        found += f
+        fact_records += t
+    ctx = _context(claims, sources, pairs, events, clusters, stories, settings)
+    return sorted(found, key=lambda d: compare_stage.rank_key(d, ctx)), fact_records
+
+
+def shorten_names(names: str, width: int = 100) -> str:
+    return names if len(names) <= width else names[:width - 1].rsplit(",", 1)[0] + ", …"
+
+
+def _context(claims, sources, pairs, events, clusters, stories, settings) -> compare_stage.Context:
+    return compare_stage.Context(settings=settings, claims={c.claim_id: c for c in claims},
+                                 sources={s.source_id: s for s in sources}, pairs=pairs,
+                                 clusters=clusters, events=events, stories=stories)
+
+
+def _judge(claims, sources, pairs, events, clusters, stories, settings) -> tuple[list[Discrepancy], list[Fact]]:
+    ctx = _context(claims, sources, pairs, events, clusters, stories, settings)
     found = compare_stage.compare(ctx)
     return found, facts_stage.fact_table(found, ctx)
 
@@ -337,7 +382,7 @@ def run(folder: str | Path, settings: Settings, *, store: Store | None = None, o
             raise NoSourcesError(f"{folder}: no readable article among {tried} file(s) — "
                                  "add .txt or .html articles (see the errors above)", errors)
         result = analyse(sources, bodies, settings, store=store, progress=progress, timings=timings, pool=pool)
-    result.errors = errors
+    result.errors = errors + result.errors
     with timed(timings, "store"):
         if store is not None:
             result.run_id = store.save_run(sources_dir=str(folder), source_records=sources,
@@ -407,7 +452,7 @@ def add(folder: str | Path, files: Sequence[str | Path], settings: Settings, *, 
         progress("store", 1, 1)
     return AddResult(sources, outcome.added_claims, placed, outcome.found,
                      [d for d in outcome.found if d.discrepancy_id not in before],
-                     errors=errors, timings=timings, run_id=run_id)
+                     errors=errors + outcome.errors, timings=timings, run_id=run_id)
 
 
 def read_new_files(folder: Path, files: list[Path], settings: Settings, store: Store, known: set[str],
@@ -448,6 +493,7 @@ class StoryOutcome:
     clusters: list[FactCluster] = field(default_factory=list)
     found: list[Discrepancy] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
+    errors: list[SourceError] = field(default_factory=list)  # stories whose comparison failed
 
 
 def compare_story(story: str, members: Sequence[str], new_sources: Sequence[Source], new_claims: Sequence[Claim],
@@ -468,7 +514,7 @@ def compare_story(story: str, members: Sequence[str], new_sources: Sequence[Sour
         stories = {sid: story for sid in members}
         _, pairs, events, clusters = align_stage.align(claims, vectors, story_sources, settings, stories=stories)
     with timed(timings, "compare"):
-        found, fact_records = judge(claims, story_sources, pairs, events, clusters, stories, settings)
+        found, fact_records = judge(claims, story_sources, pairs, events, clusters, stories, settings, outcome.errors)
         outcome.found += found
         outcome.facts += fact_records
     outcome.added_claims += mine

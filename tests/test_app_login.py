@@ -223,7 +223,7 @@ def no_server(tmp_path, monkeypatch):
     monkeypatch.setattr(access, "secrets_files", lambda app_dir: [secrets])
     monkeypatch.chdir(tmp_path)  # no factcheck.toml: the default settings
     started: list[list[str]] = []
-    monkeypatch.setattr("factcheck.cli.subprocess.call", lambda cmd, env: started.append(cmd) or 0)
+    monkeypatch.setattr("factcheck.cli.start_server", lambda cmd, env: started.append(cmd))
     return secrets, started
 
 

@@ -6,6 +6,7 @@ import csv
 
 import pytest
 
+from factcheck.config import Settings
 from factcheck.evaluate import score_seeds
 
 from .conftest import GOLD, ROOT, line_starts
@@ -111,3 +112,35 @@ def test_committed_claims_csv_matches_a_fresh_run(seed_run):
     fresh = (out / "claims.csv").read_text(encoding="utf-8")
     committed = (ROOT / "claims.csv").read_text(encoding="utf-8")
     assert committed == fresh, "claims.csv drifted from sources/ and the extractor: run `factcheck run sources/` and commit claims.csv"
+
+
+@pytest.mark.slow
+def test_a_story_whose_comparison_fails_is_one_line_and_the_others_keep_their_results(seed_run, monkeypatch):
+    import dataclasses
+
+    from factcheck import compare as compare_stage
+    from factcheck import pipeline
+
+    result, _, _ = seed_run
+    trap = dataclasses.replace(result.sources[0], source_id="trap", name="trap.txt")
+    trap_claim = dataclasses.replace(result.claims[0], claim_id="trap-claim", source_id="trap")
+    stories = {**result.stories, "trap": "other"}
+    real = compare_stage.compare
+
+    def compare(ctx):
+        if "trap" in ctx.sources:
+            raise ZeroDivisionError("a check divided by zero")
+        return real(ctx)
+
+    monkeypatch.setattr(compare_stage, "compare", compare)
+    errors: list = []
+    found, facts = pipeline.judge([*result.claims, trap_claim], [*result.sources, trap], result.pairs, result.events,
+                                  result.clusters, stories, Settings(), errors)
+    assert [d.discrepancy_id for d in found] == [d.discrepancy_id for d in result.discrepancies]
+    assert len(facts) == len(result.facts)
+    assert [str(e) for e in errors] == ["the story of trap.txt: comparing its claims failed (ZeroDivisionError: a check "
+                                        "divided by zero) — the other stories were compared; please report these files "
+                                        "to the factcheck maintainers"]
+    with pytest.raises(ZeroDivisionError):  # without a list for errors, nothing is hidden
+        pipeline.judge([*result.claims, trap_claim], [*result.sources, trap], result.pairs, result.events,
+                       result.clusters, stories, Settings())
