@@ -417,12 +417,11 @@ def sources_tab(store: Store) -> None:
 
 def source_stories(store: Store) -> dict[str, str]:
     """source_id -> its story's name in the Sources tab ("" with one story or no stored index)."""
-    from factcheck.align import StoryIndex, story_names
+    from factcheck.stories import story_names
 
-    stored = store.load_story_index()
-    if stored is None:
+    index = store.load_story_index()
+    if index is None:
         return {}
-    index = StoryIndex.from_parts(*stored)
     return dict(zip(index.source_ids, story_names(index.stories, index.pins)))
 
 

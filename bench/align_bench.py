@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from factcheck import align, ecb, evaluate  # noqa: E402
 from factcheck.config import Settings  # noqa: E402
 from factcheck.models import Claim, Source, stable_id  # noqa: E402
+from factcheck.stories import group_stories  # noqa: E402
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "ecbplus" / "dev_topics_1-35.jsonl"
 CLAIMS_PER_ARTICLE, ARTICLES_PER_STORY = 20, 10
@@ -60,7 +61,9 @@ def main() -> None:
     for n in args.scale:
         claims, vectors, sources = synthetic(n)
         t = time.perf_counter()
-        stories, pairs, events, clusters = align.align(claims, vectors, sources, settings)
+        stories = group_stories(sources, claims, vectors, settings)
+        aligned = align.align(claims, vectors, sources, settings, stories)
+        pairs, events = aligned.pairs, aligned.events
         print(f"align on {len(claims)} synthetic claims ({len(sources)} articles): {time.perf_counter() - t:.1f}s, "
               f"{len(set(stories.values()))} stories, {len(pairs)} pairs, {len(events)} event pairs")
     if args.skip_ecb:

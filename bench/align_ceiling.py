@@ -31,9 +31,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from factcheck import align, ecb
+from factcheck import ecb
 from factcheck.config import Settings
 from factcheck.evaluate import PairScore, score_pairs
+from factcheck.linkage import average_linkage
 from factcheck.pipeline import embed_claims
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "ecbplus" / "dev_topics_1-35.jsonl"
@@ -112,7 +113,7 @@ def main() -> None:
             cos = sub @ sub.T
             edges = {(a, b): float(cos[a, b]) for a, b in itertools.combinations(range(len(rows)), 2)
                      if claims[rows[a]].source_id != claims[rows[b]].source_id}
-            labels = align.average_linkage(len(rows), edges, threshold)
+            labels = average_linkage(len(rows), edges, threshold)
             members: dict[int, list[int]] = defaultdict(list)
             for r, lab in zip(rows, labels):
                 members[lab].append(r)

@@ -16,7 +16,7 @@ N, random sets of N articles drawn from ECB+ dev (seeded, so the figures repeat)
   Printed: the share of article pairs in one story that report different events (ideal 0), and
   the share of same-event pairs put together (ideal 100%).
 
-Stories are what ``factcheck run`` groups (``align.group_stories``); when they are wrong, a user
+Stories are what ``factcheck run`` groups (``stories.group_stories``); when they are wrong, a user
 names them in the manifest or runs with ``--one-story`` (README, *Stories*).
 """
 from __future__ import annotations
@@ -32,9 +32,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from factcheck import align, ecb
+from factcheck import ecb
 from factcheck.config import Settings
 from factcheck.pipeline import embed_claims
+from factcheck.stories import group_stories
 
 DEFAULT_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "ecbplus" / "dev_topics_1-35.jsonl"
 
@@ -65,7 +66,7 @@ def two_event_sets(articles, n: int, repeats: int, rnd: random.Random):
 
 def grouped(chosen, rows_of, claims, vectors, settings: Settings) -> dict[str, str]:
     rows = [r for a in chosen for r in rows_of[a.source.source_id]]
-    return align.group_stories([a.source for a in chosen], [claims[r] for r in rows], vectors[rows], settings)
+    return group_stories([a.source for a in chosen], [claims[r] for r in rows], vectors[rows], settings)
 
 
 def measure(articles, claims, vectors, settings: Settings, n: int, repeats: int, seed: int) -> dict[str, float]:

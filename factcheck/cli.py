@@ -88,7 +88,7 @@ def shorten(text: str, width: int) -> str:
 def story_lines(sources, stories: dict[str, str], shown: int = 3) -> list[str]:
     """What the stories of a run hold, biggest first, when there are several: the user checks the
     grouping here (articles are compared only within their story)."""
-    from .align import story_names
+    from .stories import story_names
 
     names = story_names([stories.get(s.source_id, "") for s in sources], [s.story for s in sources])
     members: dict[str, list] = {}

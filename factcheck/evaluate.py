@@ -192,6 +192,7 @@ def eval_align(path: str | Path, settings: Settings, *, topics: set[int] | None 
     about 13% of the gold pairs cannot be found (that is the claims stage's loss, not alignment's).
     """
     from . import align as align_stage
+    from . import stories as stories_stage
     from . import claims as claims_stage
     from . import ecb
     from .pipeline import embed_claims, timed
@@ -211,7 +212,9 @@ def eval_align(path: str | Path, settings: Settings, *, topics: set[int] | None 
     with timed(timings, "embed"):
         vectors = embed_claims(claims, settings, None, progress)
     with timed(timings, "align"):
-        stories, pairs, events, _facts = align_stage.align(claims, vectors, sources, settings)
+        stories = stories_stage.group_stories(sources, claims, vectors, settings)
+        aligned = align_stage.align(claims, vectors, sources, settings, stories)
+        pairs, events = aligned.pairs, aligned.events
         progress("align", 1, 1)
     t = time.perf_counter()
     where = ecb.sentence_of(claims, articles)
@@ -221,8 +224,8 @@ def eval_align(path: str | Path, settings: Settings, *, topics: set[int] | None 
     links = list(claim_links(pairs, align_stage.event_groups(events, claims)))
     # the corpus's own stories, named per article as a user names them (manifest column ``story``)
     named = [replace(a.source, story=a.story) for a in articles]
-    _, gold_pairs_, gold_events, _ = align_stage.align(claims, vectors, named, settings)
-    gold_links = claim_links(gold_pairs_, align_stage.event_groups(gold_events, claims))
+    given = align_stage.align(claims, vectors, named, settings, stories_stage.group_stories(named, claims, vectors, settings))
+    gold_links = claim_links(given.pairs, align_stage.event_groups(given.events, claims))
     report = AlignReport(
         mode=mode, articles=len(articles), claims=len(claims), stories=len(set(stories.values())),
         covered=len(set(where.values()) & set(scored)), validated=len(scored),

@@ -21,8 +21,9 @@ from . import align as align_stage
 from . import claims as claims_stage
 from . import clean as clean_stage
 from . import compare as compare_stage
-from . import facts as facts_stage
 from . import embed, export, ingest
+from . import facts as facts_stage
+from . import stories as stories_stage
 from .config import Settings
 from .errors import FactcheckError, NoRunError, NoSourcesError, SourceError
 from .models import (Alignment, Body, Claim, Discrepancy, Fact, FactCluster, Source, body_from_dict, body_to_dict,
@@ -47,7 +48,7 @@ class RunResult:
     errors: list[SourceError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     run_id: int | None = None
-    story_index: align_stage.StoryIndex | None = None
+    story_index: stories_stage.StoryIndex | None = None
     facts: list[Fact] = field(default_factory=list)  # every fact of the stories, disputed or not
 
 
@@ -262,8 +263,10 @@ def analyse(sources: list[Source], bodies: list[Body], settings: Settings, *, st
     timings = {} if timings is None else timings
     claims, vectors = claims_and_vectors(sources, bodies, settings, store, progress, timings, pool)
     with timed(timings, "align"):
-        index = align_stage.StoryIndex.build(sources, claims, vectors)
-        stories, pairs, events, clusters = align_stage.align(claims, vectors, sources, settings, index=index)
+        index = stories_stage.StoryIndex.build(sources, claims, vectors)
+        stories = stories_stage.group_stories(sources, claims, vectors, settings, index)
+        aligned = align_stage.align(claims, vectors, sources, settings, stories)
+        pairs, events, clusters = aligned.pairs, aligned.events, aligned.clusters
         progress("align", 1, 1)
     failed: list[SourceError] = []
     with timed(timings, "compare"):
@@ -388,7 +391,7 @@ def run(folder: str | Path, settings: Settings, *, store: Store | None = None, o
             result.run_id = store.save_run(sources_dir=str(folder), source_records=sources,
                                            claim_records=result.claims, cluster_records=result.clusters,
                                            pairs=result.pairs, found=result.discrepancies,
-                                           stories=result.story_index.to_bytes(), fact_records=result.facts)
+                                           index=result.story_index, fact_records=result.facts)
             progress("store", 1, 1)
     if out is not None:
         write_outputs(result, Path(out), store)
@@ -401,7 +404,7 @@ def add(folder: str | Path, files: Sequence[str | Path], settings: Settings, *, 
     corpus again.
 
     Each new article is read, cleaned, parsed and embedded (the same stages as ``run``), then joins
-    the story it is closest to, by the test a full run groups with (``align.StoryIndex.place``),
+    the story it is closest to, by the test a full run groups with (``stories.StoryIndex.place``),
     or starts a story of its own. Only the stories that gained an article are aligned and compared
     again, with their stored claims and cached vectors; the rest of the store is left as it is.
     Stories are never split or merged here, and bare surnames resolve within the story, so a full
@@ -410,10 +413,9 @@ def add(folder: str | Path, files: Sequence[str | Path], settings: Settings, *, 
     """
     timings: dict[str, float] = {}
     folder = Path(folder)
-    stored = store.load_story_index()
-    if stored is None:
+    index = store.load_story_index()
+    if index is None:
         raise NoRunError(f"the store {store.shown_url} holds no run to add to — run `factcheck run {folder}` first")
-    index = align_stage.StoryIndex.from_parts(*stored)
     errors: list[SourceError] = []
     sources, bodies = read_new_files(folder, [Path(f) for f in files], settings, store, set(index.source_ids),
                                      errors, progress, timings)
@@ -446,7 +448,7 @@ def add(folder: str | Path, files: Sequence[str | Path], settings: Settings, *, 
         run_id = store.save_addition(
             sources_dir=str(folder), source_records=sources, claim_records=outcome.added_claims,
             story_claims=outcome.story_claims, cluster_records=outcome.clusters, pairs=outcome.pairs,
-            found=outcome.found, story_added=[(s.source_id, *index.record(s.source_id)) for s in sources],
+            found=outcome.found, index=index, added_ids=[s.source_id for s in sources],
             story_labels={sid: st for sid, st in index.story_map().items() if st in touched},
             rank_key=compare_stage.row_rank_key, fact_records=outcome.facts)
         progress("store", 1, 1)
@@ -512,7 +514,8 @@ def compare_story(story: str, members: Sequence[str], new_sources: Sequence[Sour
         claims = old_claims + mine
         vectors = VectorQueue(settings, store, progress, timings).matrix([claim_text(c) for c in claims])
         stories = {sid: story for sid in members}
-        _, pairs, events, clusters = align_stage.align(claims, vectors, story_sources, settings, stories=stories)
+        aligned = align_stage.align(claims, vectors, story_sources, settings, stories)
+        pairs, events, clusters = aligned.pairs, aligned.events, aligned.clusters
     with timed(timings, "compare"):
         found, fact_records = judge(claims, story_sources, pairs, events, clusters, stories, settings, outcome.errors)
         outcome.found += found

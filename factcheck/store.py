@@ -19,21 +19,23 @@ import logging
 import random
 import re
 import time
+from collections import Counter
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from typing import Iterable, Iterator, Sequence
 
 import numpy as np
-from sqlalchemy import (Boolean, Column, Float, Integer, LargeBinary, MetaData, String, Table, Text,
-                        bindparam, create_engine, delete, event, func, insert, select, update)
+from sqlalchemy import (Boolean, Column, Float, Integer, LargeBinary, MetaData, String, Table, Text, bindparam,
+                        create_engine, delete, event, func, insert, select, update)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, SQLAlchemyError
 
 from .errors import ConflictError, StoreError
-from .models import (Alignment, Answer, Claim, Discrepancy, Fact, FactCluster, Source, claim_from_dict,
-                     claim_to_dict, source_from_dict)
+from .models import (Alignment, Answer, Claim, Discrepancy, Fact, FactCluster, Source, claim_from_dict, claim_to_dict,
+                     source_from_dict)
+from .stories import StoryIndex
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +110,7 @@ article_cache = Table(
     "article_cache", meta,
     Column("file_key", String(40), primary_key=True), Column("article", Text),
 )
-# the latest grouping of articles into stories (align.StoryIndex): as the last full run stored it,
+# the latest grouping of articles into stories (stories.StoryIndex): as the last full run stored it,
 # the articles added since, and the stories that changed since
 story_index = Table(
     "story_index", meta,
@@ -253,9 +255,10 @@ class Store:
 
     def save_run(self, *, sources_dir: str, source_records: Sequence[Source], claim_records: Sequence[Claim],
                  cluster_records: Sequence[FactCluster], pairs: Sequence[Alignment],
-                 found: Sequence[Discrepancy], stories: bytes | None = None, fact_records: Sequence[Fact] = ()) -> int:
+                 found: Sequence[Discrepancy], index: StoryIndex | None = None,
+                 fact_records: Sequence[Fact] = ()) -> int:
         """Write a run's results in one transaction; earlier results are marked inactive, not lost.
-        ``stories`` is the run's story index (``align.StoryIndex.to_bytes``), which ``add`` reads."""
+        ``index`` is the run's story index (``stories.StoryIndex``), which ``add`` reads."""
         with self._writing("the run") as conn:
             run_id = conn.execute(insert(runs).values(
                 started_at=now(), sources_dir=sources_dir, n_sources=len(source_records),
@@ -272,7 +275,7 @@ class Store:
             conn.execute(delete(facts))
             self._save_facts(conn, fact_records)
             self._migrate_reviews(conn, found)
-            self._save_story_index(conn, stories)
+            self._save_story_index(conn, None if index is None else encode_story_index(index))
             conn.execute(update(runs).where(runs.c.run_id == run_id).values(finished_at=now()))
         return int(run_id)
 
@@ -298,9 +301,9 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(select(story_index.c.name).where(story_index.c.name == "latest")).first() is not None
 
-    def load_story_index(self) -> tuple[bytes, list[tuple[str, str, bytes]], dict[str, str]] | None:
-        """(the index of the last full run, the articles added since, the stories changed since),
-        or None before the first run."""
+    def load_story_index(self) -> StoryIndex | None:
+        """The story index: the last full run's, with the articles added since and the stories
+        changed since; None before the first run."""
         with self.engine.connect() as conn:
             payload = conn.execute(select(story_index.c.payload).where(story_index.c.name == "latest")).scalar()
             if payload is None:
@@ -308,16 +311,16 @@ class Store:
             added = [tuple(r) for r in conn.execute(select(story_added.c.source_id, story_added.c.terms,
                                                            story_added.c.vector).order_by(story_added.c.seq))]
             labels = dict(conn.execute(select(story_labels.c.source_id, story_labels.c.story_id)).all())
-        return payload, added, labels
+        return decode_story_index(payload, added, labels)
 
     def save_addition(self, *, sources_dir: str, source_records: Sequence[Source], claim_records: Sequence[Claim],
                       story_claims: Iterable[str], cluster_records: Sequence[FactCluster],
                       pairs: Sequence[Alignment], found: Sequence[Discrepancy],
-                      story_added: Sequence[tuple[str, str, bytes]], story_labels: dict[str, str], rank_key,
+                      index: StoryIndex, added_ids: Sequence[str], story_labels: dict[str, str], rank_key,
                       fact_records: Sequence[Fact] = ()) -> int:
         """Write articles added to the latest run (``pipeline.add``) in one transaction: the new
         sources and claims, their story-index records and the stories that changed (see
-        ``align.StoryIndex``), and for the stories they joined (``story_claims``: every claim of
+        ``stories.StoryIndex``; ``added_ids`` the articles appended to ``index``), and for the stories they joined (``story_claims``: every claim of
         those stories) new clusters, alignments and discrepancies. Discrepancies of those stories
         that are no longer found become inactive; every other row is left as it is. All active
         discrepancies are then ranked again with ``rank_key`` (see ``rerank``)."""
@@ -354,7 +357,8 @@ class Store:
                 conn.execute(delete(facts).where(facts.c.fact_id.in_(answered[start:start + 500])))
             self._save_facts(conn, fact_records)
             self._migrate_reviews(conn, found)
-            self._add_to_story_index(conn, story_added, story_labels)
+            self._add_to_story_index(conn, [(sid, *story_record(index, sid)) for sid in added_ids],
+                                     story_labels)
             n = {t.name: conn.execute(select(func.count()).select_from(t).where(t.c.active.is_(True))).scalar_one()
                  for t in (sources, claims, discrepancies)}
             conn.execute(update(runs).where(runs.c.run_id == run_id).values(
@@ -857,3 +861,73 @@ def joined(d: dict, claim_map: dict, source_map: dict, review_map: dict) -> dict
     out["version"] = r.get("version") or 0
     out["stale"] = not d["active"]
     return out
+
+
+# ---------------------------------------------------------------- the story index's encoding
+
+def encode_story_index(index: StoryIndex) -> bytes:
+    """The whole index, as a full run stores it (a NumPy .npz archive: texts as UTF-8 lines, the
+    sparse count matrices by their parts, the embeddings as float32)."""
+    import io
+
+    def text(items) -> np.ndarray:
+        return np.frombuffer("\n".join(items).encode("utf-8"), dtype=np.uint8)
+
+    buf = io.BytesIO()
+    np.savez(buf, source_ids=text(index.source_ids), stories=text(index.stories), pins=text(index.pins),
+             words=text(sorted(index.vocab, key=index.vocab.__getitem__)), data=index.counts.data,
+             indices=index.counts.indices, indptr=index.counts.indptr,
+             name_words=text(sorted(index.name_vocab, key=index.name_vocab.__getitem__)),
+             name_data=index.names.data, name_indices=index.names.indices, name_indptr=index.names.indptr,
+             embeds=index.embeds.astype(np.float32))
+    return buf.getvalue()
+
+
+def story_record(index: StoryIndex, source_id: str) -> tuple[str, bytes]:
+    """An article appended since the index was stored: (its word and name counts and its pin as
+    JSON, its embedding)."""
+    import json
+
+    words, names = index.words[source_id]
+    pin = index.pins[index.source_ids.index(source_id)]
+    return (json.dumps({"words": words, "names": names, **({"pin": pin} if pin else {})}),
+            index.embeds[index.source_ids.index(source_id)].tobytes())
+
+
+def decode_story_index(payload: bytes, added: Sequence[tuple[str, str, bytes]] = (),
+                       stories: dict[str, str] | None = None) -> StoryIndex:
+    """The index stored by a full run, the articles ``added`` since ((source_id, word counts,
+    embedding), in order) and the stories that changed (source_id -> story). An index stored
+    before names were kept has none: its articles join stories on their words alone (and one
+    stored before pins were kept has no pins)."""
+    import io
+    import json
+
+    from scipy import sparse
+
+    z = np.load(io.BytesIO(payload), allow_pickle=False)
+
+    def lines(key: str) -> list[str]:
+        text = z[key].tobytes().decode("utf-8") if key in z.files else ""
+        return text.split("\n") if text else []
+
+    words, ids, name_words = lines("words"), lines("source_ids"), lines("name_words")
+    counts = sparse.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=(len(ids), len(words)))
+    names = (sparse.csr_matrix((z["name_data"], z["name_indices"], z["name_indptr"]),
+                               shape=(len(ids), len(name_words)))
+             if "name_indptr" in z.files else None)
+    index = StoryIndex(ids, counts, dict(zip(words, range(len(words)))), z["embeds"].reshape(len(ids), -1),
+                       lines("stories"), names=names, name_vocab=dict(zip(name_words, range(len(name_words)))),
+                       pins=lines("pins") or None)  # none stored, or one article with none: no pins
+    for sid, terms, vector in added:
+        record = json.loads(terms)
+        pin = ""
+        if isinstance(record.get("words"), dict):
+            word_counts, name_counts_ = Counter(record["words"]), Counter(record.get("names", {}))
+            pin = record.get("pin", "")
+        else:  # a record written before names were kept: its word counts alone
+            word_counts, name_counts_ = Counter(record), Counter()
+        index.append(sid, word_counts, np.frombuffer(vector, dtype=np.float32), names=name_counts_, pin=pin)
+    if stories:
+        index.stories = [stories.get(sid, st) for sid, st in zip(index.source_ids, index.stories)]
+    return index

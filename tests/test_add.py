@@ -10,12 +10,13 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from factcheck import align, pipeline
+from factcheck import pipeline
 from factcheck.cli import main
 from factcheck.config import Settings
 from factcheck.errors import FactcheckError, NoRunError
 from factcheck.models import Claim, Source
-from factcheck.store import Store
+from factcheck.store import Store, decode_story_index, encode_story_index, story_record
+from factcheck.stories import StoryIndex, group_stories, term_counts, tfidf
 
 from .conftest import ROOT
 
@@ -48,7 +49,7 @@ def unit(rows) -> np.ndarray:
 # the story index
 
 
-def quake_index(settings: Settings) -> tuple[align.StoryIndex, dict[str, str]]:
+def quake_index(settings: Settings) -> tuple[StoryIndex, dict[str, str]]:
     texts = {"a": "An earthquake of magnitude 6.1 struck Qeshm island in Iran on Sunday.",
              "b": "The Qeshm island earthquake in Iran killed seven people on Sunday.",
              "c": "Lindsay Lohan checked into the Betty Ford rehab center in California.",
@@ -56,8 +57,8 @@ def quake_index(settings: Settings) -> tuple[align.StoryIndex, dict[str, str]]:
     sources = [source(s) for s in texts]
     claims = [claim(s, t) for s, t in texts.items()]
     vectors = unit([[1, 0.1], [1, 0.2], [0.1, 1], [0.2, 1]])
-    index = align.StoryIndex.build(sources, claims, vectors)
-    return index, align.group_stories(sources, claims, vectors, settings, index)
+    index = StoryIndex.build(sources, claims, vectors)
+    return index, group_stories(sources, claims, vectors, settings, index)
 
 
 def test_an_added_article_joins_the_story_it_shares_words_with():
@@ -85,24 +86,24 @@ def test_an_article_of_no_stored_story_starts_its_own():
 def test_the_stored_index_and_its_additions_read_back_as_they_were():
     settings = Settings()
     index, _ = quake_index(settings)
-    base = index.to_bytes()
+    base = encode_story_index(index)
     row = index.add("e", [claim("e", "Rescuers searched Qeshm island after the earthquake.")], unit([[1, 0.3]]))
     index.place(row, settings)
-    back = align.StoryIndex.from_parts(base, [("e", *index.record("e"))], index.story_map())
+    back = decode_story_index(base, [("e", *story_record(index, "e"))], index.story_map())
     assert back.source_ids == index.source_ids and back.stories == index.stories
     assert back.vocab == index.vocab
     assert np.array_equal(back.counts.toarray(), index.counts.toarray())
     assert np.allclose(back.embeds, index.embeds)
-    assert (align.tfidf(back.counts) != align.tfidf(index.counts)).nnz == 0
+    assert (tfidf(back.counts) != tfidf(index.counts)).nnz == 0
 
 
-def quake_topic_index(settings: Settings) -> tuple[align.StoryIndex, dict[str, str]]:
+def quake_topic_index(settings: Settings) -> tuple[StoryIndex, dict[str, str]]:
     """Two similar earthquakes on one island (the corpus of test_align), grouped by a full run."""
     from .test_align import two_quakes
 
     sources, claims, vectors = two_quakes()
-    index = align.StoryIndex.build(sources, claims, vectors)
-    return index, align.group_stories(sources, claims, vectors, settings, index)
+    index = StoryIndex.build(sources, claims, vectors)
+    return index, group_stories(sources, claims, vectors, settings, index)
 
 
 def test_an_added_article_apart_on_words_joins_the_event_whose_names_it_shares():
@@ -124,10 +125,10 @@ def test_names_read_back_and_an_index_stored_without_names_still_loads():
 
     settings = Settings()
     index, _ = quake_topic_index(settings)
-    base = index.to_bytes()
+    base = encode_story_index(index)
     row = index.add("e", [claim("e", "Engineers from Hormozgan inspected homes in Tabl.")], unit([[1, 0.3, 0.02]]))
     index.place(row, settings)
-    back = align.StoryIndex.from_parts(base, [("e", *index.record("e"))], index.story_map())
+    back = decode_story_index(base, [("e", *story_record(index, "e"))], index.story_map())
     assert back.name_vocab == index.name_vocab
     assert np.array_equal(back.names.toarray(), index.names.toarray())
     # an index stored by an earlier version: word counts only, in the index and in the records
@@ -135,7 +136,7 @@ def test_names_read_back_and_an_index_stored_without_names_still_loads():
     old = io.BytesIO()
     np.savez(old, **{k: z[k] for k in z.files if not k.startswith("name_")})
     words = '{"island": 1, "tabl": 1}'
-    legacy = align.StoryIndex.from_parts(old.getvalue(), [("e", words, index.embeds[-1].tobytes())])
+    legacy = decode_story_index(old.getvalue(), [("e", words, index.embeds[-1].tobytes())])
     assert legacy.source_ids == index.source_ids and legacy.names.shape == (6, 0)
     assert legacy.counts[5, legacy.vocab["tabl"]] == pytest.approx(1.0)
     legacy.place(5, settings)  # places on words alone, without failing
@@ -149,16 +150,16 @@ def test_an_article_pinned_to_a_story_joins_it_whatever_its_words():
     settings = Settings()
     sources, claims, vectors = two_quakes()
     sources = [dataclasses.replace(s, story="tabl quake" if s.source_id.startswith("b") else "") for s in sources]
-    index = align.StoryIndex.build(sources, claims, vectors)
-    stories = align.group_stories(sources, claims, vectors, settings, index)
-    base = index.to_bytes()
+    index = StoryIndex.build(sources, claims, vectors)
+    stories = group_stories(sources, claims, vectors, settings, index)
+    base = encode_story_index(index)
     # words of the Qeshm quake of a1-a3, pinned by the user to the Tabl quake's story
     new = [claim("n", "Governor Ahmad Mirzaei said 13 villagers died on Qeshm island in the 5.9 earthquake.")]
     row = index.add("n", new, unit([[1, 0.5, 0.02]]), pin="tabl quake")
     joined, now = index.place(row, settings)
     assert joined == stories["b1"] and sorted(index.members(now)) == ["b1", "b2", "n"]
     # the pins read back, from the stored index and from the record of the article added since
-    back = align.StoryIndex.from_parts(base, [("n", *index.record("n"))], index.story_map())
+    back = decode_story_index(base, [("n", *story_record(index, "n"))], index.story_map())
     assert back.pins == index.pins == ["", "", "", "tabl quake", "tabl quake", "tabl quake"]
     # pinned to a story no article is in: a story of its own, even with the words of one
     row = back.add("m", new, unit([[1, 0.5, 0.02]]), pin="another quake")
@@ -180,17 +181,17 @@ def test_an_index_stored_before_pins_were_kept_loads_with_no_pins():
 
     settings = Settings()
     index, _ = quake_index(settings)
-    z = np.load(io.BytesIO(index.to_bytes()))
+    z = np.load(io.BytesIO(encode_story_index(index)))
     old = io.BytesIO()
     np.savez(old, **{k: z[k] for k in z.files if k != "pins"})
-    back = align.StoryIndex.from_parts(old.getvalue())
+    back = decode_story_index(old.getvalue())
     assert back.pins == ["", "", "", ""] and back.stories == index.stories
 
 
 def test_term_counts_extend_a_vocabulary_without_moving_its_columns():
-    m, vocab = align.term_counts(["quake quake island"])
+    m, vocab = term_counts(["quake quake island"])
     before = dict(vocab)
-    m2, vocab = align.term_counts(["island rescue"], vocab)
+    m2, vocab = term_counts(["island rescue"], vocab)
     assert all(vocab[w] == i for w, i in before.items())
     assert m2.shape == (1, 3) and m2[0, vocab["rescue"]] == pytest.approx(1.0)
     assert m[0, vocab["quake"]] == pytest.approx(1 + np.log(2))
@@ -263,7 +264,7 @@ def test_an_added_article_named_into_a_story_of_its_own_is_compared_with_no_othe
     assert all(d.claim_a in mine and d.claim_b in mine for d in added.discrepancies), \
         "compared within itself only (it holds both parties' accounts), never with the first seed"
     assert store.load_story_index() is not None
-    index = align.StoryIndex.from_parts(*store.load_story_index())
+    index = store.load_story_index()
     assert index.pins == ["", "Tokyo desk"], "the pin is stored with the added article"
 
 
@@ -328,7 +329,7 @@ def test_cli_add_copies_the_file_reports_its_story_and_rewrites_the_csvs(tmp_pat
 
     rerun = runner.invoke(main, ["run", str(folder), "--db", db, "--no-progress"])  # regroups everything
     assert rerun.exit_code == 0 and rerun.output.startswith("3 sources"), rerun.output
-    assert Store(db).load_story_index()[1:] == ([], {}), "a full run stores the whole index afresh"
+    assert Store(db).load_story_index().words == {}, "a full run stores the whole index afresh (no additions)"
 
 
 @pytest.mark.slow

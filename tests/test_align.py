@@ -8,7 +8,17 @@ import pytest
 
 from factcheck import align
 from factcheck.config import Settings
+from factcheck.linkage import average_linkage
 from factcheck.models import Alignment, Claim, Entity, Quantity, Source, stable_id
+from factcheck.stories import (count_rows, group_stories, local_similarity, merge_fragments, name_terms, pin_stories,
+                               term_vectors)
+
+
+def align_all(claims, vectors, sources, settings):
+    """Stories grouped, then claims aligned inside them: (stories, pairs, events, clusters)."""
+    stories = group_stories(sources, claims, vectors, settings)
+    aligned = align.align(claims, vectors, sources, settings, stories)
+    return stories, aligned.pairs, aligned.events, aligned.clusters
 
 
 def unit(rows) -> np.ndarray:
@@ -72,7 +82,7 @@ def test_neighbours_pad_when_a_group_leaves_too_few():
 
 def test_average_linkage_joins_close_items_only():
     edges = {(0, 1): 0.9, (1, 2): 0.8, (0, 2): 0.7, (2, 3): 0.35, (3, 4): 0.9}
-    label = align.average_linkage(5, edges, 0.5)
+    label = average_linkage(5, edges, 0.5)
     assert label[0] == label[1] == label[2]
     assert label[3] == label[4] != label[0]
 
@@ -80,7 +90,7 @@ def test_average_linkage_joins_close_items_only():
 def test_average_linkage_does_not_chain_through_one_bridge():
     # single linkage would join everything through (1, 2); the mean over the groups stays low
     edges = {(0, 1): 0.9, (2, 3): 0.9, (1, 2): 0.6}
-    label = align.average_linkage(4, edges, 0.5)
+    label = average_linkage(4, edges, 0.5)
     assert label[0] == label[1] and label[2] == label[3] and label[0] != label[2]
 
 
@@ -106,7 +116,7 @@ def story_corpus():
 
 def test_stories_separate_two_similar_events_by_their_words():
     sources, claims, vectors = story_corpus()
-    stories = align.group_stories(sources, claims, vectors, Settings())
+    stories = group_stories(sources, claims, vectors, Settings())
     assert stories["a1"] == stories["a2"]
     assert stories["b1"] == stories["b2"]
     assert stories["a1"] != stories["b1"]
@@ -114,20 +124,20 @@ def test_stories_separate_two_similar_events_by_their_words():
 
 def test_no_claim_pairs_across_stories():
     sources, claims, vectors = story_corpus()
-    _, pairs, events, _ = align.align(claims, vectors, sources, Settings())
+    _, pairs, events, _ = align_all(claims, vectors, sources, Settings())
     by_id = {c.claim_id: c.source_id for c in claims}
     for p in events:
         assert {by_id[p.claim_a][0], by_id[p.claim_b][0]} in ({"a"}, {"b"})
 
 
 def test_one_source_is_one_story():
-    stories = align.group_stories([source("x")], [claim("x", "Only one article here.")], unit([[1, 0]]),
+    stories = group_stories([source("x")], [claim("x", "Only one article here.")], unit([[1, 0]]),
                                   Settings())
     assert list(stories) == ["x"]
 
 
 def test_term_vectors_are_unit_rows_and_rare_words_weigh_more():
-    m = align.term_vectors(["the quake hit qeshm", "the quake hit bushehr", ""])
+    m = term_vectors(["the quake hit qeshm", "the quake hit bushehr", ""])
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
     assert np.allclose(norms[:2], 1) and norms[2] == 0
     sim = (m @ m.T).toarray()
@@ -157,7 +167,7 @@ def test_align_contract_pairs_events_clusters():
     claims = [claim("a", "Rescuers found 10 bodies in Qeshm.", 0), claim("a", "The weather was cold.", 1),
               claim("b", "Ten bodies were found in Qeshm by rescuers.", 0), claim("b", "Schools reopen Monday.", 1)]
     vectors = unit([[1, 0, 0], [0, 1, 0], [0.95, 0.05, 0], [0, 0, 1]])
-    stories, pairs, events, clusters = align.align(claims, vectors, sources, Settings())
+    stories, pairs, events, clusters = align_all(claims, vectors, sources, Settings())
     assert stories["a"] == stories["b"]
     assert [(p.claim_a, p.claim_b) for p in pairs] == [tuple(sorted((claims[0].claim_id, claims[2].claim_id)))]
     assert {(p.claim_a, p.claim_b) for p in pairs} <= {(p.claim_a, p.claim_b) for p in events}
@@ -169,7 +179,7 @@ def test_align_contract_pairs_events_clusters():
 def test_parties_of_one_sentence_are_always_paired():
     a = claim("s", "Russia blamed a bird strike.", party="Russia", start=0)
     b = claim("s", "Azerbaijan blamed air defence fire.", party="Azerbaijan", start=0)
-    _, pairs, events, _ = align.align([a, b], unit([[1, 0], [0, 1]]), [source("s")], Settings())
+    _, pairs, events, _ = align_all([a, b], unit([[1, 0], [0, 1]]), [source("s")], Settings())
     assert [(p.claim_a, p.claim_b, p.score) for p in pairs] == [(*sorted((a.claim_id, b.claim_id)), 1.0)]
 
 
@@ -217,36 +227,36 @@ def two_quakes():
 
 
 def test_name_terms_are_capitalised_words_after_the_first_and_numbers():
-    terms = align.name_terms("Officials in Bandar Abbas said Mirzaei's 13 teams found 2 of 5.9 Richter.")
+    terms = name_terms("Officials in Bandar Abbas said Mirzaei's 13 teams found 2 of 5.9 Richter.")
     assert terms == ["bandar", "abbas", "mirzaei", "richter", "13", "5.9"]
 
 
 def test_local_similarity_ignores_names_every_article_or_only_one_uses():
-    rows, _ = align.count_rows([Counter(qeshm=2, tabl=1, solo=3), Counter(qeshm=1, tabl=1), Counter(qeshm=1, x=1)])
-    sim = align.local_similarity(rows)
+    rows, _ = count_rows([Counter(qeshm=2, tabl=1, solo=3), Counter(qeshm=1, tabl=1), Counter(qeshm=1, x=1)])
+    sim = local_similarity(rows)
     assert sim[0, 1] == pytest.approx(1.0), "only 'tabl' counts: qeshm is everywhere, 'solo' in one article"
     assert sim[0, 2] == 0.0 and sim[1, 2] == 0.0
 
 
 def test_average_linkage_of_groups_uses_the_mean_over_their_members():
     # items 0 and 1 as one group of 2 (sum of similarities to item 2: 0.5 + 0.1 -> mean 0.3)
-    assert align.average_linkage(2, {(0, 1): 0.6}, 0.3, sizes=[2, 1]) == [0, 0]
-    assert align.average_linkage(2, {(0, 1): 0.6}, 0.31, sizes=[2, 1]) == [0, 1]
+    assert average_linkage(2, {(0, 1): 0.6}, 0.3, sizes=[2, 1]) == [0, 0]
+    assert average_linkage(2, {(0, 1): 0.6}, 0.31, sizes=[2, 1]) == [0, 1]
 
 
 def test_reports_of_one_event_apart_on_words_join_on_the_names_they_share():
     sources, claims, vectors = two_quakes()
-    words_only = align.group_stories(sources, claims, vectors, Settings(story_name_threshold=1.0))
+    words_only = group_stories(sources, claims, vectors, Settings(story_name_threshold=1.0))
     assert words_only["a2"] != words_only["a1"], "on words alone the governor's report stands apart"
-    stories = align.group_stories(sources, claims, vectors, Settings())
+    stories = group_stories(sources, claims, vectors, Settings())
     assert stories["a1"] == stories["a2"] == stories["a3"]
     assert stories["b1"] == stories["b2"] != stories["a1"], "the 4.6 quake in Tabl is another event"
 
 
 def test_merging_fragments_keeps_events_whose_names_differ_apart():
-    rows, _ = align.count_rows([Counter({"mirzaei": 1, "5.9": 1, "qeshm": 1}), Counter({"mirzaei": 1, "qeshm": 1}),
+    rows, _ = count_rows([Counter({"mirzaei": 1, "5.9": 1, "qeshm": 1}), Counter({"mirzaei": 1, "qeshm": 1}),
                                 Counter({"tabl": 1, "4.6": 1, "qeshm": 1}), Counter({"tabl": 1, "qeshm": 2})])
-    labels = align.merge_fragments(rows, [7, 8, 9, 10], 0.1)
+    labels = merge_fragments(rows, [7, 8, 9, 10], 0.1)
     assert labels[0] == labels[1] != labels[2] == labels[3]
 
 
@@ -260,19 +270,19 @@ def pinned(sources, **pins) -> list[Source]:
 
 
 def test_pin_stories_keeps_the_names_given_and_unpinned_articles_follow_their_story():
-    keys = align.pin_stories(found=[0, 0, 0, 1, 1, 2], pins=["x", "", "y", "", "", ""])
+    keys = pin_stories(found=[0, 0, 0, 1, 1, 2], pins=["x", "", "y", "", "", ""])
     # article 1 was found with a pinned x and a pinned y: the tie goes to the first name, sorted
     assert keys == [("pin", "x"), ("pin", "x"), ("pin", "y"), ("found", 1), ("found", 1), ("found", 2)]
-    keys = align.pin_stories(found=[0, 0, 0, 0], pins=["y", "x", "y", ""])
+    keys = pin_stories(found=[0, 0, 0, 0], pins=["y", "x", "y", ""])
     assert keys[3] == ("pin", "y"), "the name most of its story's pinned articles carry"
 
 
 def test_pinned_articles_override_the_grouping_and_the_others_follow_their_story():
     sources, claims, vectors = two_quakes()
-    found = align.group_stories(sources, claims, vectors, Settings())
+    found = group_stories(sources, claims, vectors, Settings())
     assert found["a1"] != found["b1"]
     # the user says a3 is about the Tabl quake, and that a1 and b1 are one story
-    stories = align.group_stories(pinned(sources, a3="tabl", b1="qeshm", a1="qeshm"), claims, vectors, Settings())
+    stories = group_stories(pinned(sources, a3="tabl", b1="qeshm", a1="qeshm"), claims, vectors, Settings())
     assert stories["a1"] == stories["b1"], "pinned to one name: one story, whatever the words say"
     assert stories["a3"] != stories["a1"]
     assert stories["a2"] == stories["a1"], "a2 follows its story, whose pinned articles say qeshm"
@@ -283,12 +293,12 @@ def test_pinned_articles_override_the_grouping_and_the_others_follow_their_story
 def test_one_story_grouping_puts_every_article_in_one_story_but_keeps_pins():
     sources, claims, vectors = two_quakes()
     one = Settings(story_grouping="one")
-    stories = align.group_stories(sources, claims, vectors, one)
+    stories = group_stories(sources, claims, vectors, one)
     assert len(set(stories.values())) == 1
     assert stories["a1"] == stable_id(*sorted(TWO_QUAKES)), "a story's id comes from its members, as grouped"
-    stories = align.group_stories(pinned(sources, b1="tabl", b2="tabl"), claims, vectors, one)
+    stories = group_stories(pinned(sources, b1="tabl", b2="tabl"), claims, vectors, one)
     assert stories["b1"] == stories["b2"] != stories["a1"] == stories["a2"] == stories["a3"]
-    pairs = align.align(claims, vectors, sources, one)[1]
+    pairs = align_all(claims, vectors, sources, one)[1]
     by_id = {c.claim_id: c.source_id for c in claims}
     assert any({by_id[p.claim_a][0], by_id[p.claim_b][0]} == {"a", "b"} for p in pairs), \
         "in one story claims of both quakes may align"

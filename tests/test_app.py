@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from factcheck import align, app_support
+from factcheck import app_support
 from factcheck.store import Store
+from factcheck.stories import StoryIndex, story_names
 from tests.test_store import hand_made_run, make_store
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -388,23 +389,22 @@ def test_next_open_wraps_round_and_skips_stale_and_reviewed():
 
 
 def test_story_names_are_the_users_else_numbered_by_size():
-    assert align.story_names(["s1", "s2", "s2", "s3", "s3", "s3"], ["", "", "", "", "Baku", ""]) == \
+    assert story_names(["s1", "s2", "s2", "s3", "s3", "s3"], ["", "", "", "", "Baku", ""]) == \
         ["story 2", "story 1", "story 1", "Baku", "Baku", "Baku"]
-    assert align.story_names(["s1", "s1"], ["", ""]) == ["", ""], "one story: nothing to tell apart"
+    assert story_names(["s1", "s1"], ["", ""]) == ["", ""], "one story: nothing to tell apart"
 
 
 def test_the_sources_tab_shows_each_articles_story_when_there_are_several(tmp_path, monkeypatch):
     import numpy as np
     from scipy import sparse
 
-    from factcheck.align import StoryIndex
-
+    
     run = hand_made_run()
     ids = [s.source_id for s in run["source_records"]]
     index = StoryIndex(ids, sparse.csr_matrix((3, 0), dtype=np.float32), {}, np.eye(3, dtype=np.float32),
                        stories=["s1", "s1", "s2"], pins=["", "", "Coast Herald's story"])
     store = Store(f"sqlite:///{tmp_path / 'factcheck.db'}")
-    store.save_run(**run, stories=index.to_bytes())
+    store.save_run(**run, index=index)
     monkeypatch.setenv("FACTCHECK_DB", store.url)
     monkeypatch.setenv("FACTCHECK_SOURCES", str(tmp_path / "sources"))
     at = start()
