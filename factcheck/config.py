@@ -74,7 +74,7 @@ class Settings:
     # bench/stories_bench.py).
     # Either way an article with a `story` in the manifest goes to that story (see README).
     story_grouping: str = "auto"
-    # Stories (align.group_stories), chosen on ECB+ dev topics 1-35 (factcheck eval align, sentences
+    # Stories (stories.group_stories), chosen on ECB+ dev topics 1-35 (factcheck eval align, sentences
     # mode). Articles whose words are this close (mean TF-IDF cosine, average linkage) are one story:
     # 0.3 keeps two similar events apart (2.7% of pairs crossing) but leaves one event's reports in
     # several stories (F1 0.735 alone). The two seed articles (one story) score 0.39.
