@@ -92,10 +92,10 @@ def act(store: Store, did: str, status: str | None, queue: list[dict]) -> None:
         st.session_state.pop(f"note_{did}", None)  # reload: show what the other reviewer saved
         st.session_state.pop(f"note_base_{did}", None)
         mine = f" Your note was: “{note}”." if note and note != loaded_note else ""
-        flash("error", f"Not saved: {exc}. The item below now shows their version.{mine}")
+        flash("error", f"Not saved: {fx.said(exc)}. The item below now shows their version.{mine}")
         return
     except FactcheckError as exc:
-        flash("error", f"Not saved: {exc}")
+        flash("error", f"Not saved: {fx.said(exc)}")
         return
     st.session_state[f"note_base_{did}"] = (saved["version"], saved["note"])
     if status is None:
@@ -433,7 +433,7 @@ def save_uploads(files) -> list[Path]:
 
     done = add_to_folder([(f.name, f.getvalue()) for f in files], SOURCES_DIR, load_settings(None, db_url=DB_URL))
     for err in done.errors:
-        st.error(str(err))
+        st.error(fx.said(err))
     return [s.path for s in done.staged]
 
 
@@ -464,10 +464,10 @@ def add_to_analysis(store: Store, files) -> None:
             pipeline.write_store_outputs(store, SOURCES_DIR.resolve().parent)
     except FactcheckError as exc:
         bar.empty()
-        st.error(f"Nothing was added: {exc}. Earlier results and reviews are unchanged.")
+        st.error(f"Nothing was added: {fx.said(exc)}. Earlier results and reviews are unchanged.")
         return
     result = done.result
-    skipped = f" Skipped: {'; '.join(map(str, done.errors))}." if done.errors else ""
+    skipped = f" Skipped: {'; '.join(map(fx.said, done.errors))}." if done.errors else ""
     if result is None:
         bar.empty()
         st.error(f"Nothing was added.{skipped} Earlier results and reviews are unchanged.")
@@ -491,9 +491,9 @@ def rerun_pipeline(store: Store) -> None:
                               progress=progress)
     except FactcheckError as exc:
         bar.empty()
-        st.error(f"The run stopped: {exc}. Earlier results and reviews are unchanged.")
+        st.error(f"The run stopped: {fx.said(exc)}. Earlier results and reviews are unchanged.")
         return
-    skipped = f" Skipped: {'; '.join(map(str, result.errors))}." if result.errors else ""
+    skipped = f" Skipped: {'; '.join(map(fx.said, result.errors))}." if result.errors else ""
     flash("success", f"Run finished: {len(result.sources)} sources, {len(result.claims)} claims, "
                      f"{len(result.discrepancies)} conflicts. Your reviews were kept.{skipped}")
     st.rerun()
@@ -513,7 +513,7 @@ def main() -> None:
         store = get_store(DB_URL)
         rows = store.discrepancy_rows(include_stale=True)
     except FactcheckError as exc:
-        st.error(str(exc))
+        st.error(fx.said(exc))
         st.stop()
     filters = sidebar(rows, user)
     shown = fx.filter_rows(rows, filters)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from . import export
+from .errors import RERUN, STORE_URL, in_terms
 from .ingest import SOURCE_SUFFIXES
 from .store import STATUSES
 
@@ -38,6 +39,17 @@ _BLOCK_TAG = re.compile(r"<(?:/?(?:p|div|li|ul|ol|h[1-6]|article|section|blockqu
                         r"figcaption|header|footer|main|aside|body)|br)\b[^>]*>", re.I)
 _ANY_TAG = re.compile(r"<[^>]*>|<!--.*?-->", re.S)
 _SCRIPTS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
+
+
+# The actions of library errors (errors.ACTIONS) as the dashboard says them.
+APP_TERMS = {RERUN: "press “▶ Re-run the analysis” in the Sources tab",
+             STORE_URL: "check the store URL the dashboard was started with (FACTCHECK_DB or --db) and that "
+                        "its folder is writable"}
+
+
+def said(err: BaseException) -> str:
+    """An error's one line, its action in the dashboard's terms."""
+    return in_terms(err, APP_TERMS)
 
 
 # ------------------------------------------------------------------------------------ escaping

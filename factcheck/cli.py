@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from .config import load_settings
-from .errors import FactcheckError
+from .errors import RERUN, STORE_URL, FactcheckError, in_terms
 
 log = logging.getLogger("factcheck")
 DEFAULT_DB = "sqlite:///factcheck.db"
@@ -36,6 +36,16 @@ def output_folder(out: str) -> None:
         fail(f"cannot write to the folder {out} ({exc.strerror or exc}) — give --out a folder you can write to")
 
 
+# The actions of library errors (errors.ACTIONS) as the command line says them.
+CLI_TERMS = {RERUN: "run `factcheck run` on the sources folder",
+             STORE_URL: "check the --db URL and that its folder is writable"}
+
+
+def said(err: BaseException) -> str:
+    """An error's one line, its action in the command line's terms."""
+    return in_terms(err, CLI_TERMS)
+
+
 def handle_errors(fn):
     """Library errors become one line on stderr and a non-zero exit, never a traceback."""
 
@@ -45,8 +55,8 @@ def handle_errors(fn):
             return fn(*args, **kwargs)
         except FactcheckError as exc:
             for err in getattr(exc, "errors", ()):
-                click.echo(f"skipped: {err}", err=True)
-            fail(str(exc))
+                click.echo(f"skipped: {said(err)}", err=True)
+            fail(said(exc))
         except KeyboardInterrupt:
             fail("interrupted — nothing half-written was kept; run the command again", 130)
         except (SystemExit, click.exceptions.Exit, click.ClickException):
@@ -164,7 +174,7 @@ def run(sources_dir, out, db_url, config_path, one_story, no_progress):
     with RichProgress(not no_progress and sys.stderr.isatty()) as progress:
         result = pipeline.run(sources_dir, settings, store=store, out=out, progress=progress)
     for err in result.errors:
-        click.echo(f"skipped: {err}", err=True)
+        click.echo(f"skipped: {said(err)}", err=True)
     kinds = {}
     for d in result.discrepancies:
         kinds[d.kind] = kinds.get(d.kind, 0) + 1
@@ -197,7 +207,7 @@ def clean(file, explain, config_path):
     meta = ingest.read_manifest(path.parent / settings.manifest_name, folder=path.parent, only={path.name},
                                 errors=problems).get(path.name)
     for err in problems:
-        click.echo(f"skipped: {err}", err=True)
+        click.echo(f"skipped: {said(err)}", err=True)
     source = ingest.read_source(path, settings, meta)
     if explain:
         for lab in clean_stage.explain(source, settings):
@@ -238,7 +248,7 @@ def add(items, folder, out, db_url, config_path, one_story, no_progress):
     with RichProgress(not no_progress and sys.stderr.isatty()) as progress:
         done = add_to_folder([(item, None) for item in items], folder, settings, store=store, progress=progress)
     for err in done.errors:
-        click.echo(f"skipped: {err}", err=True)
+        click.echo(f"skipped: {said(err)}", err=True)
     for name in done.removed:
         click.echo(f"note: {name} was taken out of {folder} again: it could not be added (see above)", err=True)
     for staged in done.staged:

@@ -203,7 +203,7 @@ def load_settings(path: str | Path | None = None, **overrides) -> Settings:
     values: dict = {}
     candidate = Path(path) if path else Path("factcheck.toml")
     if path and not candidate.exists():
-        raise FactcheckError(f"{candidate}: config file not found — check the path given to --config")
+        raise FactcheckError(f"{candidate}: config file not found — check its path")
     if candidate.exists():
         try:
             data = tomllib.loads(candidate.read_text(encoding="utf-8"))

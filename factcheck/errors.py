@@ -2,8 +2,29 @@
 from __future__ import annotations
 
 
+# What a user does about an error, in neutral words the library's message ends with; each front
+# end says it in its own terms (``in_terms``): the command line names a command, the dashboard a
+# button. A library message never names a flag or a button itself.
+RERUN = "analyse the whole folder again"
+STORE_URL = "check the store's URL and that its folder is writable"
+ACTIONS = (RERUN, STORE_URL)
+
+
 class FactcheckError(Exception):
     """Base class: ``str(err)`` is a one-line message that says what to do."""
+
+    action: str = ""  # the neutral words of ``ACTIONS`` the message holds, if any
+
+    def with_action(self, action: str) -> "FactcheckError":
+        self.action = action
+        return self
+
+
+def in_terms(err: BaseException, terms: dict[str, str]) -> str:
+    """``err``'s message with its action said in a front end's ``terms`` (neutral words -> its own)."""
+    text = str(err)
+    action = getattr(err, "action", "")
+    return text.replace(action, terms[action]) if action and action in terms else text
 
 
 class SourceError(FactcheckError):
@@ -14,8 +35,8 @@ class SourceError(FactcheckError):
         msg = f"{name}: {problem}"
         super().__init__(f"{msg} — {hint}" if hint else msg)
 
-    def __reduce__(self):  # picklable across process pools
-        return (self.__class__, (self.name, self.problem, self.hint))
+    def __reduce__(self):  # picklable across process pools (with its action)
+        return (self.__class__, (self.name, self.problem, self.hint), self.__dict__)
 
 
 class ManifestError(SourceError):
@@ -29,7 +50,7 @@ class ManifestError(SourceError):
         super().__init__(where, problem, hint)
 
     def __reduce__(self):
-        return (self.__class__, self._args)
+        return (self.__class__, self._args, self.__dict__)
 
 
 class NoSourcesError(FactcheckError):

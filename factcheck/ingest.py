@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import logging
 import re
-import shutil
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable, Iterator
@@ -147,7 +146,7 @@ def load_file(path: Path, folder: Path, settings: Settings, meta: dict | None,
         name = path.absolute().relative_to(folder.absolute()).as_posix()
     except ValueError:
         return [], [SourceError(str(path), f"is not inside the sources folder {folder}",
-                                f"copy it into {folder} first (`factcheck add` does)")]
+                                f"copy it into {folder} first (adding it does)")]
     try:
         data = read_bytes(path, name, settings)
         if known is not None and (seen := known(name, data, meta)) is not None:
@@ -639,37 +638,6 @@ def fetch_url(url: str, settings: Settings, *, meta: dict | None = None) -> Sour
     detected = detect_html_meta(text)
     detected["url"] = detected.get("url") or url
     return make_source(url, text, "html", detected, meta)
-
-
-def save_url(url: str, folder: Path, settings: Settings) -> Path:
-    """Fetch a page and save it as ``<slug>.html`` in the sources folder (refused if it has no article)."""
-    data = fetch_bytes(url, settings)
-    _require_article(decode(data, url), url)
-    folder.mkdir(parents=True, exist_ok=True)
-    slug = "-".join(re.findall(r"[A-Za-z0-9]+", url.split("://", 1)[-1]))[:80] or "page"
-    path = folder / f"{slug}_{stable_id(url, length=8)}.html"
-    path.write_bytes(data)
-    return path
-
-
-def copy_into(path: Path, folder: Path, settings: Settings) -> Path:
-    """``path`` as a file of the sources folder: copied there unless it already is there. A file
-    that cannot be read as a source (empty, binary, oversized, undecodable, a page with no
-    article: what ``read_source`` refuses) is not copied."""
-    if not path.is_file():
-        raise SourceError(str(path), "no such file", "check the path")
-    read_source(path, settings)
-    folder.mkdir(parents=True, exist_ok=True)
-    if path.absolute().parent == folder.absolute():
-        return path
-    dest = folder / path.name
-    if dest.exists():
-        if dest.read_bytes() == path.read_bytes():
-            return dest
-        raise SourceError(str(path), f"{dest} already exists with other content",
-                          "rename the file you are adding, or replace the old one and run `factcheck run`")
-    shutil.copyfile(path, dest)
-    return dest
 
 
 # --- syndication -------------------------------------------------------------------------------

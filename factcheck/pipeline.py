@@ -25,7 +25,7 @@ from . import embed, export, ingest
 from . import facts as facts_stage
 from . import stories as stories_stage
 from .config import Settings
-from .errors import FactcheckError, NoRunError, NoSourcesError, SourceError
+from .errors import RERUN, NoRunError, NoSourcesError, SourceError
 from .models import (Alignment, Body, Claim, Discrepancy, Fact, FactCluster, Source, body_from_dict, body_to_dict,
                      code_fingerprint, source_from_dict, source_to_dict, stable_id)
 from .store import Store
@@ -415,7 +415,7 @@ def add(folder: str | Path, files: Sequence[str | Path], settings: Settings, *, 
     folder = Path(folder)
     index = store.load_story_index()
     if index is None:
-        raise NoRunError(f"the store {store.shown_url} holds no run to add to — run `factcheck run {folder}` first")
+        raise NoRunError(f"the store {store.shown_url} holds no run to add to — {RERUN} first").with_action(RERUN)
     errors: list[SourceError] = []
     sources, bodies = read_new_files(folder, [Path(f) for f in files], settings, store, set(index.source_ids),
                                      errors, progress, timings)
@@ -430,8 +430,8 @@ def add(folder: str | Path, files: Sequence[str | Path], settings: Settings, *, 
             if twin is not None:  # a wire copy is not a second report: the run keeps one copy
                 index.pop()
                 errors.append(SourceError(s.name, f"is the same article as {twin.name} ({twin.outlet}), already "
-                                                  "in the store", f"run `factcheck run {folder}` to keep one copy "
-                                                  "and record both outlets"))
+                                                  "in the store", f"{RERUN} to keep one copy and record both "
+                                                  "outlets").with_action(RERUN))
                 sources.remove(s)
                 continue
             placed[s.source_id] = index.place(row, settings, sims=sims)
@@ -473,7 +473,7 @@ def read_new_files(folder: Path, files: list[Path], settings: Settings, store: S
             for src in got:
                 if src.source_id in known:
                     errors.append(SourceError(src.name, "is already in the store",
-                                              f"run `factcheck run {folder}` to read changed files again"))
+                                              f"{RERUN} to read changed files again").with_action(RERUN))
                 else:
                     known.add(src.source_id)
                     loaded.append(src)

@@ -11,9 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from factcheck import pipeline
-from factcheck.cli import main
+from factcheck.app_support import APP_TERMS
+from factcheck.cli import CLI_TERMS, main
 from factcheck.config import Settings
-from factcheck.errors import FactcheckError, NoRunError
+from factcheck.errors import FactcheckError, NoRunError, in_terms
 from factcheck.models import Claim, Source
 from factcheck.store import Store, decode_story_index, encode_story_index, story_record
 from factcheck.stories import StoryIndex, group_stories, term_counts, tfidf
@@ -345,7 +346,11 @@ def test_a_wire_copy_of_a_stored_article_is_not_added_as_a_second_report(seeds_r
     assert [s.name for s in added.sources] == ["bridge.txt"]
     assert [str(e) for e in added.errors] == [
         f"copy.txt: is the same article as {SECOND} (The Japan Times), already in the store — "
-        f"run `factcheck run {folder}` to keep one copy and record both outlets"]
+        "analyse the whole folder again to keep one copy and record both outlets"]
+    assert [in_terms(e, CLI_TERMS) for e in added.errors] == [
+        f"copy.txt: is the same article as {SECOND} (The Japan Times), already in the store — "
+        "run `factcheck run` on the sources folder to keep one copy and record both outlets"]
+    assert "Re-run the analysis” in the Sources tab to keep one copy" in in_terms(added.errors[0], APP_TERMS)
     assert "copy.txt" not in {r["name"] for r in store.source_rows()}
     assert store.discrepancy_rows() == before
     with pytest.raises(FactcheckError, match="every new article is a copy"):
@@ -354,8 +359,9 @@ def test_a_wire_copy_of_a_stored_article_is_not_added_as_a_second_report(seeds_r
 
 def test_adding_to_a_store_without_a_run_is_one_clear_error(tmp_path):
     (tmp_path / "a.txt").write_text(BRIDGE, encoding="utf-8")
-    with pytest.raises(NoRunError, match="run `factcheck run"):
+    with pytest.raises(NoRunError, match="holds no run to add to — analyse the whole folder again first") as err:
         pipeline.add(tmp_path, [tmp_path / "a.txt"], Settings(), store=Store(f"sqlite:///{tmp_path / 'fc.db'}"))
+    assert in_terms(err.value, CLI_TERMS).endswith("— run `factcheck run` on the sources folder first")
 
 
 def test_cli_add_without_a_run_saves_the_file_and_says_what_to_run(tmp_path):

@@ -143,10 +143,12 @@ def test_fetched_page_is_ingested_as_html(monkeypatch):
     assert (src.kind, src.outlet, src.source_id) == ("html", "Coastal Courier", stable_id("https://coastalcourier.example/x"))
 
 
-def test_save_url_writes_an_html_source(monkeypatch, tmp_path):
+def test_a_url_added_is_saved_as_an_html_source(monkeypatch, tmp_path):
+    from factcheck.folder import stage_item
+
     html = (PAGES / "harbour_bridge.html").read_bytes()
     monkeypatch.setattr(ingest, "fetch_bytes", serve(html))
-    path = ingest.save_url("https://coastalcourier.example/news/bridge", tmp_path / "sources", SETTINGS)
+    path = stage_item("https://coastalcourier.example/news/bridge", tmp_path / "sources", SETTINGS).path
     assert path.suffix == ".html" and path.read_bytes() == html
     assert load_sources(tmp_path / "sources", SETTINGS)[0][0].outlet == "Coastal Courier"
 
