@@ -21,10 +21,13 @@ import streamlit as st
 
 from factcheck import access
 from factcheck import app_support as fx
+from factcheck.config import DEFAULT_DB_URL
 from factcheck.errors import ConflictError, FactcheckError
 from factcheck.store import STATUSES, Store
 
-DB_URL = os.environ.get("FACTCHECK_DB", "sqlite:///factcheck.db")
+DB_URL = os.environ.get("FACTCHECK_DB", DEFAULT_DB_URL)
+# Settings as the command line reads them: --config of `factcheck app`, else ./factcheck.toml.
+CONFIG_FILE = os.environ.get("FACTCHECK_CONFIG") or None
 SOURCES_DIR = Path(os.environ.get("FACTCHECK_SOURCES", "sources"))
 APP_DIR = Path(__file__).resolve().parent
 STAGES = ("ingest", "clean", "claims", "embed", "align", "compare", "store")
@@ -431,7 +434,7 @@ def save_uploads(files) -> list[Path]:
     from factcheck.config import load_settings
     from factcheck.folder import add_to_folder
 
-    done = add_to_folder([(f.name, f.getvalue()) for f in files], SOURCES_DIR, load_settings(None, db_url=DB_URL))
+    done = add_to_folder([(f.name, f.getvalue()) for f in files], SOURCES_DIR, load_settings(CONFIG_FILE, db_url=DB_URL))
     for err in done.errors:
         st.error(fx.said(err))
     return [s.path for s in done.staged]
@@ -456,7 +459,7 @@ def add_to_analysis(store: Store, files) -> None:
 
     bar, progress = stage_bar()
     try:
-        settings = load_settings(None, db_url=DB_URL)
+        settings = load_settings(CONFIG_FILE, db_url=DB_URL)
         get_model(settings.model_package, settings.embedding_backend)
         done = add_to_folder([(f.name, f.getvalue()) for f in files], SOURCES_DIR, settings, store=store,
                              progress=progress)
@@ -485,7 +488,7 @@ def rerun_pipeline(store: Store) -> None:
 
     bar, progress = stage_bar()
     try:
-        settings = load_settings(None, db_url=DB_URL)
+        settings = load_settings(CONFIG_FILE, db_url=DB_URL)
         get_model(settings.model_package, settings.embedding_backend)
         result = pipeline.run(SOURCES_DIR, settings, store=store, out=SOURCES_DIR.resolve().parent,
                               progress=progress)

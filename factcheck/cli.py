@@ -10,11 +10,10 @@ from pathlib import Path
 
 import click
 
-from .config import load_settings
+from .config import DEFAULT_DB_URL, load_settings
 from .errors import RERUN, STORE_URL, FactcheckError, in_terms
 
 log = logging.getLogger("factcheck")
-DEFAULT_DB = "sqlite:///factcheck.db"
 # Libraries whose log lines (a page they could not parse, a date they guessed, a model's load
 # report) would surround the tool's one-line messages: shown only with -v.
 LIBRARY_LOGGERS = ("sentence_transformers", "transformers", "httpx", "trafilatura", "htmldate", "charset_normalizer",
@@ -70,7 +69,7 @@ def handle_errors(fn):
 
 
 db_option = click.option("--db", "db_url", default=None, metavar="URL",
-                         help=f"SQLAlchemy URL of the store (default {DEFAULT_DB}, in the working directory).")
+                         help=f"SQLAlchemy URL of the store (default {DEFAULT_DB_URL}, in the working directory).")
 config_option = click.option("--config", "config_path", default=None, type=click.Path(dir_okay=False),
                              help="TOML file of settings overriding the defaults (default: ./factcheck.toml if present).")
 
@@ -346,8 +345,9 @@ def dashboard_command(app_path: Path, *, address: str, port: int, secrets: dict,
 @click.option("--address", default="127.0.0.1", show_default=True,
               help="Interface to listen on; another than this machine's (127.0.0.1) needs a login "
                    "configured in [auth] of .streamlit/secrets.toml.")
+@config_option
 @handle_errors
-def app(db_url, port, address):
+def app(db_url, port, address, config_path):
     """Start the review dashboard (Streamlit): on this machine only, or for a team behind a login."""
     from .access import read_secrets, secrets_files
 
@@ -357,11 +357,13 @@ def app(db_url, port, address):
     env = dict(os.environ)
     if db_url:
         env["FACTCHECK_DB"] = db_url
-    settings = load_settings(None, db_url=db_url)
+    if config_path:
+        env["FACTCHECK_CONFIG"] = str(Path(config_path).resolve())
+    settings = load_settings(config_path, db_url=db_url)  # the dashboard reads it by the same rule
     upload_mb = max(1, -(-settings.max_source_bytes // 2**20))  # Streamlit counts MiB; ingest checks bytes
-    cmd, said = dashboard_command(app_path, address=address, port=port,
+    cmd, line = dashboard_command(app_path, address=address, port=port,
                                   secrets=read_secrets(secrets_files(app_path.parent)), upload_mb=upload_mb)
-    click.echo(said)
+    click.echo(line)
     start_server(cmd, env)
 
 

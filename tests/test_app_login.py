@@ -257,3 +257,17 @@ def test_factcheck_app_shares_a_dashboard_behind_a_complete_login(no_server):
     secrets.write_text("[auth]\n" + "\n".join(f'{k} = "{v}"' for k, v in AUTH.items()), encoding="utf-8")
     refused = CliRunner().invoke(main, ["app", "--address", "0.0.0.0"])
     assert refused.exit_code != 0 and len(started) == 1 and "[factcheck] reviewers" in refused.stderr
+
+
+def test_factcheck_app_passes_its_config_to_the_dashboard_and_checks_it_first(no_server, tmp_path, monkeypatch):
+    envs: list[dict] = []
+    monkeypatch.setattr("factcheck.cli.start_server", lambda cmd, env: envs.append(env))
+    good = tmp_path / "team.toml"
+    good.write_text("align_threshold = 0.6\n", encoding="utf-8")
+    assert CliRunner().invoke(main, ["app", "--config", str(good)]).exit_code == 0
+    assert envs[-1]["FACTCHECK_CONFIG"] == str(good.resolve())
+    bad = tmp_path / "bad.toml"
+    bad.write_text('align_threshold = "high"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["app", "--config", str(bad)])
+    assert result.exit_code != 0 and len(envs) == 1
+    assert result.stderr.strip() == f"error: {bad}: align_threshold is 'high' — write a number, e.g. 0.55"
