@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from . import ingest
+from . import ingest, pipeline
 from .config import Settings
 from .errors import NoRunError, NoSourcesError, SourceError
 from .models import stable_id
@@ -99,8 +99,6 @@ def add_to_folder(items: Sequence[tuple[str, bytes | None]], folder: str | Path,
     store holds a run, add the staged articles to it. Files created here that the analysis did not
     take are removed again (also when none could be added); on any other error the files created
     here are removed and the error raised."""
-    from . import pipeline
-
     folder = Path(folder)
     done = Addition()
     for name, data in items:
