@@ -52,6 +52,10 @@ class Context:
     def story(self, claim: Claim) -> str:
         return self.stories.get(claim.source_id, "")
 
+    def option(self, check_name: str, key: str):
+        """A check's option: the user's (``check_options``) or the default it was registered with."""
+        return self.settings.check_options.get(check_name, {}).get(key, OPTIONS[check_name][key])
+
     def outlet(self, claim: Claim) -> str:
         return self.sources[claim.source_id].outlet
 
@@ -70,16 +74,20 @@ PAIR_CHECKS: dict[str, PairCheck] = {}
 CORPUS_CHECKS: dict[str, CorpusCheck] = {}
 # Pair checks that look at pairs about the same event (not only the same fact).
 EVENT_SCOPED: set[str] = set()
+OPTIONS: dict[str, dict] = {}  # check -> its options and their defaults
 
 
-def check(name: str, *, scope: str = "pair", pairs: str = "aligned"):
+def check(name: str, *, scope: str = "pair", pairs: str = "aligned", options: dict | None = None):
     """Register a check under ``name``; scope is 'pair' or 'corpus'; a pair check sees the
-    aligned pairs, or with ``pairs="events"`` the looser same-event pairs too."""
+    aligned pairs, or with ``pairs="events"`` the looser same-event pairs too. ``options`` are the
+    check's settings with their defaults (a user overrides them in ``check_options``; a check
+    reads them with ``ctx.option``)."""
 
     def register(fn):
         (PAIR_CHECKS if scope == "pair" else CORPUS_CHECKS)[name] = fn
         if pairs == "events":
             EVENT_SCOPED.add(name)
+        OPTIONS[name] = dict(options or {})
         return fn
 
     return register
@@ -122,7 +130,12 @@ def only_one(q, c: Claim) -> bool:
     return sum(1 for x in c.quantities if x.measure == q.measure) == 1
 
 
-@check("quantity", pairs="events")
+# Cosine at or above which two claims count as one fact on their text alone (no shared entity or
+# number needed): chosen on the seeds and ECB+ dev with the alignment thresholds.
+TEXT_ONLY_COSINE = 0.72
+
+
+@check("quantity", pairs="events", options={"text_only_cosine": TEXT_ONLY_COSINE})
 def quantity_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepancy | None:
     """Same measure and group, incompatible numbers (120 vs 95 injured); bounds, vague words,
     units, parts and totals agree.
@@ -139,7 +152,7 @@ def quantity_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrep
     shared = bool({e.key for e in a.entities} & {e.key for e in b.entities})
     # "He scored 10 points" and "Jones scored 23": when people are named, they must be the same
     same_subject = people_a == people_b or bool(people_a & people_b)
-    close = pair.score >= ctx.settings.align_threshold_text_only and same_subject and shared
+    close = pair.score >= ctx.option("quantity", "text_only_cosine") and same_subject and shared
     for qa in a.quantities:
         for qb in b.quantities:
             if hypothetical(qa, a) or hypothetical(qb, b):
@@ -431,10 +444,10 @@ def shared_word(a: Claim, b: Claim, ctx: Context, among: Iterable[str] = ()) -> 
     return (preferred or sorted(common) or [""])[0]
 
 
-@check("date")
+@check("date", options={"text_only_cosine": TEXT_ONLY_COSINE})
 def date_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepancy | None:
     """Same fact, dates that cannot both be true (granularity alone is never a conflict)."""
-    if pair.score < ctx.settings.align_threshold_text_only:
+    if pair.score < ctx.option("date", "text_only_cosine"):
         return None  # dates of merely related claims often date different things
     if len(a.dates) != 1 or len(b.dates) != 1:
         return None  # with several dates in a claim, which one dates the fact is a guess
@@ -689,7 +702,9 @@ def is_account(c: Claim) -> bool:
     return c.frame == "cause" or c.stance in ACCOUNT_STANCES
 
 
-@check("attribution_conflict", pairs="events")
+# same_account_ratio: two accounts whose contents overlap this much (token-set ratio, 0..1) say
+# the same thing.
+@check("attribution_conflict", pairs="events", options={"same_account_ratio": 0.8})
 def attribution_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepancy | None:
     """Two parties giving different accounts of one event (bird strike vs air-defence fire)."""
     if not (a.party and b.party) or a.party == b.party:
@@ -699,7 +714,7 @@ def attribution_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Disc
     if not (same_sentence or (causal and is_account(a) and is_account(b) and same_event(a, b, ctx))):
         return None
     content_similarity = fuzz.token_set_ratio(a.content, b.content, processor=utils.default_process) / 100
-    if content_similarity > ctx.settings.same_account_ratio:
+    if content_similarity > ctx.option("attribution_conflict", "same_account_ratio"):
         return None  # the parties agree
     text = (f"Conflicting accounts of one event: {a.party}'s version in {ctx.where(a)}: {quote(a.text)}; "
             f"{b.party}'s version in {ctx.where(b)}: {quote(b.text)}.")
@@ -777,10 +792,11 @@ NEGATION = re.compile(r"\b(?:not|never|no longer|no(?!\.)|nobody|nothing|none|ne
 POLARITY_SAME_RATIO = 92
 
 
-@check("polarity")
+# min_cosine: only near-paraphrases can contradict by negation.
+@check("polarity", options={"min_cosine": 0.75})
 def polarity_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepancy | None:
     """Did vs did not: one claim negates what its near-paraphrase asserts."""
-    if pair.cosine < ctx.settings.polarity_min_cosine or a.source_id == b.source_id:
+    if pair.cosine < ctx.option("polarity", "min_cosine") or a.source_id == b.source_id:
         return None
     na, nb = bool(NEGATION.search(a.text)), bool(NEGATION.search(b.text))
     if na == nb:
@@ -859,7 +875,8 @@ def sources_by_claim(pairs: Sequence[Alignment], ctx: Context) -> dict[str, set[
     return out
 
 
-@check("omission", scope="corpus")
+# min_check_worthiness: only claims at least this check-worthy are reported as missing elsewhere.
+@check("omission", scope="corpus", options={"min_check_worthiness": 0.6})
 def omission_check(ctx: Context) -> Iterable[Discrepancy]:
     """A toll figure (killed, injured, arrested, aboard …) that only one outlet of the story gives,
     while other outlets cover the same event without any figure for it: one row per measure,
@@ -874,7 +891,7 @@ def omission_check(ctx: Context) -> Iterable[Discrepancy]:
     shown: set[tuple[str, str]] = set()
     ranked = sorted(ctx.claims.values(), key=lambda c: (-c.check_worthiness, c.claim_id))
     for c in ranked:
-        if c.check_worthiness < ctx.settings.omission_min_check_worthiness or historic(c, ctx):
+        if c.check_worthiness < ctx.option("omission", "min_check_worthiness") or historic(c, ctx):
             continue
         silent = sorted(related[c.claim_id] - {c.source_id})
         story = ctx.story(c)
@@ -930,12 +947,36 @@ def check_names() -> list[str]:
 
 
 def validate_checks(settings: Settings) -> None:
-    """Raise ``FactcheckError`` (one line) when ``checks`` names a check that does not exist: a
-    misspelt check would otherwise run nothing and report no disagreement at all."""
+    """Raise ``FactcheckError`` (one line per problem) when ``checks`` names a check that does not
+    exist (a misspelt check would run nothing and report no disagreement at all), or
+    ``check_options`` an unknown check or option, or a value of another type than its default."""
+    problems = []
     unknown = sorted(set(settings.checks) - set(check_names()))
     if unknown:
-        raise FactcheckError(f"unknown check(s) {', '.join(map(repr, unknown))} in checks — "
-                             f"known: {', '.join(check_names())}")
+        problems.append(f"unknown check(s) {', '.join(map(repr, unknown))} in checks — "
+                        f"known: {', '.join(check_names())}")
+    for name, given in settings.check_options.items():
+        if name not in OPTIONS:
+            problems.append(f"check_options.{name}: no such check — known: {', '.join(check_names())}")
+            continue
+        for key, value in given.items():
+            known = OPTIONS[name]
+            if key not in known:
+                problems.append(f"check_options.{name}.{key}: the {name} check has no such option — "
+                                f"known: {', '.join(sorted(known)) or 'none'}")
+            elif not _same_kind(value, known[key]):
+                problems.append(f"check_options.{name}.{key} is {value!r} — write a value like its default, "
+                                f"{known[key]!r}")
+    if problems:
+        raise FactcheckError("\n".join(problems))
+
+
+def _same_kind(value, default) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(default, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float)) and 0 <= value <= (1 if isinstance(default, float) and default <= 1 else value)
+    return isinstance(value, type(default))
 
 
 def enabled(registry: dict, settings: Settings) -> dict:

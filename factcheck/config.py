@@ -10,7 +10,7 @@ import math
 import os
 import tomllib
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import FactcheckError
@@ -100,8 +100,6 @@ class Settings:
     # Cosine at or above which two claims from different sources may be the same fact when
     # entities/numbers also agree. Chosen on the seeds and ECB+ dev (see bench/ and eval).
     align_threshold: float = 0.55
-    # Cosine at or above which two claims are aligned on text alone.
-    align_threshold_text_only: float = 0.72
     # Two claims about the same event (looser: for accounts and omission context).
     event_threshold: float = 0.45
     # Fact clusters: average linkage over aligned pairs merges two groups while their mean pair
@@ -110,16 +108,13 @@ class Settings:
     cluster_threshold: float = 0.55
 
     # --- compare ------------------------------------------------------------------------------
-    # Name variants: normalised similarity (rapidfuzz ratio, 0..100) of two names of one entity.
-    name_variant_min_ratio: float = 80.0
-    # Two accounts whose contents overlap this much (token-set ratio, 0..1) say the same thing.
-    same_account_ratio: float = 0.8
-    # Polarity: only near-paraphrases (cosine) can contradict by negation.
-    polarity_min_cosine: float = 0.75
-    # Omissions: only claims at least this check-worthy are reported as missing elsewhere.
-    omission_min_check_worthiness: float = 0.6
     # Checks that run (registry names); empty means all registered.
     checks: tuple[str, ...] = ()
+    # Options of the checks, by check: each check declares its options and their defaults where it
+    # is registered (compare.check); these override them. In TOML:
+    #   [check_options.polarity]
+    #   min_cosine = 0.8
+    check_options: dict[str, dict] = field(default_factory=dict, hash=False)
 
     # --- store --------------------------------------------------------------------------------
     db_url: str = DEFAULT_DB_URL
@@ -146,9 +141,12 @@ EMBEDDING_BACKENDS = ("torch", "int8")
 CHOICES = {"story_grouping": STORY_GROUPINGS, "embedding_backend": EMBEDDING_BACKENDS}
 # Similarities, shares and cosines: fractions from 0 to 1 (other numbers need only be 0 or more).
 FRACTIONS = {"story_threshold", "story_topic_threshold", "story_name_threshold", "story_text_weight",
-             "align_threshold", "align_threshold_text_only", "event_threshold", "cluster_threshold",
-             "same_account_ratio", "polarity_min_cosine", "omission_min_check_worthiness"}
-PERCENTS = {"name_variant_min_ratio"}  # rapidfuzz's 0..100 scale
+             "align_threshold", "event_threshold", "cluster_threshold"}
+# Settings that moved into the options of a check (compare.check): (check, option).
+MOVED = {"align_threshold_text_only": ("quantity", "text_only_cosine"),
+         "same_account_ratio": ("attribution_conflict", "same_account_ratio"),
+         "polarity_min_cosine": ("polarity", "min_cosine"),
+         "omission_min_check_worthiness": ("omission", "min_check_worthiness")}
 # Counts and sizes that must be at least 1 (a limit or a batch of 0 would process nothing).
 POSITIVE_MIN = 1
 
@@ -186,6 +184,9 @@ def _type_problem(value, kind) -> str:
         return "" if isinstance(value, (int, float)) and not isinstance(value, bool) else "write a number, e.g. 0.55"
     if kind is str:
         return "" if isinstance(value, str) else 'write text in quotes, e.g. "auto"'
+    if typing.get_origin(kind) is dict:
+        ok = isinstance(value, dict) and all(isinstance(v, dict) for v in value.values())
+        return "" if ok else "write a table per check, e.g. [check_options.polarity] min_cosine = 0.8"
     if typing.get_origin(kind) is tuple:
         ok = isinstance(value, tuple) and all(isinstance(v, str) for v in value)
         return "" if ok else 'write a list of names, e.g. ["count", "spelling"]'
@@ -196,7 +197,7 @@ def _range_problem(name: str, value, kind) -> str:
     if name in CHOICES:
         return "" if value in CHOICES[name] else f"set it to one of {', '.join(CHOICES[name])}"
     if kind is float:
-        top = 1.0 if name in FRACTIONS else 100.0 if name in PERCENTS else math.inf
+        top = 1.0 if name in FRACTIONS else math.inf
         ok = 0.0 <= value <= top
         return "" if ok else f"write a number from 0 to {top:g}" if top < math.inf else "write a number of 0 or more"
     if kind is int:
@@ -217,6 +218,10 @@ def load_settings(path: str | Path | None = None, **overrides) -> Settings:
             raise FactcheckError(f"{candidate}: not valid TOML ({exc}) — fix the file or remove it") from exc
         known = {f.name: f for f in dataclasses.fields(Settings)}
         for key, value in data.items():
+            if key in MOVED:
+                check, option = MOVED[key]
+                raise FactcheckError(f"{candidate}: {key} is now an option of the {check} check — write "
+                                     f"[check_options.{check}] {option} = {value!r}")
             if key not in known:
                 raise FactcheckError(f"{candidate}: unknown setting '{key}' — known: {', '.join(sorted(known))}")
             values[key] = tuple(value) if isinstance(value, list) else value

@@ -67,10 +67,45 @@ def test_a_setting_of_the_wrong_type_or_range_is_one_line_naming_file_and_key(tm
 
 def test_every_wrong_setting_gets_its_own_line(tmp_path):
     f = tmp_path / "fc.toml"
-    f.write_text('align_threshold = "high"\ntop_k = -1\nalign_threshold_text_only = 0.8\n')
+    f.write_text('align_threshold = "high"\ntop_k = -1\nevent_threshold = 0.5\n')
     with pytest.raises(FactcheckError) as err:
         load_settings(f)
     assert [ln.split(" is ")[0] for ln in str(err.value).splitlines()] == [f"{f}: top_k", f"{f}: align_threshold"]
+
+
+def test_check_options_are_declared_by_each_check_and_overridden_by_name(tmp_path):
+    from factcheck import compare
+
+    f = tmp_path / "fc.toml"
+    f.write_text("[check_options.polarity]\nmin_cosine = 0.9\n")
+    settings = load_settings(f)
+    compare.validate_checks(settings)
+    ctx = compare.Context(settings=settings, claims={}, sources={}, pairs=[])
+    assert ctx.option("polarity", "min_cosine") == 0.9
+    assert ctx.option("omission", "min_check_worthiness") == compare.OPTIONS["omission"]["min_check_worthiness"]
+    assert all(isinstance(compare.OPTIONS[name], dict) for name in compare.check_names())
+
+
+@pytest.mark.parametrize("options, line", [
+    ({"polarty": {"min_cosine": 0.9}}, "check_options.polarty: no such check — known: actor, "),
+    ({"polarity": {"min_cos": 0.9}}, "check_options.polarity.min_cos: the polarity check has no such option — known: min_cosine"),
+    ({"polarity": {"min_cosine": "high"}}, "check_options.polarity.min_cosine is 'high' — write a value like its default, 0.75"),
+    ({"polarity": {"min_cosine": 7}}, "check_options.polarity.min_cosine is 7 — write a value like its default, 0.75"),
+])
+def test_a_misspelt_check_option_is_one_line(options, line):
+    from factcheck import compare
+
+    with pytest.raises(FactcheckError) as err:
+        compare.validate_checks(Settings(check_options=options))
+    assert str(err.value).startswith(line) and "\n" not in str(err.value)
+
+
+def test_a_setting_that_moved_into_a_check_says_where(tmp_path):
+    f = tmp_path / "fc.toml"
+    f.write_text("polarity_min_cosine = 0.8\n")
+    with pytest.raises(FactcheckError, match=r"polarity_min_cosine is now an option of the polarity check — write "
+                                             r"\[check_options.polarity\] min_cosine = 0.8"):
+        load_settings(f)
 
 
 def test_a_whole_number_is_a_number_and_defaults_are_valid():
