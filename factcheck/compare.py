@@ -22,7 +22,7 @@ from .config import Settings
 from .errors import FactcheckError
 from .dates import dates_compatible
 from .models import Alignment, Claim, Discrepancy, FactCluster, Source, stable_id
-from .quantities import CURRENCIES, EVENT_MEASURES, fmt_interval, fmt_value, quantities_compatible
+from .quantities import CURRENCIES, EVENT_MEASURES, PEOPLE_NOUNS, fmt_interval, fmt_value, quantities_compatible
 
 log = logging.getLogger(__name__)
 
@@ -310,11 +310,16 @@ def count_check(ctx: Context) -> Iterable[Discrepancy]:
                 counts[(ctx.story(c), key)].append((c, replace(q, measure=word, group="")))
     seen: set[tuple[str, str]] = set()
     for (story, noun), items in sorted(counts.items(), key=lambda x: x[0]):
+        per_source = Counter(c.source_id for c, _ in items)
         for i, (a, qa) in enumerate(items):
             for b, qb in items[i + 1:]:
                 if a.source_id == b.source_id or not same_scale(qa, qb) or (a.claim_id, b.claim_id) in seen:
                     continue
-                if not anchors(a) & anchors(b) and frozenset((a.claim_id, b.claim_id)) not in related:
+                # the same thing counted: about one event, or naming one place or body; or, for a
+                # thing (not people: what happened to them tells two counts apart), the only count
+                # of this noun each of the two outlets gives in the story
+                sole = per_source[a.source_id] == per_source[b.source_id] == 1 and not people_noun(noun)
+                if not (anchors(a) & anchors(b) or frozenset((a.claim_id, b.claim_id)) in related or sole):
                     continue
                 seen.add((a.claim_id, b.claim_id))
                 if quantities_compatible(qa, replace(qb, measure=qa.measure)) is False:
@@ -323,6 +328,11 @@ def count_check(ctx: Context) -> Iterable[Discrepancy]:
                                                  ctx, question=("count", story, noun, "", ""))
                     if found is not None:
                         yield found
+
+
+def people_noun(noun: str) -> bool:
+    word = noun.split(":")[-1].lower()
+    return word in PEOPLE_NOUNS or word.rstrip("s") in PEOPLE_NOUNS or word.endswith(("ist", "ians", "ian"))
 
 
 def one_of_unit(q, c: Claim) -> bool:
