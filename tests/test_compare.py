@@ -310,7 +310,13 @@ def test_counts_of_one_thing_are_compared_across_the_story():
     unrelated = claim("The verdict came after more than 11 hours of deliberations.", "s3")
     found = corpus(hours_a, hours_b, events=[Alignment(hours_a.claim_id, hours_b.claim_id, 0.6, 0.6)], only=["count"])
     assert len(found) == 1 and "9.5 hours" in found[0].explanation and "at least 11 hours" in found[0].explanation
-    assert corpus(hours_a, unrelated, only=["count"]) == [], "no shared place and not about one event"
+    # not aligned, no shared place: still one question when each outlet counts the thing once
+    assert len(corpus(hours_a, unrelated, only=["count"])) == 1
+    other = claim("Jurors asked for 4 hours of deliberations to be set aside for testimony.", "s3")
+    assert corpus(hours_a, unrelated, other, only=["count"]) == [], "s3 counts hours twice: which one is a guess"
+    in_fire = claim("He exchanged gunfire with three officers.")
+    hit = claim("Two officers were hit by gunfire.", "s2")
+    assert corpus(in_fire, hit, only=["count"]) == [], "people counted: what happened to them tells them apart"
 
 
 def test_one_happening_in_other_words_or_capitals_is_one_moment():
