@@ -126,6 +126,12 @@ def deep_html(depth: int) -> str:
     return html(extra="<div>" * depth + "A ferry struck a sandbank off Lindholm, officials said." + "</div>" * depth)
 
 
+def config_case(name: str, toml: bytes, words: str, mention: str = "factcheck.toml") -> Case:
+    """A run with a config file that cannot be used: one error line, nothing run."""
+    return Case(name, {"factcheck.toml": toml}, "fatal", words, args=("--config", "{dir}/factcheck.toml"),
+                mention=mention)
+
+
 def cases() -> list[Case]:
     """Every case of the corpus (at least 70)."""
     s = "sources/"
@@ -295,20 +301,16 @@ def cases() -> list[Case]:
              mention="169.254.169.254"),
         )
     add("config",
-        Case("threshold given as a word", {"factcheck.toml": b'align_threshold = "high"\n'}, "fatal", "align_threshold is 'high'",
-             args=("--config", "{dir}/factcheck.toml"), mention="factcheck.toml"),
-        Case("workers as text", {"factcheck.toml": b'workers = "two"\n'}, "fatal", "workers is 'two'",
-             args=("--config", "{dir}/factcheck.toml"), mention="factcheck.toml"),
-        Case("negative neighbours", {"factcheck.toml": b"top_k = -3\n"}, "fatal", "top_k is -3",
-             args=("--config", "{dir}/factcheck.toml"), mention="factcheck.toml"),
-        Case("unknown setting", {"factcheck.toml": b"align_treshold = 0.5\n"}, "fatal", "unknown setting",
-             args=("--config", "{dir}/factcheck.toml"), mention="factcheck.toml"),
-        Case("config not TOML", {"factcheck.toml": b"align_threshold: 0.5\n"}, "fatal", "not valid TOML",
-             args=("--config", "{dir}/factcheck.toml"), mention="factcheck.toml"),
-        Case("misspelt check", {"factcheck.toml": b'checks = ["quantityy"]\n'}, "fatal", "quantityy",
-             args=("--config", "{dir}/factcheck.toml"), mention="quantityy"),
-        Case("unknown backend", {"factcheck.toml": b'embedding_backend = "gpu"\n'}, "fatal", "embedding_backend",
-             args=("--config", "{dir}/factcheck.toml"), mention="factcheck.toml"),
+        config_case("threshold given as a word", b'align_threshold = "high"\n', "align_threshold is 'high'"),
+        config_case("workers as text", b'workers = "two"\n', "workers is 'two'"),
+        config_case("negative neighbours", b"top_k = -3\n", "top_k is -3"),
+        config_case("unknown setting", b"align_treshold = 0.5\n", "unknown setting"),
+        config_case("config not TOML", b"align_threshold: 0.5\n", "not valid TOML"),
+        config_case("misspelt check", b'checks = ["quantityy"]\n', "quantityy", mention="quantityy"),
+        config_case("unknown backend", b'embedding_backend = "gpu"\n', "embedding_backend"),
+        config_case("misspelt check option", b"[check_options.polarity]\nmin_cos = 0.8\n", "no such option",
+                    mention="check_options.polarity.min_cos"),
+        config_case("a setting that moved", b"polarity_min_cosine = 0.8\n", "now an option of the polarity check"),
         Case("config file missing", {}, "fatal", "not found", args=("--config", "{dir}/nope.toml"), mention="nope.toml"),
         )
     add("command",

@@ -15,8 +15,6 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from factcheck import store as store_module
@@ -28,22 +26,13 @@ from . import test_postgres
 from .test_store import hand_made_run
 
 pg_url = test_postgres.pg_url  # the throw-away PostgreSQL server (skips where its tools are missing)
+pg_db = test_postgres.pg_db  # a database of its own on it, per test
 
 N_SAVES = 400
 N_HOT = 3  # items that half of the saves go to
 SAVES_PER_THREAD = 5
 
 
-@pytest.fixture
-def pg_db(pg_url, request):
-    """A database of its own on the throw-away server, for one test."""
-    name = "t_" + "".join(ch if ch.isalnum() else "_" for ch in request.node.name.lower())[:50]
-    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return make_url(pg_url).set(database=name).render_as_string(hide_password=False)
 
 
 def fresh_store(url: str) -> tuple[Store, list[str]]:

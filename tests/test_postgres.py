@@ -60,6 +60,21 @@ def pg_url():
         shutil.rmtree(top, ignore_errors=True)
 
 
+@pytest.fixture
+def pg_db(pg_url, request):
+    """A database of its own on the throw-away server, for one test."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    name = "t_" + "".join(ch if ch.isalnum() else "_" for ch in request.node.name.lower())[:50]
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+
+
 def test_runs_and_reviews_work_on_postgres(pg_url):
     store = Store(pg_url)
     run = hand_made_run(n_filler=6)

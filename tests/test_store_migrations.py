@@ -21,7 +21,6 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, MetaData, String, Table, create_engine, insert, select, text
-from sqlalchemy.engine import make_url
 
 import factcheck.store as store_module
 from factcheck.errors import StoreError
@@ -40,6 +39,7 @@ NAME_FACT = "d5aec0d6aec5"  # the fact the store written before Alembic confirme
 REVISIONS = [s.revision for s in reversed(list(migrate.scripts().walk_revisions()))]  # oldest first
 
 pg_url = test_postgres.pg_url  # the throw-away PostgreSQL server (skips where its tools are missing)
+pg_db = test_postgres.pg_db  # a database of its own on it, per test
 
 
 def copied(src: Path, tmp_path: Path) -> Path:
@@ -228,16 +228,6 @@ def test_a_store_from_a_newer_factcheck_is_refused_in_one_line(tmp_path):
 
 # ---------------------------------------------------------------- PostgreSQL
 
-@pytest.fixture
-def pg_db(pg_url, request):
-    """A database of its own on the throw-away server, for one test."""
-    name = "m_" + "".join(ch if ch.isalnum() else "_" for ch in request.node.name.lower())[:50]
-    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return make_url(pg_url).set(database=name).render_as_string(hide_password=False)
 
 
 def test_on_postgres_a_new_store_and_the_migrations_from_nothing_give_the_schema(pg_db):
