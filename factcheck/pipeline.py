@@ -21,7 +21,7 @@ from . import align as align_stage
 from . import claims as claims_stage
 from . import clean as clean_stage
 from . import compare as compare_stage
-from . import embed, export, ingest
+from . import copies, embed, export, ingest
 from . import facts as facts_stage
 from . import stories as stories_stage
 from .config import Settings
@@ -151,7 +151,7 @@ def drop_syndicated_copies(sources: list[Source], bodies: list[Body], settings: 
                            ) -> tuple[list[Source], list[Body]]:
     """A wire story carried by several outlets is kept once (its other outlets recorded), so a copy
     never counts as an independent confirmation."""
-    kept = ingest.mark_duplicates(sources, settings, bodies=bodies)
+    kept = copies.mark_duplicates(sources, settings, bodies=bodies)
     body_of = {b.source_id: b for b in bodies}
     return kept, [body_of[s.source_id] for s in kept]
 
@@ -420,13 +420,15 @@ def add(folder: str | Path, files: Sequence[str | Path], settings: Settings, *, 
     sources, bodies = read_new_files(folder, [Path(f) for f in files], settings, store, set(index.source_ids),
                                      errors, progress, timings)
     claims, vectors = claims_and_vectors(sources, bodies, settings, store, progress, timings)
+    body_of = {b.source_id: b for b in bodies}
     with timed(timings, "align"):
         placed = {}
         for s in list(sources):
             rows = [i for i, c in enumerate(claims) if c.source_id == s.source_id]
             row = index.add(s.source_id, [claims[i] for i in rows], vectors[rows], pin=s.story)
             sims = index.similarities(row, settings)
-            twin = stored_copy([claims[i] for i in rows], [index.source_ids[j] for j in index.nearest(sims, 3)], store)
+            twin = copies.copy_among(body_of[s.source_id], store.sources_of(
+                [index.source_ids[j] for j in index.nearest(sims, 3)]), settings)
             if twin is not None:  # a wire copy is not a second report: the run keeps one copy
                 index.pop()
                 errors.append(SourceError(s.name, f"is the same article as {twin.name} ({twin.outlet}), already "
@@ -524,19 +526,6 @@ def compare_story(story: str, members: Sequence[str], new_sources: Sequence[Sour
     outcome.pairs += pairs
     outcome.clusters += clusters
     outcome.story_claims += [c.claim_id for c in claims]
-
-
-def stored_copy(claims: Sequence[Claim], nearest: Sequence[str], store: Store) -> Source | None:
-    """The stored article among ``nearest`` that the article of ``claims`` is a (syndicated) copy
-    of, or None: the test ``ingest.mark_duplicates`` applies to bodies, applied to the claims' words."""
-    if not nearest:
-        return None
-    mine = ingest.shingles_of(" ".join(c.text for c in claims))
-    theirs: dict[str, list[str]] = {}
-    for c in store.claims_of(nearest):
-        theirs.setdefault(c.source_id, []).append(c.text)
-    twins = [sid for sid in nearest if ingest.same_article(mine, ingest.shingles_of(" ".join(theirs.get(sid, ()))))]
-    return store.sources_of(twins[:1])[0] if twins else None
 
 
 def write_store_outputs(store: Store, out: Path) -> dict[str, Path]:

@@ -9,7 +9,8 @@ from factcheck.clean import classify_line, clean, explain
 from factcheck.config import Settings
 from factcheck.errors import SourceError
 from factcheck.evaluate import read_line_gold
-from factcheck.ingest import load_sources, mark_duplicates, read_source
+from factcheck.copies import mark_duplicates
+from factcheck.ingest import load_sources, read_source
 from factcheck.models import Source
 
 TOP = Path(__file__).resolve().parents[1]

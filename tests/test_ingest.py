@@ -13,7 +13,8 @@ from factcheck import fetch, ingest
 from factcheck.clean import split_lines
 from factcheck.config import Settings
 from factcheck.errors import ManifestError, NoSourcesError, SourceError
-from factcheck.ingest import fetch_url, load_sources, read_manifest, read_source, split_outlet_title
+from factcheck.ingest import fetch_url, load_sources, read_manifest, read_source
+from factcheck.meta import split_outlet_title
 from factcheck.models import stable_id
 
 PAGES = Path(__file__).resolve().parent / "pages"
