@@ -55,3 +55,26 @@ def test_a_run_moves_pairwise_verdicts_onto_their_facts(old_store):
     # a second run changes nothing: the fact's own review is kept, not migrated again
     pipeline.run(ROOT / "sources", Settings(), store=old_store)
     assert len(old_store.audit_rows(name.discrepancy_id)) == 1
+
+
+def test_a_fact_whose_id_changes_keeps_its_review(tmp_path):
+    """A fact's id comes from its question; when an added article makes another spelling of a name
+    the most used, the name's question (and id) changes. The review follows the fact: the new fact
+    gathers the pairs the old one did, and takes its verdict, answer and note."""
+    import dataclasses
+
+    from tests.test_store import hand_made_run
+
+    store = Store(f"sqlite:///{tmp_path / 'fc.db'}")
+    run = hand_made_run()
+    store.save_run(**run)
+    old = next(d for d in run["found"] if d.kind == "name_variant")
+    store.set_review(old.discrepancy_id, status="confirmed", note="Ilham per the presidency", reviewer="ana",
+                     answer="Ilham Demir")
+    pairs = list(old.detail.get("pairs") or [old.discrepancy_id])
+    renamed = dataclasses.replace(old, discrepancy_id="f" * 12, detail={**old.detail, "pairs": pairs + ["p" * 12]})
+    store.save_run(**{**run, "found": [renamed if d is old else d for d in run["found"]]})
+    review = store.review("f" * 12)
+    assert (review["status"], review["note"], review["answer"]) == ("confirmed", "Ilham per the presidency", "Ilham Demir")
+    assert [(a["field"], a["old"]) for a in store.audit_rows("f" * 12)] == [("migrated", old.discrepancy_id)]
+    assert store.review(old.discrepancy_id)["status"] == "confirmed", "the old review stays readable"

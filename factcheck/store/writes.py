@@ -3,6 +3,7 @@ inactive, not lost; reviews given to pairwise discrepancies move onto their fact
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from contextlib import AbstractContextManager
 from datetime import datetime, timezone
 from typing import Callable, Iterable, Sequence
@@ -173,17 +174,32 @@ class RunWrites:
 
     @staticmethod
     def _migrate_reviews(conn, found: Sequence[Discrepancy]) -> None:
-        """A disputed fact that has no review yet takes the review of a pair it was gathered from
-        (a store written when each pair of claims was its own discrepancy): the verdict, note and
-        reviewer carry over, and the audit trail says where from. The old review stays readable."""
+        """A disputed fact that has no review yet takes the review of what it was found as before:
+        a pair it was gathered from (a store written when each pair of claims was its own
+        discrepancy), or a fact of another id that shared its pairs (its question changed: another
+        spelling of a name became the most used). The verdict, note, answer and reviewer carry over,
+        and the audit trail says where from. The old review stays readable."""
         folded = {d.discrepancy_id: d.detail.get("pairs") or [] for d in found}
-        wanted = sorted({p for ps in folded.values() for p in ps})
-        if not wanted:
+        if not any(folded.values()):
             return
         have = {r["discrepancy_id"]: dict(r) for r in conn.execute(select(reviews)).mappings()}
+        given_any = {k for k, r in have.items() if r["status"] != "open" or r["note"]}
+        earlier = _earlier_facts(conn, sorted(given_any - set(folded)))
+        # each earlier fact's review goes to the one new fact sharing most of its pairs
+        best: dict[str, tuple[int, str]] = {}
+        for old_id, old_pairs in earlier.items():
+            for fid, pairs in folded.items():
+                shared = len(old_pairs & set(pairs))
+                if shared and (shared, fid) > best.get(old_id, (0, "")):
+                    best[old_id] = (shared, fid)
+        heirs: dict[str, list[str]] = defaultdict(list)
+        for old_id, (_, fid) in sorted(best.items()):
+            heirs[fid].append(old_id)
         for fid, pairs in folded.items():
-            given = [have[p] for p in pairs if p in have and p != fid and (have[p]["status"] != "open" or have[p]["note"])]
-            if fid in have or not given:
+            if fid in have:
+                continue
+            given = [have[p] for p in pairs if p != fid and p in given_any] + [have[o] for o in heirs.get(fid, ())]
+            if not given:
                 continue
             old = given[0]
             conn.execute(insert(reviews).values(
@@ -221,3 +237,15 @@ class RunWrites:
         if same and "active" in table.c:
             conn.execute(update(table).where(table.c[key] == bindparam("k_id")).values(active=True),
                          [{"k_id": k} for k in same])
+
+
+def _earlier_facts(conn, ids: Sequence[str]) -> dict[str, set[str]]:
+    """The pairs each of these stored discrepancies (reviewed, no longer found) was gathered from."""
+    out: dict[str, set[str]] = {}
+    for start in range(0, len(ids), 500):
+        for r in conn.execute(select(discrepancies.c.discrepancy_id, discrepancies.c.detail)
+                              .where(discrepancies.c.discrepancy_id.in_(ids[start:start + 500]))):
+            pairs = set(json.loads(r.detail or "{}").get("pairs") or [])
+            if pairs:
+                out[r.discrepancy_id] = pairs
+    return out
