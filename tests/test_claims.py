@@ -335,3 +335,18 @@ def test_an_account_of_a_cause_is_read_from_its_words_not_a_noun(text, frame):
     src = Source("s1", "a.txt", "Outlet", raw=text)
     (c,) = extract_claims([src], [Body("s1", "", (Paragraph(text, 0, len(text)),))])
     assert c.frame == frame
+
+
+@pytest.mark.parametrize("text, people, orgs", [
+    ("Kim I-bae, CEO of Jeju Air, apologised on Sunday.", ["Kim I-bae"], ["Jeju Air"]),
+    ("Jeju Air CEO Kim E-bae issued a public apology.", ["Kim E-bae"], ["Jeju Air"]),
+    ("Opposition leader Lee Jae-myung met reporters in Seoul.", ["Lee Jae-myung"], []),
+    ("The Pro-life group marched past the X-ray clinic.", [], []),
+])
+def test_hyphenated_given_names_are_people_and_companies_are_not(text, people, orgs):
+    from factcheck.claims import entities_of
+    from factcheck.nlp import load_nlp
+
+    found = entities_of(list(load_nlp()(text)))
+    assert [e.text for e in found if e.label == "PERSON"] == people
+    assert [e.text for e in found if e.label == "ORG"] == orgs
