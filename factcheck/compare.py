@@ -734,6 +734,43 @@ def attribution_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Disc
                 party_a=a.party, party_b=b.party)
 
 
+# How badly something was hit, in the words of an account (general knowledge): an account that
+# calls it obliterated and one that calls the damage minimal cannot both be right.
+DAMAGE_HIGH = re.compile(r"(?i)\b(?:obliterat\w*|decimat\w*|devastat\w*|(?:completely|totally|entirely|fully)\s+"
+                         r"(?:destroyed|wiped out|flattened)|(?:extremely\s+)?severe(?:ly)?\s+(?:damage\w*|destr\w*)|"
+                         r"heavily\s+damaged|wiped\s+out|razed)\b")
+DAMAGE_LOW = re.compile(r"(?i)\b(?:(?:only\s+)?(?:minimal|minor|superficial|slight|limited|light|partial|"
+                        r"surface(?:-level)?)\s+(?:\w+\s+)?(?:damage|harm)|not\s+(?:been\s+)?(?:seriously|badly|"
+                        r"significantly)\s+(?:damaged|harmed|hit)|(?:remain\w*|left|was|were|is|are)\s+intact|"
+                        r"(?:undamaged|unharmed|unscathed)|no\s+(?:serious\s+|significant\s+)?damage)\b")
+
+
+def damage_level(c: Claim) -> str:
+    """ "high" or "low" when the claim says how badly something was hit, else "" (both: "")."""
+    high, low = bool(DAMAGE_HIGH.search(c.text)), bool(DAMAGE_LOW.search(c.text))
+    return "high" if high and not low else "low" if low and not high else ""
+
+
+@check("damage", pairs="events")
+def damage_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepancy | None:
+    """Two accounts of one event that disagree on how badly it hit ("completely and totally
+    obliterated" against "only minimal surface-level damage"): from different sources, each
+    attributed to someone, and not the same party."""
+    la, lb = damage_level(a), damage_level(b)
+    if not la or not lb or la == lb or a.source_id == b.source_id:
+        return None
+    if not ((a.party or a.speaker) and (b.party or b.speaker)) or (a.party and a.party == b.party):
+        return None
+    hi, lo = (a, b) if la == "high" else (b, a)
+    who = lambda c: c.party or c.speaker  # noqa: E731
+    text = (f"Conflicting accounts of the damage: {who(hi)} in {ctx.where(hi)} says {quote(hi.text)}; "
+            f"{who(lo)} in {ctx.where(lo)} says {quote(lo.text)}.")
+    kind = "attribution_conflict" if a.party and b.party else "polarity"
+    return make(kind, a, b, min(0.9, 0.4 + pair.score), text, ("damage", ctx.story(a)),
+                "severe" if la == "high" else "minimal", "severe" if lb == "high" else "minimal",
+                party_a=a.party, party_b=b.party)
+
+
 ACTORS = re.compile(
     r"\b((?i:(?:domestic |foreign |military |state )?(?:intelligence|security) (?:service|agency|forces)|"
     r"special forces|riot police|police|army|military|troops|soldiers|militia|militants|rebels|"

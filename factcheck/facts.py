@@ -63,6 +63,7 @@ def plain_question(question: Sequence[str], label: str = "") -> str:
     return {"date": f"When{about}?", "time": f"At what time{about}?", "identifier": f"Which {word} number?",
             "cause": f"What happened, and why{about}?", "actor": f"Who did it{about}?",
             "polarity": "Did it happen or not?", "spelling": f"How is {label or 'the name'} spelled?",
+            "damage": "How badly was it hit?",
             }.get(kind, f"{kind}{about}?")
 
 

@@ -475,3 +475,25 @@ def test_the_fact_table_holds_every_toll_and_every_person_two_outlets_name():
     assert {x.value for x in table["How is Ilham Aliyev spelled?"].answers} == {"Ilham Aliyev"}
     assert not table["How is Ilham Aliyev spelled?"].disputed
     assert sorted(x.outlet for x in table["How many dead?"].answers) == ["Outlet One", "Outlet Two"]
+
+
+def test_two_accounts_that_disagree_on_how_badly_it_hit_are_one_fact():
+    us = claim("Trump claimed Iran's nuclear facilities were completely and totally obliterated.", "s1",
+               speaker="Trump", party="United States")
+    iran = claim("Authorities in Iran insist the site sustained only minimal surface-level damage.", "s2",
+                 speaker="Authorities in Iran", party="Iran")
+    found = run_pair(us, iran, score=0.5, cosine=0.5, only=["damage"])
+    assert [(d.kind, d.detail["question_text"], sorted(s["value"] for s in d.detail["sides"])) for d in found] == [
+        ("attribution_conflict", "How badly was it hit?", ["minimal", "severe"])]
+
+
+@pytest.mark.parametrize("other", [
+    claim("Authorities in Iran insist the site sustained only minimal damage.", "s2", party="United States"),  # one party
+    claim("The site sustained only minimal damage.", "s2"),  # nobody's account
+    claim("Iran said the site was completely destroyed.", "s2", party="Iran"),  # they agree
+    claim("Iran said the site was completely destroyed but its halls remained intact.", "s2", party="Iran"),  # both
+])
+def test_damage_accounts_that_can_both_be_true_are_not_flagged(other):
+    us = claim("Trump claimed the facilities were completely and totally obliterated.", "s1", speaker="Trump",
+               party="United States")
+    assert run_pair(us, other, score=0.5, cosine=0.5, only=["damage"]) == []
