@@ -6,6 +6,7 @@ import functools
 import logging
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -19,6 +20,8 @@ log = logging.getLogger("factcheck")
 LIBRARY_LOGGERS = ("sentence_transformers", "transformers", "httpx", "trafilatura", "htmldate", "charset_normalizer",
                    "courlan", "justext", "readability", "urllib3", "filelock", "huggingface_hub", "torch",
                    "py.warnings", "lxml", "spacy")
+# Dask's own (a cluster's start and stop, connections): shown only with -v.
+DASK_LOGGERS = ("distributed", "tornado", "bokeh")
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -85,6 +88,41 @@ def settings_for(config_path, db_url, one_story: bool = False):
     settings = load_settings(config_path, db_url=db_url, story_grouping="one" if one_story else None)
     validate_checks(settings)  # before any work: a misspelt check would silently run none
     return settings
+
+
+def engine_options(fn):
+    """--engine, --scheduler, --workers: where the per-article work runs (``factcheck.engine``)."""
+    fn = click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
+                      help="With --engine dask and no --scheduler: worker processes of the cluster started on "
+                           "this machine (default: the workers setting, one per core up to 4).")(fn)
+    fn = click.option("--scheduler", default=None, metavar="ADDRESS",
+                      help="With --engine dask: a running Dask scheduler (tcp://HOST:8786), whose workers do the "
+                           "work; without it a cluster is started on this machine.")(fn)
+    return click.option("--engine", "engine_name", type=click.Choice(["local", "dask"]), default="local",
+                        show_default=True, help="Where reading, cleaning, parsing, the sentence model and the "
+                                                "stories' comparison run: in this process, or as tasks on a Dask "
+                                                "cluster (pip install -e '.[cluster]'); the answers are the same.")(fn)
+
+
+@contextmanager
+def engine_for(name: str, scheduler: str | None, workers: int | None, settings):
+    """The engine the options ask for: None (this process), or a Dask engine closed at the end."""
+    if name == "local":
+        if scheduler or workers:
+            fail("--scheduler and --workers go with --engine dask")
+        yield None
+        return
+    if scheduler and workers:
+        fail("give --scheduler (a running cluster) or --workers (a cluster started here), not both")
+    try:
+        from .engine import DaskEngine
+    except ImportError:
+        fail("--engine dask needs Dask's distributed package — pip install -e '.[cluster]'")
+    root = logging.getLogger().level  # Dask set its loggers' levels on import: -v's rule (main) again
+    for logger in DASK_LOGGERS:
+        logging.getLogger(logger).setLevel(root if root < logging.WARNING else logging.CRITICAL)
+    with DaskEngine.start(settings, scheduler=scheduler, workers=workers) as engine:
+        yield engine
 
 
 def shorten(text: str, width: int) -> str:
@@ -161,8 +199,9 @@ def main(verbose: int) -> None:
 @config_option
 @one_story_option
 @click.option("--no-progress", is_flag=True, help="Do not draw progress bars.")
+@engine_options
 @handle_errors
-def run(sources_dir, out, db_url, config_path, one_story, no_progress):
+def run(sources_dir, out, db_url, config_path, one_story, no_progress, engine_name, scheduler, workers):
     """Run every stage on SOURCES_DIR (default: sources/) and write the CSVs."""
     from . import pipeline
     from .store import Store
@@ -170,8 +209,9 @@ def run(sources_dir, out, db_url, config_path, one_story, no_progress):
     output_folder(out)
     settings = settings_for(config_path, db_url, one_story)
     store = Store(settings.db_url)
-    with RichProgress(not no_progress and sys.stderr.isatty()) as progress:
-        result = pipeline.run(sources_dir, settings, store=store, out=out, progress=progress)
+    with engine_for(engine_name, scheduler, workers, settings) as engine, \
+            RichProgress(not no_progress and sys.stderr.isatty()) as progress:
+        result = pipeline.run(sources_dir, settings, store=store, out=out, progress=progress, engine=engine)
     for err in result.errors:
         click.echo(f"skipped: {said(err)}", err=True)
     kinds = {}
@@ -220,6 +260,21 @@ def clean(file, explain, config_path):
         click.echo(f"## {p.text}" if p.role == "heading" else p.text)
 
 
+def addition_lines(result) -> list[str]:
+    """What an addition (``pipeline.AddResult``) did: each article's story, the newly disputed facts."""
+    lines = []
+    for s in result.sources:
+        joined, story = result.stories[s.source_id]
+        n = sum(1 for c in result.claims if c.source_id == s.source_id)
+        where = f"joined story {story}" if joined else \
+            f"started story {story}" + (" (no other article in it)" if s.story else " (no close story)")
+        where += f" [story {s.story!r}]" if s.story else ""
+        lines.append(f"{s.name} ({s.outlet}): {n} claims, {where}")
+    lines.append(f"{len(result.new)} newly disputed facts in {len({v[1] for v in result.stories.values()})} story(ies) "
+                 f"({len(result.discrepancies)} disputed there in all)")
+    return lines + [f"  [{d.kind}] {d.explanation}" for d in result.new[:5]]
+
+
 @main.command()
 @click.argument("items", nargs=-1, required=True, metavar="FILE_OR_URL...")
 @click.option("--to", "folder", default="sources", type=click.Path(file_okay=False), show_default=True,
@@ -257,21 +312,66 @@ def add(items, folder, out, db_url, config_path, one_story, no_progress):
     if done.result is None:
         click.echo(f"the store {store.shown_url} holds no run yet: run `factcheck run {folder}` to analyse the folder")
         return
-    result = done.result
-    for s in result.sources:
-        joined, story = result.stories[s.source_id]
-        n = sum(1 for c in result.claims if c.source_id == s.source_id)
-        where = f"joined story {story}" if joined else \
-            f"started story {story}" + (" (no other article in it)" if s.story else " (no close story)")
-        where += f" [story {s.story!r}]" if s.story else ""
-        click.echo(f"{s.name} ({s.outlet}): {n} claims, {where}")
-    click.echo(f"{len(result.new)} newly disputed facts in {len({v[1] for v in result.stories.values()})} story(ies) "
-               f"({len(result.discrepancies)} disputed there in all)")
-    for d in result.new[:5]:
-        click.echo(f"  [{d.kind}] {d.explanation}")
+    for line in addition_lines(done.result):
+        click.echo(line)
     pipeline.write_store_outputs(store, Path(out))
     click.echo(f"wrote {Path(out) / 'claims.csv'}, {Path(out) / 'discrepancies.csv'}, {Path(out) / 'facts.csv'}, "
                f"{Path(out) / 'alignments.csv'}; store: {store.shown_url}")
+
+
+@main.command()
+@click.argument("folder", default="sources", type=click.Path(file_okay=False))
+@click.option("--interval", default=2.0, show_default=True, type=click.FloatRange(min=0.1), metavar="SECONDS",
+              help="Seconds between two looks at the folder.")
+@click.option("--settle", default=2.0, show_default=True, type=click.FloatRange(min=0), metavar="SECONDS",
+              help="Seconds a file's size and time must stay the same before it is read (it may still be "
+                   "being written).")
+@click.option("--out", default=None, type=click.Path(file_okay=False),
+              help="Folder whose CSVs are rewritten after each batch (default: none; the dashboard reads the store).")
+@db_option
+@config_option
+@one_story_option
+@engine_options
+@handle_errors
+def watch(folder, interval, settle, out, db_url, config_path, one_story, engine_name, scheduler, workers):
+    """Add the files that arrive in FOLDER (default: sources/) to the analysis in the store, in
+    batches, until Ctrl-C.
+
+    A file is read once it is complete (unchanged for --settle seconds), and each version of a file
+    is added once, by the rules of `factcheck add`; files the store holds already are left alone.
+    With no run in the store yet, the first batch runs the whole folder."""
+    from . import pipeline
+    from .store import Store
+    from .watch import FolderWatch
+
+    if not Path(folder).is_dir():
+        fail(f"{folder}: no such folder — create it, or give the folder the articles arrive in")
+    if out:
+        output_folder(out)
+    settings = settings_for(config_path, db_url, one_story)
+    store = Store(settings.db_url)
+
+    def report(batch) -> None:
+        if batch.retry:
+            click.echo(f"note: {said(batch.retry)} — {len(batch.files)} file(s) tried again at the next look",
+                       err=True)
+            return
+        for err in batch.errors + (batch.addition.errors if batch.addition else []):
+            click.echo(f"skipped: {said(err)}", err=True)
+        if batch.run is not None:
+            click.echo(f"ran {folder}: {len(batch.run.sources)} sources, {len(batch.run.claims)} claims, "
+                       f"{len(batch.run.discrepancies)} disputed facts")
+        elif batch.addition is not None and batch.addition.result is not None:
+            for line in addition_lines(batch.addition.result):
+                click.echo(line)
+        if out and batch.added:
+            pipeline.write_store_outputs(store, Path(out))
+
+    with engine_for(engine_name, scheduler, workers, settings) as engine:
+        watcher = FolderWatch(folder, settings, store, engine=engine, settle_seconds=settle)
+        click.echo(f"watching {folder} (store {store.shown_url}{', on Dask' if engine else ''}) — Ctrl-C to stop")
+        watcher.watch(interval=interval, on_batch=report)
+    click.echo(f"stopped watching {folder}: {watcher.added} article(s) added in {watcher.batches} batch(es)")
 
 
 @main.command()

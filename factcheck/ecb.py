@@ -204,3 +204,19 @@ def sentence_claims(articles: Sequence[Article], *, batch_size: int = 64) -> lis
             quantities=tuple(parse_quantities(s.text)),
             dates=tuple(parse_dates(s.text, published=a.source.published))))
     return claims_stage.canonical_keys(out)
+
+
+def write_sources(articles: Sequence[Article], folder: str | Path) -> Path:
+    """The articles as a sources folder the whole pipeline reads: one ``DOC.txt`` each (its raw
+    text) and a manifest giving each file's outlet and, when its url has one, its date."""
+    import csv
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "sources.csv").open("w", encoding="utf-8", newline="") as fh:
+        rows = csv.writer(fh)
+        rows.writerow(["file", "outlet", "published", "url"])
+        for a in articles:
+            (folder / f"{a.doc}.txt").write_text(a.source.raw + "\n", encoding="utf-8")
+            rows.writerow([f"{a.doc}.txt", a.source.outlet, a.source.published or "", a.url])
+    return folder

@@ -164,6 +164,12 @@ def text_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
+def longest_first(texts: Sequence[str]) -> list[int]:
+    """Indices of ``texts``, longest first (the key sentence-transformers sorts by): texts of about
+    one length share a batch and pad little. Ties keep their order."""
+    return sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+
+
 def encode(
     texts: Sequence[str],
     *,
@@ -176,7 +182,7 @@ def encode(
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     model = load_model(package, backend)
-    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # the key sentence-transformers sorts by
+    order = longest_first(texts)
     out = np.empty((len(texts), DIM), dtype=np.float32)
     step = batch_size * CHUNK_BATCHES
     for start in range(0, len(texts), step):

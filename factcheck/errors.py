@@ -79,3 +79,9 @@ class ConflictError(StoreError):
 
 class AccessError(FactcheckError):
     """The dashboard's login set-up (secrets.toml) is unreadable or would let the wrong people in."""
+
+
+class EngineError(FactcheckError):
+    """The cluster that runs the work (``factcheck.engine``) could not be reached, or lost the work:
+    the scheduler is gone, no worker joined, or a worker died too often on one task. Nothing of the
+    run was stored."""

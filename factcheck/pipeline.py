@@ -10,10 +10,11 @@ import json
 import logging
 import time
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
 
@@ -32,6 +33,30 @@ from .store import Store
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
+
+
+class Engine(Protocol):
+    """Where the per-article work and the per-story decisions run when not in this process
+    (``factcheck.engine.DaskEngine``: tasks on a Dask cluster). Each method runs the same stage
+    function a run without an engine calls here, so both give the same answers; the corpus-wide
+    steps (syndicated copies, entity keys, stories, alignment) and the store stay with the caller."""
+
+    def prepare(self, files: Sequence[tuple[str, str, bytes, dict | None]], settings: Settings,
+                progress: Progress) -> dict[str, tuple[Source, Body]]:
+        """``(key, name, bytes, manifest row)`` of files -> ``{key: (source, body)}`` of those read
+        and cleaned as ``ingest.load_file`` and ``clean.clean`` do (one article each; the others
+        are left to the caller, who reads them and reports what is wrong)."""
+
+    def article_claims(self, sources: Sequence[Source], bodies: Sequence[Body], settings: Settings, *,
+                       progress: Callable[[int, int], None] | None = None) -> Iterator[list[Claim]]:
+        """``claims.iter_article_claims``: each article's claims on its own, whole articles at a time."""
+
+    def encode(self, texts: Sequence[str], *, package: str, backend: str, batch_size: int,
+               progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+        """``embed.encode``: one row per text."""
+
+    def map_stories(self, fn: Callable[..., Any], parts: Sequence[Any], settings: Settings) -> list:
+        """``[fn(part, settings) for part in parts]``, one task per story."""
 
 
 @dataclass
@@ -90,6 +115,8 @@ class PreparedArticles:
         self.keys: dict[str, str] = {}  # file name -> key
         self.bodies: dict[str, Body] = {}  # source_id -> cached body
         self.stored: dict[str, str] | None = None  # key -> stored JSON, read in one query when first needed
+        self.ahead: dict[str, tuple[Source, Body]] = {}  # key -> read and cleaned on an engine this run
+        self.cleaned: dict[str, Body] = {}  # source_id -> body of those, saved like bodies cleaned here
 
     @staticmethod
     def key(name: str, data: bytes, meta: dict | None) -> str:
@@ -105,19 +132,24 @@ class PreparedArticles:
         return self.key(name, data, meta) in self.stored
 
     def __call__(self, name: str, data: bytes, meta: dict | None) -> Source | None:
-        if self.store is None:
+        if self.store is None and not self.ahead:
             return None
         key = self.key(name, data, meta)
         self.keys[name] = key
-        if not self.bulk:  # a few files: ask for each (a whole-table read costs more)
-            self.stored = {**(self.stored or {}), **self.store.cached_articles([key])}
-        elif self.stored is None:
-            self.stored = self.store.cached_articles()
-        if key not in self.stored:
+        if self.store is not None:
+            if not self.bulk:  # a few files: ask for each (a whole-table read costs more)
+                self.stored = {**(self.stored or {}), **self.store.cached_articles([key])}
+            elif self.stored is None:
+                self.stored = self.store.cached_articles()
+            if key in self.stored:
+                hit = json.loads(self.stored[key])
+                source = source_from_dict(hit["source"])
+                self.bodies[source.source_id] = body_from_dict(hit["body"])
+                return source
+        if key not in self.ahead:
             return None
-        hit = json.loads(self.stored[key])
-        source = source_from_dict(hit["source"])
-        self.bodies[source.source_id] = body_from_dict(hit["body"])
+        source, body = self.ahead[key]
+        self.cleaned[source.source_id] = body
         return source
 
     def save(self, sources: Sequence[Source], bodies: Sequence[Body]) -> None:
@@ -131,7 +163,7 @@ class PreparedArticles:
 def clean_all(sources: list[Source], settings: Settings, errors: list[SourceError],
               progress: Progress, prepared: PreparedArticles | None = None) -> tuple[list[Source], list[Body]]:
     kept, bodies = [], []
-    known = prepared.bodies if prepared else {}
+    known = {**prepared.bodies, **prepared.cleaned} if prepared else {}
     for n, s in enumerate(sources, 1):
         try:
             bodies.append(known.get(s.source_id) or clean_stage.clean(s, settings))
@@ -159,10 +191,12 @@ def drop_syndicated_copies(sources: list[Source], bodies: list[Body], settings: 
 class VectorQueue:
     """Claim texts waiting for their vectors. Each text is embedded once: from memory, else the
     store's cache (keyed by text hash and model), else the model. Time spent here is added to
-    ``timings["embed"]``."""
+    ``timings["embed"]``. With an ``engine``, the model runs there (``Engine.encode``)."""
 
-    def __init__(self, settings: Settings, store: Store | None, progress: Progress, timings: dict[str, float]):
+    def __init__(self, settings: Settings, store: Store | None, progress: Progress, timings: dict[str, float],
+                 engine: Engine | None = None):
         self.settings, self.store, self.progress, self.timings = settings, store, progress, timings
+        self.encode = engine.encode if engine is not None else embed.encode
         self.vectors: dict[str, np.ndarray] = {}
         self.pending: dict[str, str] = {}
 
@@ -185,9 +219,9 @@ class VectorQueue:
             missing = sorted((k, t) for k, t in part.items() if k not in cache)
             if missing:
                 done = len(self.vectors)
-                rows = embed.encode([t for _, t in missing], package=package, backend=backend,
-                                    batch_size=self.settings.batch_size,
-                                    progress=lambda d, n: self.progress("embed", done + d, done + n))
+                rows = self.encode([t for _, t in missing], package=package, backend=backend,
+                                   batch_size=self.settings.batch_size,
+                                   progress=lambda d, n: self.progress("embed", done + d, done + n))
                 fresh = {k: v for (k, _), v in zip(missing, rows)}
                 self.vectors.update(fresh)
                 if self.store:
@@ -208,8 +242,9 @@ def claim_text(c: Claim) -> str:
 
 def claims_and_vectors(sources: list[Source], bodies: list[Body], settings: Settings, store: Store | None,
                        progress: Progress, timings: dict[str, float],
-                       pool: claims_stage.ParsePool | None = None) -> tuple[list[Claim], np.ndarray]:
-    """Claims of every article and their vectors.
+                       pool: claims_stage.ParsePool | None = None,
+                       engine: Engine | None = None) -> tuple[list[Claim], np.ndarray]:
+    """Claims of every article and their vectors (parsed and embedded on ``engine`` when given).
 
     Articles already extracted by the same extractor come from the store, and so do vectors of
     texts embedded before: a re-run or an added source parses and embeds only what is new.
@@ -225,9 +260,9 @@ def claims_and_vectors(sources: list[Source], bodies: list[Body], settings: Sett
         cached = store.cached_claims(keys.values()) if store else {}
         todo = [b for b in bodies if keys[b.source_id] not in cached]
         per_source: dict[str, list[Claim]] = {b.source_id: [] for b in todo}
-        for part in claims_stage.iter_article_claims([by_id[b.source_id] for b in todo], todo, settings,
-                                                     progress=lambda d, n: progress("claims", d, n),
-                                                     pool=pool):
+        parse = engine.article_claims if engine is not None else partial(claims_stage.iter_article_claims, pool=pool)
+        for part in parse([by_id[b.source_id] for b in todo], todo, settings,
+                          progress=lambda d, n: progress("claims", d, n)):
             for c in part:
                 per_source[c.source_id].append(c)
         if pool is not None:
@@ -237,7 +272,7 @@ def claims_and_vectors(sources: list[Source], bodies: list[Body], settings: Sett
         ordered = [c for b in bodies for c in (cached.get(keys[b.source_id]) or per_source.get(b.source_id, []))]
         claims = claims_stage.finalise(ordered)
         progress("claims", len(bodies), len(bodies))
-    return claims, VectorQueue(settings, store, progress, timings).matrix([claim_text(c) for c in claims])
+    return claims, VectorQueue(settings, store, progress, timings, engine).matrix([claim_text(c) for c in claims])
 
 
 def embed_claims(claims: list[Claim], settings: Settings, store: Store | None, progress: Progress) -> np.ndarray:
@@ -257,11 +292,11 @@ def timed(timings: dict[str, float], stage: str) -> Iterator[None]:
 
 def analyse(sources: list[Source], bodies: list[Body], settings: Settings, *, store: Store | None = None,
             progress: Progress = _noop, timings: dict | None = None,
-            pool: claims_stage.ParsePool | None = None) -> RunResult:
+            pool: claims_stage.ParsePool | None = None, engine: Engine | None = None) -> RunResult:
     """Claims, embeddings, alignment and discrepancies for already cleaned sources (parsed in
-    ``pool`` when one was started ahead)."""
+    ``pool`` when one was started ahead; parsed, embedded and judged on ``engine`` when given)."""
     timings = {} if timings is None else timings
-    claims, vectors = claims_and_vectors(sources, bodies, settings, store, progress, timings, pool)
+    claims, vectors = claims_and_vectors(sources, bodies, settings, store, progress, timings, pool, engine)
     with timed(timings, "align"):
         index = stories_stage.StoryIndex.build(sources, claims, vectors)
         stories = stories_stage.group_stories(sources, claims, vectors, settings, index)
@@ -270,7 +305,7 @@ def analyse(sources: list[Source], bodies: list[Body], settings: Settings, *, st
         progress("align", 1, 1)
     failed: list[SourceError] = []
     with timed(timings, "compare"):
-        found, fact_records = judge(claims, sources, pairs, events, clusters, stories, settings, failed)
+        found, fact_records = judge(claims, sources, pairs, events, clusters, stories, settings, failed, engine)
         progress("compare", 1, 1)
     return RunResult(sources, bodies, claims, vectors, stories, pairs, events, clusters, found, errors=failed,
                      timings=timings, story_index=index, facts=fact_records)
@@ -278,12 +313,16 @@ def analyse(sources: list[Source], bodies: list[Body], settings: Settings, *, st
 
 def judge(claims: Sequence[Claim], sources: Sequence[Source], pairs: Sequence[Alignment],
           events: Sequence[Alignment], clusters: Sequence[FactCluster], stories: dict[str, str],
-          settings: Settings, errors: list[SourceError] | None = None) -> tuple[list[Discrepancy], list[Fact]]:
+          settings: Settings, errors: list[SourceError] | None = None,
+          engine: Engine | None = None) -> tuple[list[Discrepancy], list[Fact]]:
     """The one decision of a run or an addition, per story or for many at once: from the claims and
     their alignment to the disputed facts (best first) and the fact table. Pure: no store, no I/O.
 
     With ``errors`` given, a failure is isolated: the stories are judged one at a time, a story
-    that fails is one error (naming it and its articles) and the others keep their results."""
+    that fails is one error (naming it and its articles) and the others keep their results. With
+    an ``engine``, the stories are judged one per task there, with the same answers (``judge_apart``)."""
+    if engine is not None:
+        return judge_apart(claims, sources, pairs, events, clusters, stories, settings, errors, engine)
     try:
         return _judge(claims, sources, pairs, events, clusters, stories, settings)
     except Exception:
@@ -292,27 +331,114 @@ def judge(claims: Sequence[Claim], sources: Sequence[Source], pairs: Sequence[Al
         log.debug("judging all stories at once failed; judging one at a time", exc_info=True)
     found: list[Discrepancy] = []
     fact_records: list[Fact] = []
-    for story in sorted(set(stories.values()) | {""}):
-        members = {s.source_id for s in sources if stories.get(s.source_id, "") == story}
-        mine = [c for c in claims if c.source_id in members]
-        ids = {c.claim_id for c in mine}
-        try:
-            f, t = _judge(mine, [s for s in sources if s.source_id in members],
-                          [p for p in pairs if p.claim_a in ids and p.claim_b in ids],
-                          [p for p in events if p.claim_a in ids and p.claim_b in ids],
-                          [k for k in clusters if set(k.claim_ids) <= ids], stories, settings)
-        except Exception as exc:  # noqa: BLE001 — one story that trips a check must not stop the others
-            log.debug("judging story %s failed", story, exc_info=True)
-            names = ", ".join(sorted(s.name for s in sources if s.source_id in members))
-            errors.append(SourceError(f"the story of {shorten_names(names)}",
-                                      f"comparing its claims failed ({type(exc).__name__}: {str(exc)[:120]})",
-                                      "the other stories were compared; please report these files to the "
-                                      "factcheck maintainers"))
-            continue
+    for part in story_parts(claims, sources, pairs, events, clusters, stories):
+        f, t, failed = judge_story(part, settings)
         found += f
         fact_records += t
+        errors += failed
     ctx = _context(claims, sources, pairs, events, clusters, stories, settings)
     return sorted(found, key=lambda d: compare_stage.rank_key(d, ctx)), fact_records
+
+
+@dataclass(frozen=True)
+class StoryPart:
+    """One story's share of the claims, sources and alignment: what the story function reads."""
+    story: str
+    claims: list[Claim]
+    sources: list[Source]
+    pairs: list[Alignment]
+    events: list[Alignment]
+    clusters: list[FactCluster]
+    stories: dict[str, str]
+
+
+def story_parts(claims: Sequence[Claim], sources: Sequence[Source], pairs: Sequence[Alignment],
+                events: Sequence[Alignment], clusters: Sequence[FactCluster], stories: dict[str, str]
+                ) -> list[StoryPart]:
+    """Each story's part, in the order of the story ids, the records of each in their given order.
+    A pair or a fact cluster belongs to the story all its claims are in (alignment never crosses
+    stories); a part's ``stories`` maps its own articles only (the checks read a claim's story)."""
+    story_of = {s.source_id: stories.get(s.source_id, "") for s in sources}
+    claim_story = {c.claim_id: story_of[c.source_id] for c in claims if c.source_id in story_of}
+    parts = {story: StoryPart(story, [], [], [], [], [], {}) for story in sorted(set(story_of.values()))}
+    for s in sources:
+        parts[story_of[s.source_id]].sources.append(s)
+        parts[story_of[s.source_id]].stories[s.source_id] = story_of[s.source_id]  # its own: a task's size
+    for c in claims:
+        if c.claim_id in claim_story:
+            parts[claim_story[c.claim_id]].claims.append(c)
+    for kept, records in (("pairs", pairs), ("events", events)):
+        for p in records:
+            story = claim_story.get(p.claim_a)
+            if story is not None and claim_story.get(p.claim_b) == story:
+                getattr(parts[story], kept).append(p)
+    for k in clusters:
+        homes = {claim_story.get(cid) for cid in k.claim_ids}
+        if len(homes) == 1 and None not in homes:
+            parts[homes.pop()].clusters.append(k)
+    return list(parts.values())
+
+
+def judge_story(part: StoryPart, settings: Settings) -> tuple[list[Discrepancy], list[Fact], list[SourceError]]:
+    """The story function: one story's disputed facts (best first), its fact table and, when judging
+    it failed, one error naming the story's articles (the other stories keep their results)."""
+    try:
+        return (*_judge(part.claims, part.sources, part.pairs, part.events, part.clusters, part.stories,
+                        settings), [])
+    except Exception as exc:  # noqa: BLE001 — one story that trips a check must not stop the others
+        log.debug("judging story %s failed", part.story, exc_info=True)
+        names = ", ".join(sorted(s.name for s in part.sources))
+        return [], [], [SourceError(f"the story of {shorten_names(names)}",
+                                    f"comparing its claims failed ({type(exc).__name__}: {str(exc)[:120]})",
+                                    "the other stories were compared; please report these files to the "
+                                    "factcheck maintainers")]
+
+
+# Questions asked of the whole corpus, not of one story: how a person or a place is spelled
+# (compare.name_variant_check and the spelling rows of facts.fact_table read every claim, so that
+# "Ilhan" in one story and "Ilham" in another are one question). Judged one story at a time they
+# would be asked once per story with part of the answers; ``judge_apart`` asks them once.
+CORPUS_QUESTIONS = frozenset({"spelling"})
+
+
+def judge_apart(claims: Sequence[Claim], sources: Sequence[Source], pairs: Sequence[Alignment],
+                events: Sequence[Alignment], clusters: Sequence[FactCluster], stories: dict[str, str],
+                settings: Settings, errors: list[SourceError] | None, engine: Engine
+                ) -> tuple[list[Discrepancy], list[Fact]]:
+    """``judge`` with one task per story on ``engine`` (``judge_story``), and the same answers as
+    judging all stories at once: the corpus's own questions (``CORPUS_QUESTIONS``) are taken from
+    one pass over every claim here (they read the claims only, no alignment), the others from the
+    stories; the disputed facts ranked and the facts ordered as one call gives them."""
+    results = engine.map_stories(judge_story, story_parts(claims, sources, pairs, events, clusters, stories),
+                                 settings)
+    corpus = judge_story(StoryPart("", list(claims), list(sources), [], [], [], stories), settings)
+    failures = [err for *_, failed in [*results, corpus] for err in failed]
+    if failures and errors is None:
+        raise failures[0]
+    if errors is not None:
+        errors += failures
+    own = [(f, t) for f, t, _ in results]
+    # the corpus's questions from the pass over every claim; from each story's part of the answers
+    # only when that pass failed
+    shared = own if corpus[2] else [corpus[:2]]
+    found: dict[str, Discrepancy] = {}
+    fact_records: dict[str, Fact] = {}
+    for groups, wanted in ((own, False), (shared, True)):
+        for f, t in groups:
+            for d in f:
+                if asked_of_corpus(d.detail.get("question")) == wanted:
+                    found.setdefault(d.discrepancy_id, d)
+            for x in t:
+                if asked_of_corpus([x.kind]) == wanted:
+                    fact_records.setdefault(x.fact_id, x)
+    ctx = _context(claims, sources, pairs, events, clusters, stories, settings)
+    in_order = sorted(fact_records.values(), key=lambda x: (x.story_id, not x.disputed, x.question, x.fact_id))
+    return sorted(found.values(), key=lambda d: compare_stage.rank_key(d, ctx)), in_order  # facts.fact_table's order
+
+
+def asked_of_corpus(question: Sequence[str] | None) -> bool:
+    """Whether a question (a discrepancy's, or a fact's kind) is one of ``CORPUS_QUESTIONS``."""
+    return bool(question) and question[0] in CORPUS_QUESTIONS
 
 
 def shorten_names(names: str, width: int = 100) -> str:
@@ -335,10 +461,20 @@ def fresh_lines(folder: Path, settings: Settings, prepared: PreparedArticles) ->
     """(files, lines) in ``folder`` that the prepared-article cache does not hold. Only bytes are
     read and hashed (ECB+ dev: 772 files in about 50 ms), so the parse's pool can be started before
     the files are decoded and cleaned. A problem here is left for ingest to report."""
-    if not folder.is_dir():
-        return 0, 0
-    manifest = ingest.read_manifest(folder / settings.manifest_name, folder=folder, errors=[])
     files = lines = 0
+    for _, data, _ in fresh_files(folder, settings, prepared):
+        files += 1
+        lines += data.count(b"\n") + 1
+    return files, lines
+
+
+def fresh_files(folder: Path, settings: Settings, prepared: PreparedArticles
+                ) -> Iterator[tuple[str, bytes, dict | None]]:
+    """(name, bytes, manifest row) of each file in ``folder`` that the prepared-article cache does
+    not hold (see ``fresh_lines``)."""
+    if not folder.is_dir():
+        return
+    manifest = ingest.read_manifest(folder / settings.manifest_name, folder=folder, errors=[])
     for path in ingest.candidate_files(folder, settings):
         try:
             if path.stat().st_size > settings.max_source_bytes:
@@ -347,9 +483,7 @@ def fresh_lines(folder: Path, settings: Settings, prepared: PreparedArticles) ->
         except OSError:
             continue
         if not prepared.knows(path.name, data, manifest.get(path.name)):
-            files += 1
-            lines += data.count(b"\n") + 1
-    return files, lines
+            yield path.name, data, manifest.get(path.name)
 
 
 @contextmanager
@@ -367,12 +501,21 @@ def early_pool(fresh: tuple[int, int], settings: Settings) -> Iterator[claims_st
 
 
 def run(folder: str | Path, settings: Settings, *, store: Store | None = None, out: str | Path | None = None,
-        progress: Progress = _noop) -> RunResult:
-    """Run every stage on a sources folder; store the results and write the CSVs to ``out``."""
+        progress: Progress = _noop, engine: Engine | None = None) -> RunResult:
+    """Run every stage on a sources folder; store the results and write the CSVs to ``out``.
+
+    With an ``engine``, the files the cache does not hold are read and cleaned there from their
+    bytes, and the parse, the model and the stories' judgement run there too (``Engine``)."""
     timings: dict[str, float] = {}
     prepared = PreparedArticles(store)
     with timed(timings, "ingest"):
-        fresh = fresh_lines(Path(folder), settings, prepared)
+        if engine is None:
+            fresh = fresh_lines(Path(folder), settings, prepared)
+        else:
+            prepared.ahead = engine.prepare([(prepared.key(*f), *f) for f in fresh_files(Path(folder), settings,
+                                                                                         prepared)],
+                                            settings, progress)
+            fresh = (0, 0)  # nothing left to parse in a pool here
     with early_pool(fresh, settings) as pool:
         with timed(timings, "ingest"):
             loaded, errors = ingest.load_sources(Path(folder), settings, known=prepared)
@@ -384,7 +527,8 @@ def run(folder: str | Path, settings: Settings, *, store: Store | None = None, o
         if not sources:
             raise NoSourcesError(f"{folder}: no readable article among {tried} file(s) — "
                                  "add .txt or .html articles (see the errors above)", errors)
-        result = analyse(sources, bodies, settings, store=store, progress=progress, timings=timings, pool=pool)
+        result = analyse(sources, bodies, settings, store=store, progress=progress, timings=timings, pool=pool,
+                         engine=engine)
     result.errors = errors + result.errors
     with timed(timings, "store"):
         if store is not None:
@@ -398,8 +542,23 @@ def run(folder: str | Path, settings: Settings, *, store: Store | None = None, o
     return result
 
 
+# The engine additions run on when their caller passes none (see ``engine_for_additions``).
+ADD_ENGINE: ContextVar[Engine | None] = ContextVar("factcheck_add_engine", default=None)
+
+
+@contextmanager
+def engine_for_additions(engine: Engine | None) -> Iterator[None]:
+    """Within the block, ``add`` parses and embeds on ``engine``: for callers that reach ``add``
+    through another layer (``folder.add_to_folder``, which takes no engine)."""
+    token = ADD_ENGINE.set(engine)
+    try:
+        yield
+    finally:
+        ADD_ENGINE.reset(token)
+
+
 def add(folder: str | Path, files: Sequence[str | Path], settings: Settings, *, store: Store,
-        progress: Progress = _noop) -> AddResult:
+        progress: Progress = _noop, engine: Engine | None = None) -> AddResult:
     """Add articles (files inside ``folder``) to the latest run in ``store``, without analysing the
     corpus again.
 
@@ -410,6 +569,9 @@ def add(folder: str | Path, files: Sequence[str | Path], settings: Settings, *, 
     Stories are never split or merged here, and bare surnames resolve within the story, so a full
     ``run`` (which groups everything afresh) may differ a little. Raises ``NoRunError`` when the
     store holds no run, and ``NoSourcesError`` when none of the files could be added.
+
+    The new articles are parsed and embedded on ``engine`` when given (else on the one of
+    ``engine_for_additions``, which is how ``factcheck watch`` reaches ``folder.add_to_folder``).
     """
     timings: dict[str, float] = {}
     folder = Path(folder)
@@ -419,7 +581,8 @@ def add(folder: str | Path, files: Sequence[str | Path], settings: Settings, *, 
     errors: list[SourceError] = []
     sources, bodies = read_new_files(folder, [Path(f) for f in files], settings, store, set(index.source_ids),
                                      errors, progress, timings)
-    claims, vectors = claims_and_vectors(sources, bodies, settings, store, progress, timings)
+    claims, vectors = claims_and_vectors(sources, bodies, settings, store, progress, timings,
+                                         engine=engine or ADD_ENGINE.get())
     body_of = {b.source_id: b for b in bodies}
     with timed(timings, "align"):
         placed = {}

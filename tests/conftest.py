@@ -24,6 +24,18 @@ def seed_run(tmp_path_factory):
     return result, store, out
 
 
+@pytest.fixture
+def dashboard_store(tmp_path, monkeypatch):
+    """The hand-made store of tests.test_store (three outlets, five disputed facts, no models),
+    as the dashboard opens it (FACTCHECK_DB, FACTCHECK_SOURCES)."""
+    from tests.test_store import make_store
+
+    store = make_store(tmp_path)
+    monkeypatch.setenv("FACTCHECK_DB", store.url)
+    monkeypatch.setenv("FACTCHECK_SOURCES", str(tmp_path / "sources"))
+    return store
+
+
 @pytest.fixture(scope="session")
 def body_lines():
     """(file, first_line, last_line, role) rows of the seeds' line gold."""
@@ -37,3 +49,16 @@ def line_starts(raw: str) -> list[int]:
         if ch == "\n":
             starts.append(i + 1)
     return starts
+
+
+@pytest.fixture(scope="session")
+def dask_engine():
+    """A Dask ``LocalCluster`` of two worker processes with the models loaded on each (the engine of
+    ``factcheck run --engine dask --workers 2``), shared by the tests that run on an engine."""
+    pytest.importorskip("distributed", reason="Dask not installed (pip install -e '.[test]')")
+    from factcheck.config import Settings
+    from factcheck.engine import DaskEngine
+
+    engine = DaskEngine.start(Settings(), workers=2)
+    yield engine
+    engine.close()

@@ -19,11 +19,8 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch) -> Store:
-    store = make_store(tmp_path)
-    monkeypatch.setenv("FACTCHECK_DB", store.url)
-    monkeypatch.setenv("FACTCHECK_SOURCES", str(tmp_path / "sources"))
-    return store
+def store(dashboard_store) -> Store:
+    return dashboard_store
 
 
 def start(reviewer: str = "ana") -> AppTest:

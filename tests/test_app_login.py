@@ -15,7 +15,6 @@ from factcheck.errors import AccessError
 from factcheck.store import Store
 from tests.conftest import ROOT
 from tests.test_app import APP, ids_by_kind, start
-from tests.test_store import make_store
 
 ANA = {"is_logged_in": True, "email": "ana@newsroom.example", "email_verified": True, "name": "Ana Lima"}
 AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "c" * 64,
@@ -25,12 +24,10 @@ TEAM = {"auth": AUTH, "factcheck": {"reviewers": ["@newsroom.example"]}}
 
 
 @pytest.fixture
-def store(tmp_path, monkeypatch) -> Store:
-    """The hand-made store of tests.test_store (three outlets, five disputed facts, no models)."""
-    store = make_store(tmp_path)
-    monkeypatch.setenv("FACTCHECK_DB", store.url)
-    monkeypatch.setenv("FACTCHECK_SOURCES", str(tmp_path / "sources"))
-    return store
+def store(dashboard_store) -> Store:
+    return dashboard_store
+
+
 
 
 def team_app(user: dict | None = None, secrets: dict = TEAM) -> AppTest:
