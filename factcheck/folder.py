@@ -94,7 +94,7 @@ def stage_item(item: str, folder: Path, settings: Settings) -> Staged:
 
 
 def add_to_folder(items: Sequence[tuple[str, bytes | None]], folder: str | Path, settings: Settings, *,
-                  store=None, progress: Callable[[str, int, int], None] | None = None) -> Addition:
+                  store=None, progress: Callable[[str, int, int], None] | None = None, engine=None) -> Addition:
     """Stage each item (``(name, bytes)`` of an upload, or ``(path or URL, None)``), then, when the
     store holds a run, add the staged articles to it. Files created here that the analysis did not
     take are removed again (also when none could be added); on any other error the files created
@@ -111,7 +111,7 @@ def add_to_folder(items: Sequence[tuple[str, bytes | None]], folder: str | Path,
         return done
     try:
         result = pipeline.add(folder, [s.path for s in done.staged], settings, store=store,
-                              progress=progress or (lambda *_: None))
+                              progress=progress or (lambda *_: None), engine=engine)
     except NoRunError:
         return done
     except NoSourcesError as exc:  # none could be added: every file created here goes again

@@ -10,7 +10,6 @@ import json
 import logging
 import time
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
@@ -542,21 +541,6 @@ def run(folder: str | Path, settings: Settings, *, store: Store | None = None, o
     return result
 
 
-# The engine additions run on when their caller passes none (see ``engine_for_additions``).
-ADD_ENGINE: ContextVar[Engine | None] = ContextVar("factcheck_add_engine", default=None)
-
-
-@contextmanager
-def engine_for_additions(engine: Engine | None) -> Iterator[None]:
-    """Within the block, ``add`` parses and embeds on ``engine``: for callers that reach ``add``
-    through another layer (``folder.add_to_folder``, which takes no engine)."""
-    token = ADD_ENGINE.set(engine)
-    try:
-        yield
-    finally:
-        ADD_ENGINE.reset(token)
-
-
 def add(folder: str | Path, files: Sequence[str | Path], settings: Settings, *, store: Store,
         progress: Progress = _noop, engine: Engine | None = None) -> AddResult:
     """Add articles (files inside ``folder``) to the latest run in ``store``, without analysing the
@@ -570,8 +554,7 @@ def add(folder: str | Path, files: Sequence[str | Path], settings: Settings, *, 
     ``run`` (which groups everything afresh) may differ a little. Raises ``NoRunError`` when the
     store holds no run, and ``NoSourcesError`` when none of the files could be added.
 
-    The new articles are parsed and embedded on ``engine`` when given (else on the one of
-    ``engine_for_additions``, which is how ``factcheck watch`` reaches ``folder.add_to_folder``).
+    The new articles are parsed and embedded on ``engine`` when given.
     """
     timings: dict[str, float] = {}
     folder = Path(folder)
@@ -582,7 +565,7 @@ def add(folder: str | Path, files: Sequence[str | Path], settings: Settings, *, 
     sources, bodies = read_new_files(folder, [Path(f) for f in files], settings, store, set(index.source_ids),
                                      errors, progress, timings)
     claims, vectors = claims_and_vectors(sources, bodies, settings, store, progress, timings,
-                                         engine=engine or ADD_ENGINE.get())
+                                         engine=engine)
     body_of = {b.source_id: b for b in bodies}
     with timed(timings, "align"):
         placed = {}

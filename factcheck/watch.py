@@ -133,8 +133,8 @@ class FolderWatch:
         return batch
 
     def _add(self, ready: list[Path]) -> Batch:
-        with pipeline.engine_for_additions(self.engine):
-            done = add_to_folder([(str(p), None) for p in ready], self.folder, self.settings, store=self.store)
+        done = add_to_folder([(str(p), None) for p in ready], self.folder, self.settings, store=self.store,
+                             engine=self.engine)
         return Batch([p.name for p in ready], addition=done)
 
     def _first_run(self, ready: list[Path]) -> Batch:

@@ -164,7 +164,7 @@ def test_a_batch_that_meets_a_busy_store_is_tried_again(tmp_path, monkeypatch):
     monkeypatch.setattr(store, "has_story_index", lambda: True)
     calls = []
 
-    def add_to_folder(items, folder, settings, *, store):
+    def add_to_folder(items, folder, settings, *, store, engine=None):
         calls.append([name for name, _ in items])
         if len(calls) == 1:
             raise StoreError("the store is busy (another writer holds it)")
@@ -244,7 +244,6 @@ def test_a_watch_on_the_engine_parses_and_embeds_there(dask_engine, watched):
     clock.wait()
     assert watcher.step().added == ["ferry.txt"]
     assert {"article_claims", "encode"} <= set(engine.calls)
-    assert pipeline.ADD_ENGINE.get() is None, "the engine is used for that batch only"
 
 
 def test_the_watch_command_stops_on_ctrl_c_in_one_line(tmp_path):
