@@ -471,6 +471,8 @@ def add_to_analysis(store: Store, files) -> None:
         return
     result = done.result
     skipped = f" Skipped: {'; '.join(map(fx.said, done.errors))}." if done.errors else ""
+    if done.result is not None and done.result.notes:
+        skipped += f" Notes: {'; '.join(done.result.notes)}."
     if result is None:
         bar.empty()
         st.error(f"Nothing was added.{skipped} Earlier results and reviews are unchanged.")
@@ -497,6 +499,8 @@ def rerun_pipeline(store: Store) -> None:
         st.error(f"The run stopped: {fx.said(exc)}. Earlier results and reviews are unchanged.")
         return
     skipped = f" Skipped: {'; '.join(map(fx.said, result.errors))}." if result.errors else ""
+    if result.notes:
+        skipped += f" Notes: {'; '.join(result.notes)}."
     flash("success", f"Run finished: {len(result.sources)} sources, {len(result.claims)} claims, "
                      f"{len(result.discrepancies)} conflicts. Your reviews were kept.{skipped}")
     st.rerun()

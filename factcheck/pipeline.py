@@ -74,6 +74,7 @@ class RunResult:
     run_id: int | None = None
     story_index: stories_stage.StoryIndex | None = None
     facts: list[Fact] = field(default_factory=list)  # every fact of the stories, disputed or not
+    notes: list[str] = field(default_factory=list)  # what the run said of its files (a line cut, an outlet guessed)
 
 
 @dataclass
@@ -86,6 +87,7 @@ class AddResult:
     discrepancies: list[Discrepancy]  # everything found in the stories the articles joined
     new: list[Discrepancy]  # those not listed (active) before the addition
     errors: list[SourceError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # as RunResult.notes
     timings: dict[str, float] = field(default_factory=dict)
     run_id: int | None = None
 
@@ -499,7 +501,40 @@ def early_pool(fresh: tuple[int, int], settings: Settings) -> Iterator[claims_st
         yield None
 
 
+class _Notes(logging.Handler):
+    """Collects what the stages say of the files while a run or an addition lasts (the command
+    line prints the same lines as they come; the dashboard shows these)."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+@contextmanager
+def collected_notes() -> Iterator[list[str]]:
+    handler = _Notes()
+    logger = logging.getLogger("factcheck")
+    logger.addHandler(handler)
+    try:
+        yield handler.lines
+    finally:
+        logger.removeHandler(handler)
+
+
 def run(folder: str | Path, settings: Settings, *, store: Store | None = None, out: str | Path | None = None,
+        progress: Progress = _noop, engine: Engine | None = None) -> RunResult:
+    """Run every stage on a sources folder; store the results and write the CSVs to ``out``
+    (``_run``); what the stages said of the files is kept in ``notes``."""
+    with collected_notes() as notes:
+        result = _run(folder, settings, store=store, out=out, progress=progress, engine=engine)
+    result.notes = list(notes)
+    return result
+
+
+def _run(folder: str | Path, settings: Settings, *, store: Store | None = None, out: str | Path | None = None,
         progress: Progress = _noop, engine: Engine | None = None) -> RunResult:
     """Run every stage on a sources folder; store the results and write the CSVs to ``out``.
 
@@ -542,6 +577,15 @@ def run(folder: str | Path, settings: Settings, *, store: Store | None = None, o
 
 
 def add(folder: str | Path, files: Sequence[str | Path], settings: Settings, *, store: Store,
+        progress: Progress = _noop, engine: Engine | None = None) -> AddResult:
+    """``_add``, with what the stages said of the files kept in ``notes``."""
+    with collected_notes() as notes:
+        result = _add(folder, files, settings, store=store, progress=progress, engine=engine)
+    result.notes = list(notes)
+    return result
+
+
+def _add(folder: str | Path, files: Sequence[str | Path], settings: Settings, *, store: Store,
         progress: Progress = _noop, engine: Engine | None = None) -> AddResult:
     """Add articles (files inside ``folder``) to the latest run in ``store``, without analysing the
     corpus again.

@@ -261,7 +261,7 @@ def test_uploads_are_added_to_the_stored_run_without_a_full_rerun(store, tmp_pat
     store.set_review(did, status="confirmed", reviewer="ana")
     calls, written = [], []
 
-    def fake_add(folder, files, settings, *, store, progress):
+    def fake_add(folder, files, settings, *, store, progress, engine=None):
         for stage in ("ingest", "clean", "claims", "embed", "align", "compare", "store"):
             progress(stage, 1, 1)
         calls.append((Path(folder), [Path(f) for f in files], settings.db_url))
@@ -270,7 +270,7 @@ def test_uploads_are_added_to_the_stored_run_without_a_full_rerun(store, tmp_pat
             source_id, name = "s9", Path(files[0]).name
 
         class Result:
-            sources, claims, new, errors = [Source()], [1] * 5, [1, 2], []
+            sources, claims, new, errors, notes = [Source()], [1] * 5, [1, 2], [], []
             stories = {"s9": ("story-1", "story-2")}
         return Result()
 
@@ -309,6 +309,7 @@ def test_rerun_reports_progress_and_keeps_reviews(store, monkeypatch):
 
         class Result:
             sources, claims, discrepancies, errors = [1, 2, 3, 4], [1] * 7, [1] * 6, []
+            notes = ["long.txt: a line of 31,000 characters was read in pieces"]
         return Result()
 
     monkeypatch.setattr("factcheck.pipeline.run", fake_run)
@@ -319,6 +320,7 @@ def test_rerun_reports_progress_and_keeps_reviews(store, monkeypatch):
     folder, out, db = calls[0]
     assert folder.name == "sources" and out == folder.resolve().parent and db == store.url
     assert "Run finished: 4 sources" in at.success[0].value
+    assert "Notes: long.txt: a line of 31,000 characters was read in pieces." in at.success[0].value
     assert len(queue(at)) == 6 and store.review(did)["status"] == "confirmed"
 
 

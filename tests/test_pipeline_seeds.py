@@ -144,3 +144,16 @@ def test_a_story_whose_comparison_fails_is_one_line_and_the_others_keep_their_re
     with pytest.raises(ZeroDivisionError):  # without a list for errors, nothing is hidden
         pipeline.judge([*result.claims, trap_claim], [*result.sources, trap], result.pairs, result.events,
                        result.clusters, stories, Settings())
+
+
+@pytest.mark.slow
+def test_what_a_run_says_of_its_files_is_kept_for_the_dashboard(tmp_path):
+    from factcheck import pipeline
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "x91.txt").write_text("The ferry ran aground off Lindholm on Tuesday and 14 people were injured, the "
+                                    "coastguard said.\n", encoding="utf-8")
+    result = pipeline.run(folder, Settings())
+    assert result.notes == ["x91.txt: no outlet found in the page; using 'x91' from the file name — set it in the "
+                            "outlet column of the manifest (sources.csv)"]
