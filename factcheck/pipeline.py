@@ -301,10 +301,10 @@ def analyse(sources: list[Source], bodies: list[Body], settings: Settings, *, st
     with timed(timings, "align"):
         index = stories_stage.StoryIndex.build(sources, claims, vectors)
         stories = stories_stage.group_stories(sources, claims, vectors, settings, index)
-        aligned = align_stage.align(claims, vectors, sources, settings, stories)
+        failed: list[SourceError] = []
+        aligned = align_stories(claims, vectors, sources, settings, stories, failed)
         pairs, events, clusters = aligned.pairs, aligned.events, aligned.clusters
         progress("align", 1, 1)
-    failed: list[SourceError] = []
     with timed(timings, "compare"):
         found, fact_records = judge(claims, sources, pairs, events, clusters, stories, settings, failed, engine)
         progress("compare", 1, 1)
@@ -388,11 +388,40 @@ def judge_story(part: StoryPart, settings: Settings) -> tuple[list[Discrepancy],
                         settings), [])
     except Exception as exc:  # noqa: BLE001 — one story that trips a check must not stop the others
         log.debug("judging story %s failed", part.story, exc_info=True)
-        names = ", ".join(sorted(s.name for s in part.sources))
-        return [], [], [SourceError(f"the story of {shorten_names(names)}",
-                                    f"comparing its claims failed ({type(exc).__name__}: {str(exc)[:120]})",
-                                    "the other stories were compared; please report these files to the "
-                                    "factcheck maintainers")]
+        return [], [], [story_failed(part.sources, "comparing", exc)]
+
+
+def story_failed(sources: Sequence[Source], stage: str, exc: BaseException) -> SourceError:
+    """The one line of a story that a stage could not take: its articles, the stage, the error."""
+    names = ", ".join(sorted(s.name for s in sources))
+    return SourceError(f"the story of {shorten_names(names)}",
+                       f"{stage} its claims failed ({type(exc).__name__}: {str(exc)[:120]})",
+                       "the other stories went on; please report these files to the factcheck maintainers")
+
+
+def align_stories(claims: Sequence[Claim], vectors: np.ndarray, sources: Sequence[Source], settings: Settings,
+                  stories: dict[str, str], errors: list[SourceError]) -> align_stage.Aligned:
+    """The claims aligned inside their stories, all at once; when that fails, one story at a time,
+    a story that fails being one error (its claims then stand unaligned) and the others aligned."""
+    try:
+        return align_stage.align(claims, vectors, sources, settings, stories)
+    except Exception:  # noqa: BLE001 — one story that trips the alignment must not stop the others
+        log.debug("aligning all stories at once failed; aligning one at a time", exc_info=True)
+    pairs, events, clusters = [], [], []
+    for story in sorted(set(stories.get(s.source_id, "") for s in sources)):
+        mine = [s for s in sources if stories.get(s.source_id, "") == story]
+        ids = {s.source_id for s in mine}
+        rows = [i for i, c in enumerate(claims) if c.source_id in ids]
+        try:
+            part = align_stage.align([claims[i] for i in rows], vectors[rows], mine, settings, stories)
+        except Exception as exc:  # noqa: BLE001
+            log.debug("aligning story %s failed", story, exc_info=True)
+            errors.append(story_failed(mine, "aligning", exc))
+            continue
+        pairs += part.pairs
+        events += part.events
+        clusters += part.clusters
+    return align_stage.Aligned(pairs, events, clusters)
 
 
 # Questions asked of the whole corpus, not of one story: how a person or a place is spelled

@@ -139,7 +139,7 @@ def test_a_story_whose_comparison_fails_is_one_line_and_the_others_keep_their_re
     assert [d.discrepancy_id for d in found] == [d.discrepancy_id for d in result.discrepancies]
     assert len(facts) == len(result.facts)
     assert [str(e) for e in errors] == ["the story of trap.txt: comparing its claims failed (ZeroDivisionError: a check "
-                                        "divided by zero) — the other stories were compared; please report these files "
+                                        "divided by zero) — the other stories went on; please report these files "
                                         "to the factcheck maintainers"]
     with pytest.raises(ZeroDivisionError):  # without a list for errors, nothing is hidden
         pipeline.judge([*result.claims, trap_claim], [*result.sources, trap], result.pairs, result.events,
@@ -157,3 +157,32 @@ def test_what_a_run_says_of_its_files_is_kept_for_the_dashboard(tmp_path):
     result = pipeline.run(folder, Settings())
     assert result.notes == ["x91.txt: no outlet found in the page; using 'x91' from the file name — set it in the "
                             "outlet column of the manifest (sources.csv)"]
+
+
+@pytest.mark.slow
+def test_a_story_whose_alignment_fails_is_one_line_and_the_others_are_aligned(seed_run, monkeypatch):
+    import dataclasses
+
+    import numpy as np
+
+    from factcheck import align as align_stage
+    from factcheck import pipeline
+
+    result, _, _ = seed_run
+    trap = dataclasses.replace(result.sources[0], source_id="trap", name="trap.txt")
+    trap_claim = dataclasses.replace(result.claims[0], claim_id="trap-claim", source_id="trap")
+    stories = {**result.stories, "trap": "other"}
+    real = align_stage.align
+
+    def align(claims, vectors, sources, settings, stories_):
+        if any(s.source_id == "trap" for s in sources):
+            raise IndexError("a trap")
+        return real(claims, vectors, sources, settings, stories_)
+
+    monkeypatch.setattr(align_stage, "align", align)
+    errors: list = []
+    aligned = pipeline.align_stories([*result.claims, trap_claim], np.vstack([result.vectors, result.vectors[:1]]),
+                                     [*result.sources, trap], Settings(), stories, errors)
+    assert sorted((p.claim_a, p.claim_b) for p in aligned.pairs) == sorted((p.claim_a, p.claim_b) for p in result.pairs)
+    assert [str(e).split(" — ")[0] for e in errors] == ["the story of trap.txt: aligning its claims failed "
+                                                       "(IndexError: a trap)"]
