@@ -433,6 +433,12 @@ def count_question(qa, qb, a: Claim, b: Claim, ctx: Context) -> tuple[str, ...]:
     toll: "how many passengers died?"), or for a count that is not a toll, also whose it is."""
     what = qa.measure or qb.measure or qa.unit or qb.unit or ""
     group = qa.group or qb.group
+    if what not in EVENT_MEASURES:
+        # a count of one thing is one question whichever check finds it (``count_check`` asks it
+        # of the noun counted): the pair found on aligned claims and across the story meet
+        shared = {k for k, _ in counted_nouns(qa, a)} & {k for k, _ in counted_nouns(qb, b)}
+        if shared:
+            return ("count", ctx.story(a), min(shared), "", "")
     whose = "" if what in EVENT_MEASURES else holder(qa, a) or holder(qb, b)
     return ("count", ctx.story(a), what, group, whose)
 
