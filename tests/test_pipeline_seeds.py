@@ -114,17 +114,22 @@ def test_committed_claims_csv_matches_a_fresh_run(seed_run):
     assert committed == fresh, "claims.csv drifted from sources/ and the extractor: run `factcheck run sources/` and commit claims.csv"
 
 
-@pytest.mark.slow
-def test_a_story_whose_comparison_fails_is_one_line_and_the_others_keep_their_results(seed_run, monkeypatch):
+def with_a_trap(result):
+    """The seed run's records with one more article, trap.txt, in a story of its own."""
     import dataclasses
 
+    trap = dataclasses.replace(result.sources[0], source_id="trap", name="trap.txt")
+    trap_claim = dataclasses.replace(result.claims[0], claim_id="trap-claim", source_id="trap")
+    return trap, trap_claim, {**result.stories, "trap": "other"}
+
+
+@pytest.mark.slow
+def test_a_story_whose_comparison_fails_is_one_line_and_the_others_keep_their_results(seed_run, monkeypatch):
     from factcheck import compare as compare_stage
     from factcheck import pipeline
 
     result, _, _ = seed_run
-    trap = dataclasses.replace(result.sources[0], source_id="trap", name="trap.txt")
-    trap_claim = dataclasses.replace(result.claims[0], claim_id="trap-claim", source_id="trap")
-    stories = {**result.stories, "trap": "other"}
+    trap, trap_claim, stories = with_a_trap(result)
     real = compare_stage.compare
 
     def compare(ctx):
@@ -161,17 +166,13 @@ def test_what_a_run_says_of_its_files_is_kept_for_the_dashboard(tmp_path):
 
 @pytest.mark.slow
 def test_a_story_whose_alignment_fails_is_one_line_and_the_others_are_aligned(seed_run, monkeypatch):
-    import dataclasses
-
     import numpy as np
 
     from factcheck import align as align_stage
     from factcheck import pipeline
 
     result, _, _ = seed_run
-    trap = dataclasses.replace(result.sources[0], source_id="trap", name="trap.txt")
-    trap_claim = dataclasses.replace(result.claims[0], claim_id="trap-claim", source_id="trap")
-    stories = {**result.stories, "trap": "other"}
+    trap, trap_claim, stories = with_a_trap(result)
     real = align_stage.align
 
     def align(claims, vectors, sources, settings, stories_):
