@@ -19,8 +19,8 @@ from factcheck.store import Store
 from .conftest import ROOT
 
 STORIES = ROOT / "tests" / "stories"
-# measured when the gate was set: flag recall 0.56 (23/41), no-flag violations 0.03 (2/58)
-RECALL_FLOOR = 0.53
+# measured when the gate was last raised: flag recall 0.59 (24/41), no-flag violations 0.03 (2/58)
+RECALL_FLOOR = 0.56
 MAX_VIOLATIONS = 0.05
 
 pytestmark = pytest.mark.slow
