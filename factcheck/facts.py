@@ -378,6 +378,7 @@ def explain(question: tuple[str, ...], top: Discrepancy, sides: list[dict], othe
             "date": "Different dates for one event", "time": "Different times for one moment",
             "identifier": f"Different {question[-1]} numbers", "cause": "Conflicting accounts of one event",
             "actor": "Different actors for one event", "polarity": "Opposite statements",
+            "damage": "Conflicting accounts of the damage",
             "spelling": f"Name spelled {len(sides)} ways ({top.detail.get('relation', 'variant')})"}.get(kind, kind)
     dated = timeline or (kind == "count" and len({tuple(s["published"]) for s in sides}) > 1)
     if kind == "count":

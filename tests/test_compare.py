@@ -485,6 +485,7 @@ def test_two_accounts_that_disagree_on_how_badly_it_hit_are_one_fact():
     found = run_pair(us, iran, score=0.5, cosine=0.5, only=["damage"])
     assert [(d.kind, d.detail["question_text"], sorted(s["value"] for s in d.detail["sides"])) for d in found] == [
         ("attribution_conflict", "How badly was it hit?", ["minimal", "severe"])]
+    assert found[0].explanation.startswith("Conflicting accounts of the damage: severe according to ")
 
 
 @pytest.mark.parametrize("other", [
