@@ -1025,10 +1025,13 @@ def validate_checks(settings: Settings) -> None:
 
 
 def _same_kind(value, default) -> bool:
+    """A check option's value is like its default: a flag for a flag; for a number, a number of 0
+    or more, and at most 1 when the default is a fraction."""
     if isinstance(default, bool) or isinstance(value, bool):
         return isinstance(value, bool) and isinstance(default, bool)
     if isinstance(default, (int, float)):
-        return isinstance(value, (int, float)) and 0 <= value <= (1 if isinstance(default, float) and default <= 1 else value)
+        top = 1 if isinstance(default, float) and default <= 1 else float("inf")
+        return isinstance(value, (int, float)) and 0 <= value <= top
     return isinstance(value, type(default))
 
 

@@ -69,7 +69,7 @@ def _best_twin(shingles: list[set], i: int, index: dict) -> int | None:
 def body_shingles(source: Source, settings: Settings) -> set[tuple[str, ...]]:
     """Word 5-grams of the cleaned body (of the raw text when no article is found)."""
     try:
-        text = " ".join(p.text for p in clean(source, settings).paragraphs if p.role == "body")
+        text = text_of(clean(source, settings))
     except SourceError:
         text = source.raw
     return shingles_of(text)

@@ -541,16 +541,17 @@ GENERIC_GROUPS = {"people", "person", "individual", "victim", "casualty", "life"
 # Nouns of people in the news (general knowledge): a count of people is a toll or a group, which
 # says what happened to them ("two officers were hit", "three officers in the gunfight" count two
 # things); counts of other things (countries, bombs, weeks) may be compared on the noun alone.
-PEOPLE_NOUNS = {"officer", "soldier", "police", "policeman", "policemen", "troop", "firefighter", "civilian",
-                "child", "children", "woman", "women", "man", "men", "boy", "girl", "student", "worker", "journalist",
-                "reporter", "protester", "demonstrator", "passenger", "crew", "resident", "patient", "migrant",
-                "refugee", "prisoner", "hostage", "member", "employee", "staff", "official", "doctor", "nurse",
-                "teacher", "fighter", "militant", "suspect", "attacker", "gunman", "gunmen", "agent", "guard",
-                "pilot", "player", "voter", "citizen", "tourist", "pilgrim", "miner", "rescuer", "volunteer",
-                "adult", "infant", "baby", "family", "families", "national", "foreigner", "survivor", "victim",
-                "people", "person", "individual", "detainee", "inmate", "witness", "lawmaker", "juror", "judge",
-                "candidate", "delegate", "minister", "leader", "commander", "general", "marine", "sailor",
-                "paramedic", "medic", "volunteer", "athlete", "fan", "spectator", "customer", "user"}
+PEOPLE_NOUNS = GENERIC_GROUPS | {"officer", "soldier", "police", "policeman", "policemen", "troop", "firefighter",
+                                 "civilian", "child", "children", "woman", "women", "man", "men", "boy", "girl",
+                                 "student", "worker", "journalist", "reporter", "protester", "demonstrator",
+                                 "passenger", "crew", "resident", "patient", "migrant", "refugee", "prisoner",
+                                 "hostage", "member", "employee", "staff", "official", "doctor", "nurse", "teacher",
+                                 "fighter", "militant", "suspect", "attacker", "gunman", "gunmen", "agent", "guard",
+                                 "pilot", "player", "voter", "citizen", "tourist", "pilgrim", "miner", "rescuer",
+                                 "volunteer", "adult", "infant", "baby", "family", "families", "national",
+                                 "foreigner", "inmate", "witness", "lawmaker", "juror", "judge", "candidate",
+                                 "delegate", "minister", "leader", "commander", "general", "marine", "sailor",
+                                 "paramedic", "medic", "athlete", "fan", "spectator", "customer", "user"}
 # Cue words that are also the noun of the group counted ("120 passengers").
 _GROUP_NOUNS = {"passengers", "passenger", "survivors", "detainees"}
 # "two of them", "five of the detainees": a part of a group counted elsewhere.
