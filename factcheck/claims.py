@@ -27,7 +27,7 @@ from .clean import sentence_pieces, visible, visible_positions
 from .config import Settings
 from .dates import parse_dates
 from .models import Body, Claim, Entity, Paragraph, Source, code_fingerprint, stable_id
-from .names import fold, merge_person_keys, person_key, person_parts
+from .names import TITLES, fold, merge_person_keys, person_key, person_parts
 from .nlp import SPACY_MODEL, load_nlp  # noqa: F401  (SPACY_MODEL: re-exported)
 from .quantities import parse_quantities
 
@@ -159,10 +159,17 @@ def find_cue(head) -> tuple[object, object] | None:
     lemma = head.lemma_.lower()
     if lemma not in CUES or head.pos_ not in ("VERB", "AUX"):
         return None
-    subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+    if subj is None:
+        # a passive cue's subject is who was spoken to or of ("the jet was warned of a bird strike",
+        # "he was accused of fraud"), never the speaker: that is its agent ("by the tower"), if any
+        agent = next((c for c in head.children if c.dep_ == "agent"), None)
+        subj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
     if subj is None or subj.lower_ in RELATIVE:
         return None
-    if lemma not in OBJECT_CUES and (clause_complement(head) is None or head.dep_ not in MAIN_DEPS):
+    # ", officials said, ": a speech verb set into the sentence frames all of it
+    aside = head.dep_ == "parataxis" and lemma not in OBJECT_CUES and clause_complement(head) is None
+    if lemma not in OBJECT_CUES and not aside and (clause_complement(head) is None or head.dep_ not in MAIN_DEPS):
         return None  # "in what authorities said was …" qualifies a detail; it is no attribution
     return head, subj
 
@@ -417,6 +424,13 @@ def canonical_keys(claims: Sequence[Claim]) -> list[Claim]:
         return replace(e, key=counts.most_common(1)[0][0]) if counts else e
 
     resolved = [with_entities(c, [resolve(c, e) for e in c.entities]) for c in claims]
+    # "Edmundo González Urrutia" is "Edmundo González" with a second family name (or a middle name
+    # the others leave out): a name of three or more words joins the shorter name its story uses
+    shorter = {e.key: alt for c in resolved for e in c.entities
+               if e.key.startswith("person:") and len(parts := person_parts(e.text)) >= 3
+               and (alt := person_key(" ".join(parts[:-1]))) != e.key and alt in corpus.get(alt.split("|")[0], ())}
+    resolved = [with_entities(c, [replace(e, key=shorter[e.key]) if e.key in shorter else e for e in c.entities])
+                for c in resolved]
     full = Counter(e.key for c in resolved for e in c.entities
                    if e.key.startswith("person:") and not e.key.endswith("|"))
     merged = merge_person_keys(full)
@@ -526,6 +540,21 @@ def is_opinion(tokens, root, *, speaker: str, entities, quantities, dates) -> bo
             and not (entities or quantities or dates))
 
 
+def one_person(speaker: str) -> bool:
+    """The speaker may be one person ("Ruto", "the president", "the mayor of Derna"), not a body
+    or a crowd ("a human rights group", "police", "officials", "the ministry")."""
+    words = speaker.split(" of ")[0].split()
+    head = words[-1] if words else ""
+    if not head or head[:1].isupper():
+        return bool(head) and head.lower() not in ORGANISATION_WORDS
+    return head in TITLES or not (head.endswith("s") or head in ORGANISATION_WORDS or head in GROUP_SPEAKERS)
+
+
+# Common nouns of speakers that are no single person ("police said", "the government said").
+GROUP_SPEAKERS = {"police", "government", "military", "army", "office", "department", "service", "court",
+                  "media", "team", "staff", "union", "body", "administration", "embassy", "regime", "opposition"}
+
+
 def build_claim(tokens, sent, cue_hint, *, source, span, whole, sentence_text, index, learned,
                 last_speaker) -> Claim | None:
     unit_text = sentence_text if whole else span_text(tokens).strip(" ,;")
@@ -541,7 +570,7 @@ def build_claim(tokens, sent, cue_hint, *, source, span, whole, sentence_text, i
     if speaker and not party and speaker.lower().removeprefix("the ") in GENERIC_SPEAKERS:
         party = only_party(entities)
     learn_speaker(speaker, party, learned)
-    if speaker:
+    if speaker and one_person(speaker):  # "he said" is a person's, never "a rights group"'s
         last_speaker[:] = [speaker]
     dates = parse_dates(unit_text, published=source.published)
     quantities = parse_quantities(unit_text)

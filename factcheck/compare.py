@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, utils
 
 from .names import TYPO_MIN_LENGTH, fold, phonetic, spelling_variant
 from . import facts
-from .facts import CHANGE_OVER_TIME_WEIGHT, person_spellings, quote
+from .facts import CHANGE_OVER_TIME_WEIGHT, as_of, person_spellings, quote
 from .config import Settings
 from .errors import FactcheckError
 from .dates import dates_compatible
@@ -48,6 +48,7 @@ class Context:
     events: Sequence[Alignment] = ()  # looser pairs: same event, not necessarily the same fact
     stories: dict[str, str] = field(default_factory=dict)
     answers: dict | None = None  # toll_answers(self), once computed
+    figure_days: dict | None = None  # dated_figures(self), once computed
 
     def story(self, claim: Claim) -> str:
         return self.stories.get(claim.source_id, "")
@@ -184,7 +185,7 @@ def floors_differ(qa, qb, a: Claim, b: Claim, ctx: Context) -> bool:
         return False
     if max(qa.low, qb.low) / min(qa.low, qb.low) < FLOOR_RATIO:
         return False
-    pa, pb = ctx.sources[a.source_id].published, ctx.sources[b.source_id].published
+    pa, pb = as_of(a, ctx, qa), as_of(b, ctx, qb)
     if pa and pb and pa != pb:
         later, earlier = (qa, qb) if pa > pb else (qb, qa)
         return later.low < earlier.low
@@ -195,9 +196,10 @@ def floors_differ(qa, qb, a: Claim, b: Claim, ctx: Context) -> bool:
 STORY_TOLL_SCORE = 0.6
 
 
-# Words before a figure that make it a possibility, not a count: "could rise to seven", "if one
-# death is confirmed", "may have killed 40".
-HYPOTHETICAL_BEFORE = re.compile(r"(?i)(?:\b(?:could|may|might|would|expected\s+to|feared\s+to)\s+(?:\w+\s+){0,3}"
+# Words before a figure that make it a possibility or a forecast, not a count: "could rise to seven", "if one
+# death is confirmed", "may have killed 40", "a poll predicted a 65% vote".
+HYPOTHETICAL_BEFORE = re.compile(r"(?i)(?:\b(?:could|may|might|would|expected\s+to|feared\s+to|predict\w*|forecast\w*|"
+                                 r"projected)\s+(?:\w+\s+){0,3}"
                                  r"|\bif\s+(?:\w+\s+){0,2})$")
 
 
@@ -308,9 +310,14 @@ def count_check(ctx: Context) -> Iterable[Discrepancy]:
         for key, word, q in nouns:
             if mine[key] == 1:
                 counts[(ctx.story(c), key)].append((c, replace(q, measure=word, group="")))
+        for q in c.quantities:
+            if (q.measure or "") in HELD_COUNTS and (whose := holder(q, c)) and not hypothetical(q, c) \
+                    and not COUNTING_PROGRESS.match(c.text, c.text.find(q.text) + len(q.text)):
+                counts[(ctx.story(c), (q.measure, whose, q.unit or ""))].append((c, q))
     seen: set[tuple[str, str]] = set()
-    for (story, noun), items in sorted(counts.items(), key=lambda x: x[0]):
+    for (story, noun), items in sorted(counts.items(), key=lambda x: (x[0][0], str(x[0][1]))):
         per_source = Counter(c.source_id for c, _ in items)
+        held = isinstance(noun, tuple)  # one person's votes: the person is what the two counts share
         for i, (a, qa) in enumerate(items):
             for b, qb in items[i + 1:]:
                 if a.source_id == b.source_id or not same_scale(qa, qb) or (a.claim_id, b.claim_id) in seen:
@@ -318,16 +325,25 @@ def count_check(ctx: Context) -> Iterable[Discrepancy]:
                 # the same thing counted: about one event, or naming one place or body; or, for a
                 # thing (not people: what happened to them tells two counts apart), the only count
                 # of this noun each of the two outlets gives in the story
-                sole = per_source[a.source_id] == per_source[b.source_id] == 1 and not people_noun(noun)
-                if not (anchors(a) & anchors(b) or frozenset((a.claim_id, b.claim_id)) in related or sole):
+                sole = not held and per_source[a.source_id] == per_source[b.source_id] == 1 and not people_noun(noun)
+                if not (held or anchors(a) & anchors(b) or frozenset((a.claim_id, b.claim_id)) in related or sole):
                     continue
                 seen.add((a.claim_id, b.claim_id))
                 if quantities_compatible(qa, replace(qb, measure=qa.measure)) is False:
                     found = quantity_discrepancy(a, b, qa, replace(qb, measure=qa.measure),
                                                  Alignment(a.claim_id, b.claim_id, STORY_TOLL_SCORE, 0.0),
-                                                 ctx, question=("count", story, noun, "", ""))
+                                                 ctx, question=count_question(qa, qb, a, b, ctx) if held
+                                                 else ("count", story, noun, "", ""))
                     if found is not None:
                         yield found
+
+
+# Counts that belong to the person they are given for ("González won 44% of the vote", "obtained
+# 4,445,978 votes"): one question per person in a story, whichever sentences give it.
+HELD_COUNTS = {"vote", "ballot"}
+# "with 80% of the votes counted": how far the count has got, nobody's share.
+COUNTING_PROGRESS = re.compile(r"(?i)\s+of\s+(?:the\s+|all\s+)?(?:votes?|ballots?|tall(?:y|ies)|polling\s+stations?)\s+"
+                               r"(?:counted|tallied|processed|reported|in\b|verified|scrutini[sz]ed)")
 
 
 def people_noun(noun: str) -> bool:
@@ -407,7 +423,7 @@ def same_voice(a: Claim, b: Claim) -> bool:
 
 def quantity_discrepancy(a: Claim, b: Claim, qa, qb, pair: Alignment, ctx: Context,
                          question: tuple[str, ...] | None = None) -> Discrepancy | None:
-    pa, pb = ctx.sources[a.source_id].published, ctx.sources[b.source_id].published
+    pa, pb = as_of(a, ctx, qa), as_of(b, ctx, qb)
     measure = counted(qa) if qa.measure else counted(qb)
     if qa.unit and qa.unit not in ("%", "pp") and qa.unit not in CURRENCY_UNITS:
         measure = f"{measure} (in {qa.unit}s)"
@@ -418,9 +434,9 @@ def quantity_discrepancy(a: Claim, b: Claim, qa, qb, pair: Alignment, ctx: Conte
         (early, qe, de), (late, ql, dl) = sorted([(a, qa, pa), (b, qb, pb)], key=lambda x: x[2])
         if moved_up(qe, ql) and same_voice(a, b):
             return None
-        text = (f"{measure.capitalize()} changed between reports: {ctx.where(early)} on {de:%d %b %Y} said "
-                f"{qe.text!r} ({fmt_interval(qe)}); {ctx.where(late)} on {dl:%d %b %Y} says {ql.text!r} "
-                f"({fmt_interval(ql)}). Check which figure is current.")
+        text = (f"{measure.capitalize()} changed between reports: {ctx.where(early)} said {qe.text!r} "
+                f"({fmt_interval(qe)}) as of {de:%d %b %Y}; {ctx.where(late)} says {ql.text!r} "
+                f"({fmt_interval(ql)}) as of {dl:%d %b %Y}. Check which figure is current.")
         d = make("quantity", a, b, min(0.95, pair.score), text, **detail, change_over_time=True)
         return replace(d, severity=round(d.severity * CHANGE_OVER_TIME_WEIGHT, 3))
     text = (f"Different numbers for {measure}: {ctx.where(a)} says {qa.text!r} "
@@ -432,6 +448,8 @@ def count_question(qa, qb, a: Claim, b: Claim, ctx: Context) -> tuple[str, ...]:
     """The question two figures answer: the count of one group for one measure in a story (the
     toll: "how many passengers died?"), or for a count that is not a toll, also whose it is."""
     what = qa.measure or qb.measure or qa.unit or qb.unit or ""
+    if what not in EVENT_MEASURES and (qa.unit or qb.unit) in ("%", "pp"):
+        what = qa.unit or qb.unit  # a share is its own question: "what share of the vote?", not "how many votes?"
     group = qa.group or qb.group
     if what not in EVENT_MEASURES:
         # a count of one thing is one question whichever check finds it (``count_check`` asks it
@@ -547,6 +565,17 @@ def happenings(text: str) -> frozenset[str]:
     return frozenset(HAPPENING_SYNONYMS.get(w, w) for w in event_words(text.lower())) & HAPPENINGS
 
 
+def timed_happenings(text: str) -> frozenset[str]:
+    """The happenings a sentence's clock time is of: those from the clause the time is in on, when
+    that part names any ("warned of a bird strike by the tower, officials said, during its first
+    attempt at landing shortly after 9am": the landing, not the warning); else the sentence's."""
+    clock = CLOCK.search(text)
+    if clock is None:
+        return happenings(text)
+    cut = max(text.rfind(",", 0, clock.start()), text.rfind(";", 0, clock.start()))
+    return happenings(text[cut + 1:]) or happenings(text)
+
+
 @check("time", scope="corpus")
 def time_check(ctx: Context) -> Iterable[Discrepancy]:
     """Two outlets put one moment of the story at different clock times (crashed at 9:07 vs 9:03):
@@ -563,12 +592,14 @@ def time_check(ctx: Context) -> Iterable[Discrepancy]:
         times = clock_times(c.text)
         if len(times) == 1 and not historic(c, ctx):
             timed[c.source_id].append((c, *times[0]))
-            for word in happenings(c.text):
+            for word in timed_happenings(c.text):
                 moments[f"{ctx.story(c)}|{word}"].append((c, *times[0]))
 
     def told_by(source_id: str, c: Claim, low: int, high: int) -> bool:
         words = event_words(c.text.lower())
+        which = ordinals(c.text)
         return any(lo <= high and low <= hi and hi - lo <= 2 * CLOCK_SLACK_HEDGED and words & event_words(x.text.lower())
+                   and (not which or which & ordinals(x.text))
                    for x, _, lo, hi in timed[source_id] if x.claim_id != c.claim_id)
 
     for word in sorted(moments):
@@ -586,6 +617,16 @@ def time_check(ctx: Context) -> Iterable[Discrepancy]:
                 happening = word.split("|")[-1]
                 yield make("date", a, b, 0.6, text, ("time", ctx.story(a), happening), fa, fb,
                            a=fa, b=fb, clock=True, happening=happening)
+
+
+# Words that say which of repeated happenings a sentence times ("its first landing attempt").
+ORDINALS = re.compile(r"(?i)\b(first|second|third|initial|final|last)\b")
+
+
+def ordinals(text: str) -> set[str]:
+    """Which of repeated happenings a sentence speaks of ("first", "second", "final"): an outlet
+    that times the final landing does not tell the time of the first one."""
+    return {m.lower().replace("initial", "first").replace("last", "final") for m in ORDINALS.findall(text)}
 
 
 def zones(text: str) -> set[str]:

@@ -29,6 +29,7 @@ class Context(Protocol):
     claims: dict[str, Claim]
     sources: dict[str, Source]
     answers: dict | None
+    figure_days: dict | None
 
 
 def quote(text: str, limit: int = 160) -> str:
@@ -97,6 +98,43 @@ def outlet_name(source_id: str, ctx: Context) -> str:
     return f"{s.outlet} (copy also in {', '.join(s.also_outlets)})" if s.also_outlets else s.outlet
 
 
+# A figure dated by its own sentence ("46 arrested on Monday") is as of that day when the day is
+# at most this many days before its article: a count of a past week is that week's count.
+AS_OF_DAYS = 7
+
+
+def own_day(c: Claim, ctx: Context):
+    """The one day a claim's sentence gives, in the week before its article; None otherwise."""
+    published = ctx.sources[c.source_id].published
+    days = {d.start for d in c.dates if published and d.resolved and d.granularity == "day" and d.start == d.end
+            and d.start and 0 <= (published - d.start).days <= AS_OF_DAYS}
+    return days.pop() if len(days) == 1 else None
+
+
+def dated_figures(ctx: Context) -> dict[tuple, set]:
+    """(source, measure, low, high) -> the days the article's own sentences give that figure for."""
+    if ctx.figure_days is None:
+        out: dict[tuple, set] = defaultdict(set)
+        for c in ctx.claims.values():
+            day = own_day(c, ctx)
+            for q in c.quantities if day else ():
+                out[(c.source_id, q.measure, q.low, q.high)].add(day)
+        ctx.figure_days = dict(out)
+    return ctx.figure_days
+
+
+def as_of(c: Claim, ctx: Context, q=None):
+    """The day a figure is as of: the one day its sentence gives ("46 arrested during protests on
+    Monday", in a report of Thursday: Monday), or that another sentence of its article gives the
+    same figure (the quote that repeats the headline's 46), when that day is in the week before
+    the article; else the article's publication day."""
+    day = own_day(c, ctx)
+    if day is None and q is not None:
+        days = dated_figures(ctx).get((c.source_id, q.measure, q.low, q.high), set())
+        day = next(iter(days)) if len(days) == 1 else None
+    return day or ctx.sources[c.source_id].published
+
+
 def side_record(value: str, claim_ids: Iterable[str], ctx: Context) -> dict:
     """One group of answers that agree: the value, its claims, outlets (each source once),
     attributions and publication dates."""
@@ -104,9 +142,16 @@ def side_record(value: str, claim_ids: Iterable[str], ctx: Context) -> dict:
                     key=lambda c: (ctx.sources[c.source_id].outlet, c.claim_id))
     sources = list(dict.fromkeys(c.source_id for c in claims))
     published = sorted({ctx.sources[sid].published.isoformat() for sid in sources if ctx.sources[sid].published})
+    days = sorted({day.isoformat() for c in claims if (day := as_of(c, ctx, figure_in(value, c)))})
     return {"value": value, "claims": [c.claim_id for c in claims], "sources": sources,
             "outlets": [outlet_name(sid, ctx) for sid in sources],
-            "attributions": sorted({a for a in map(attribution, claims) if a}), "published": published}
+            "attributions": sorted({a for a in map(attribution, claims) if a}), "published": published,
+            "as_of": days}
+
+
+def figure_in(value: str, c: Claim):
+    """The quantity of a claim that gives this value, if any."""
+    return next((q for q in c.quantities if fmt_value(q) == value), None)
 
 
 def gather(edges: Iterable[Discrepancy], ctx: Context) -> list[Discrepancy]:
@@ -244,7 +289,7 @@ def disputed_fact(question: tuple[str, ...], edges: list[Discrepancy], ctx: Cont
     lead = [next((i for i, g in enumerate(groups) if top.detail.get(v) in g), len(groups)) for v in ("value_a", "value_b")]
     sides = sorted((side_record(" / ".join(g), set().union(*(values[v] for v in g)), ctx) | {"lead": lead.index(i)
                     if i in lead else 2} for i, g in enumerate(groups)),
-                   key=(lambda s: (s["published"][:1], natural(s["value"]))) if timeline
+                   key=(lambda s: ((s["as_of"] or s["published"])[:1], natural(s["value"]))) if timeline
                    else (lambda s: (s["lead"], -len(s["sources"]), natural(s["value"]))))
     for side in sides:
         side.pop("lead")
@@ -361,7 +406,10 @@ def _side_words(side: dict, kind: str, timeline: bool, ctx: Context) -> str:
     if side["attributions"]:
         text += f" (citing {', '.join(side['attributions'][:3])})"
     if timeline and side["published"]:
-        text += f", published {' and '.join(side['published'])}"
+        if side.get("as_of") and side["as_of"] != side["published"]:
+            text += f", as of {' and '.join(side['as_of'])} (published {' and '.join(side['published'])})"
+        else:
+            text += f", published {' and '.join(side['published'])}"
     if kind in ("cause", "polarity", "actor") and side["claims"]:
         text += f": {quote(ctx.claims[side['claims'][0]].text, 110)}"
     return text
@@ -380,7 +428,7 @@ def explain(question: tuple[str, ...], top: Discrepancy, sides: list[dict], othe
             "actor": "Different actors for one event", "polarity": "Opposite statements",
             "damage": "Conflicting accounts of the damage",
             "spelling": f"Name spelled {len(sides)} ways ({top.detail.get('relation', 'variant')})"}.get(kind, kind)
-    dated = timeline or (kind == "count" and len({tuple(s["published"]) for s in sides}) > 1)
+    dated = timeline or (kind == "count" and len({tuple(s["as_of"] or s["published"]) for s in sides}) > 1)
     if kind == "count":
         lead += (" changed between reports" if timeline else
                  ": different figures, some of them reported on different days" if dated else ": different figures")

@@ -515,7 +515,21 @@ def parse_quantities(text: str, *, skip_spans: Iterable[tuple[int, int]] = (),
         if out[n].part and _is_of(text, found[n], found[n + 1]) and out[n + 1].measure not in (None, out[n].measure) \
                 and out[n].measure in EVENT_MEASURES:
             out[n] = replace(out[n], part=False)
-    return _with_totals(text, tokens, found, _place_parts(text, found, out))
+    return _so_far(text, _with_totals(text, tokens, found, _place_parts(text, found, out)))
+
+
+# Words that say a toll is a count in progress ("62 bodies collected as of 12:13 p.m.", "the toll
+# so far", "by Monday evening", "at the time of writing"): the final count is at least as large.
+_IN_PROGRESS = re.compile(r"(?i)\b(?:so\s+far|thus\s+far|to\s+date|as\s+of|up\s+to\s+now|until\s+now|"
+                          r"at\s+the\s+time\s+of\s+writing|by\s+\d{1,2}(?:[:.]\d\d)?\s*(?:a\.?m\b|p\.?m\b))")
+
+
+def _so_far(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """An exact toll of a sentence that calls its count one in progress is a floor: [n, None]."""
+    if not _IN_PROGRESS.search(text):
+        return qs
+    return [replace(q, high=None) if q.measure in EVENT_MEASURES and q.low is not None and q.low == q.high
+            and not q.vague and not q.unit else q for q in qs]
 
 
 # "five in Caracas, two in Zulia", "17 in Nairobi alone": counts of one place, parts of the toll.

@@ -262,3 +262,14 @@ def test_fast_enough_for_thousands_of_sentences():
                                   "The remaining three were released on Friday.", "The last two victims were identified."])
 def test_the_other_the_next_the_remaining_are_parts(text):
     assert [q.part for q in parse_quantities(text)] == [True]
+
+
+@pytest.mark.parametrize("text,floor", [
+    ("Authorities had collected 62 dead bodies as of 12:13 p.m.", True),
+    ("The toll so far stands at 40 dead.", True),
+    ("By 3 pm, 12 people had been rescued and 9 were dead.", True),
+    ("The crash killed 62 people.", False),
+])
+def test_a_toll_said_to_be_in_progress_is_a_floor(text, floor):
+    (q,) = [q for q in parse_quantities(text) if q.measure == "dead"]
+    assert (q.high is None) == floor and q.low is not None
