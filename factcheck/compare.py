@@ -818,6 +818,53 @@ def damage_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepan
                 party_a=a.party, party_b=b.party)
 
 
+# Who an attack's suspect is spoken of (general knowledge of news copy): the perpetrator's nouns.
+SUSPECT_NOUNS = r"(?:suspect(?:ed\s+(?:attacker|gunman|shooter|bomber))?|attacker|gunman|shooter|assailant|perpetrator|bomber|hijacker|driver)"
+_SUSPECT = rf"(?:the|a|an)\s+(?:lone\s+|alleged\s+|armed\s+|\d+-year-old\s+)?{SUSPECT_NOUNS}"
+_FORCES = r"(?:police|officers|troops|soldiers|security\s+forces|agents|deputies|guards)"
+_KILLED = r"(?:killed|shot\s+dead|shot\s+and\s+killed|fatally\s+shot|gunned\s+down|neutrali[sz]ed)"
+_HELD = r"(?:arrested|apprehended|detained|captured|taken\s+into\s+custody|in\s+custody|subdued|overpowered)"
+FATE = {
+    "killed": re.compile(rf"(?i)\b{_SUSPECT}\s+(?:was|had\s+been|has\s+been|is)\s+(?:\w+\s+)?{_KILLED}|"
+                         rf"\b{_SUSPECT}\s+died\b|\b{_FORCES}\b[^.;]{{0,50}}?\b{_KILLED}\s+(?:him|{_SUSPECT})\b"),
+    "held": re.compile(rf"(?i)\b{_SUSPECT}\s+(?:was|had\s+been|has\s+been|is|remains)\s+(?:\w+\s+)?{_HELD}|"
+                       rf"\b{_FORCES}\b[^.;]{{0,50}}?\b{_HELD}\s+(?:him|{_SUSPECT})\b"),
+}
+# Words that make a sentence about another suspect than the one (a second suspect, accomplices).
+OTHER_SUSPECT = re.compile(r"(?i)\b(?:second|another|other|two|three|several|more|accomplices?|associates?)\s+"
+                           r"(?:\w+\s+)?(?:suspects?|attackers?|gunmen|people|men)\b")
+
+
+def fate(c: Claim) -> str:
+    """What a claim says became of the attack's suspect: "killed", "held" or "" (neither, both,
+    negated, or another suspect than the one)."""
+    if NEGATION.search(c.text) or OTHER_SUSPECT.search(c.text):
+        return ""
+    said = {name for name, pattern in FATE.items() if pattern.search(c.text)}
+    return said.pop() if len(said) == 1 else ""
+
+
+@check("fate", scope="corpus")
+def fate_check(ctx: Context) -> Iterable[Discrepancy]:
+    """Outlets of one story disagree on what became of the suspect: killed by the police in one,
+    arrested in another ("returned fire and killed him" against "police apprehended him")."""
+    told: dict[str, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
+    for c in sorted(ctx.claims.values(), key=lambda c: c.claim_id):
+        if (which := fate(c)) and not historic(c, ctx):
+            told[ctx.story(c)][which].append(c)
+    for story, said in sorted(told.items()):
+        if len(said) < 2:
+            continue
+        a, b = said["killed"][0], next((c for c in said["held"] if c.source_id != said["killed"][0].source_id), None)
+        if b is None or {c.source_id for c in said["killed"]} == {c.source_id for c in said["held"]}:
+            continue
+        text = (f"What became of the suspect: {ctx.where(a)} says killed ({quote(a.text, 100)}); "
+                f"{ctx.where(b)} says held ({quote(b.text, 100)}).")
+        yield make("polarity", a, b, 0.7, text, ("fate", story, "suspect"), "killed", "held",
+                   claims_a=sorted(c.claim_id for c in said["killed"]),
+                   claims_b=sorted(c.claim_id for c in said["held"]))
+
+
 ACTORS = re.compile(
     r"\b((?i:(?:domestic |foreign |military |state )?(?:intelligence|security) (?:service|agency|forces)|"
     r"special forces|riot police|police|army|military|troops|soldiers|militia|militants|rebels|"

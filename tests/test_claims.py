@@ -123,6 +123,45 @@ def test_bare_surname_joins_the_full_name_of_its_source():
     assert out[3].entities[0].key == "person:aliyev|h"
 
 
+def test_a_name_with_a_second_family_name_joins_its_shorter_form():
+    """Edmundo González Urrutia is Edmundo González with his second family name; Gabriel Boric
+    Font and Gabriel Boric likewise. A third word the story never leaves out stays as it is."""
+    from factcheck.models import Claim
+
+    def claim(cid, sid, ents):
+        return Claim(cid, sid, 0, "x", 0, 1, entities=tuple(Entity(t, "PERSON", raw_key(t, "PERSON")) for t in ents))
+
+    out = canonical_keys([claim("1", "s1", ["Edmundo González Urrutia"]), claim("2", "s2", ["Edmundo González"]),
+                          claim("3", "s3", ["González"]), claim("4", "s3", ["Maria Elena Lopez"])])
+    assert {c.entities[0].key for c in out[:3]} == {"person:gonzalez|e"}
+    assert out[3].entities[0].key == "person:lopez|m"
+
+
+SPEAKERS = [
+    # a passive speech verb's subject is who was spoken to, never the speaker
+    ("The aircraft was warned of a bird strike by the control tower, officials said, during its first landing attempt.",
+     "officials"),
+    ("Police were accused of some shooting deaths.", ""),
+    # a speech verb set into the sentence frames it
+    ("Other devices were found elsewhere in the quarter, the FBI said, and bomb technicians were sent there.",
+     "the FBI"),
+]
+
+
+@pytest.mark.parametrize("sentence,speaker", SPEAKERS)
+def test_who_speaks_in_passive_and_inserted_frames(sentence, speaker):
+    assert claims_of(sentence)[0].speaker == speaker
+
+
+def test_he_said_takes_the_last_person_not_the_last_group():
+    text = ("President William Ruto said the protests had been hijacked by criminals. "
+            "At least 22 people were killed, a human rights group said. "
+            "He said about 200 people had been wounded.")
+    claims = claims_of(text)
+    assert claims[1].speaker == "a human rights group"
+    assert claims[2].speaker == "President William Ruto"
+
+
 @pytest.mark.parametrize("phrase,party", [
     ("Kremlin spokesman", "Russia"), ("Azerbaijani authorities", "Azerbaijan"), ("Baku", "Azerbaijan"),
     ("The Pentagon", "United States"), ("a neighbour", ""), ("Downing Street", "United Kingdom"),

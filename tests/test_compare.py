@@ -523,3 +523,53 @@ def test_a_figure_is_as_of_the_day_its_article_gives_it():
                           sources=sources, pairs=[])
     (plain,) = compare.compare(ctx)
     assert not plain.detail["change_over_time"], "undated the same day, 46 against 749 is a dispute"
+
+
+def test_one_persons_votes_are_one_question_across_the_story():
+    """Two outlets give González different vote counts in sentences that do not align; the share
+    of the vote is its own question; how far the count had got and a poll's forecast are nobody's
+    result."""
+    people = ("Edmundo González",)
+    texts = [("s1", "According to the electoral council, Edmundo González obtained 4,445,978 votes."),
+             ("s2", "With the tally sheets it holds, the opposition says Edmundo González obtained 6,275,182 votes."),
+             ("s1", "Edmundo González won 44% of the vote, the council said."),
+             ("s2", "Edmundo González had won 70% of the votes, the opposition said."),
+             ("s3", "With 80% of the votes counted, Edmundo González trailed."),
+             ("s3", "A local pollster predicted a 65% vote for Edmundo González.")]
+    claims = [claim(t, s, people=people, start=i * 100) for i, (s, t) in enumerate(texts)]
+    found = corpus(*claims, only=["count"])
+    by_question = {d.detail["question_text"]: sorted(s["value"] for s in d.detail["sides"]) for d in found}
+    assert by_question == {"How many vote for Gonzalez?": ["4,445,978", "6,275,182"],
+                           "What share (votes) for Gonzalez?": ["44%", "70%"]}
+
+
+def test_a_clock_time_is_of_the_happening_of_its_clause():
+    """ "warned of a bird strike …, officials said, during its first landing attempt shortly after
+    9am" times the landing attempt, not the warning; an outlet's final landing at 9:03 does not
+    tell when the first attempt was."""
+    first = claim("The jet was warned of a bird strike by the tower, officials said, during its first landing "
+                  "attempt shortly after 9am.")
+    assert compare.timed_happenings(first.text) == frozenset({"land"})
+    other = claim("During its first landing attempt at roughly 8.54 am, the plane failed to land.", "s2")
+    final = claim("The plane crashed at 9.03 am while attempting a belly landing.", "s2", start=200)
+    warned = claim("The tower warned the crew about bird strike risks at 8.57 am.", "s2", start=400)
+    (d,) = corpus(first, other, final, warned, only=["time"])
+    assert {d.claim_a, d.claim_b} == {first.claim_id, other.claim_id}
+
+
+@pytest.mark.parametrize("texts,flagged", [
+    (["The FBI said the driver was killed in a firefight with police.",
+      "Fortunately, the police apprehended him before he could detonate them."], True),
+    (["The suspect was shot dead by officers at the scene.", "Police said the attacker was arrested on Friday."], True),
+    (["The gunman was killed by police.", "Police arrested a second suspect on Thursday."], False),
+    (["The gunman was killed by police.", "The attacker was not arrested, officials said."], False),
+    (["The gunman was killed by police.", "The suspect died at the scene."], False),
+])
+def test_what_became_of_the_suspect(texts, flagged):
+    claims = [claim(t, f"s{i + 1}") for i, t in enumerate(texts)]
+    found = corpus(*claims, only=["fate"])
+    assert bool(found) == flagged
+    if flagged:
+        (d,) = found
+        assert d.detail["question_text"] == "What became of the suspect?"
+        assert sorted(s["value"] for s in d.detail["sides"]) == ["held", "killed"]
