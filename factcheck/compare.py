@@ -865,6 +865,60 @@ def fate_check(ctx: Context) -> Iterable[Discrepancy]:
                    claims_b=sorted(c.claim_id for c in said["held"]))
 
 
+# Offices one person holds at a time in a government (general knowledge), written before a name:
+# "Defense Secretary Pete Hegseth", "Interior Minister …", "Secretary of State …".
+OFFICE = re.compile(r"\b(?P<country>(?:[A-Z][a-z]+|U\.?S\.?|UK)\s+)?(?P<office>(?:(?:Defen[cs]e|Foreign|Interior|Health|"
+                    r"Finance|Justice|Home|Energy|Transport|Treasury|Education|Economy|Trade)\s+(?:Secretary|Minister))|"
+                    r"Prime\s+Minister|Attorney\s+General|Secretary\s+of\s+(?:State|Defen[cs]e|the\s+Treasury))\s+$")
+
+
+def office_holders(c: Claim) -> list[tuple[str, str, str, str]]:
+    """(office, country, person key, name as written) for each person a claim names after an
+    office ("US Defense Secretary Pete Hegseth": defense secretary, United States)."""
+    from .claims import party_of
+    out = []
+    for e in c.entities:
+        at = c.text.find(e.text)
+        if e.label != "PERSON" or at < 0 or not e.key.startswith("person:"):
+            continue
+        m = OFFICE.search(c.text, max(0, at - 60), at)
+        if m is None:
+            continue
+        office = " ".join(m["office"].lower().replace("defence", "defense").split())
+        office = {"secretary of defense": "defense secretary", "secretary of state": "secretary of state"}.get(office, office)
+        out.append((office, party_of(m["country"] or ""), e.key, e.text))
+    return out
+
+
+@check("role", scope="corpus")
+def role_check(ctx: Context) -> Iterable[Discrepancy]:
+    """Two outlets of one story name different people to one office ("Defense Secretary Patrick
+    Shanahan" against "Defense Secretary Pete Hegseth"): the same office of the same country (or
+    of none said), people who are not one name spelled two ways, and no article of the story that
+    names both to it (then the story has two holders: two countries' foreign ministers)."""
+    named: dict[tuple[str, str], dict[str, list[tuple[Claim, str, str]]]] = defaultdict(lambda: defaultdict(list))
+    for c in sorted(ctx.claims.values(), key=lambda c: c.claim_id):
+        for office, country, key, name in office_holders(c):
+            named[(ctx.story(c), office)][key].append((c, country, name))
+    for (story, office), holders in sorted(named.items()):
+        keys = sorted(holders)
+        for i, x in enumerate(keys):
+            for y in keys[i + 1:]:
+                ax, by = holders[x], holders[y]
+                if {c.source_id for c, _, _ in ax} & {c.source_id for c, _, _ in by}:
+                    continue  # one article names both to the office: two holders
+                if {k for _, k, _ in ax} - {""} and {k for _, k, _ in by} - {""} \
+                        and not ({k for _, k, _ in ax} & {k for _, k, _ in by}):
+                    continue  # two countries' ministers
+                if spelling_variant(x.split(":")[1].split("|")[0], y.split(":")[1].split("|")[0]) != "different":
+                    continue  # one name spelled two ways: the name-variant check's
+                (a, _, na), (b, _, nb) = ax[0], by[0]
+                text = (f"Different people named {office}: {ctx.where(a)} names {na} ({quote(a.text, 100)}); "
+                        f"{ctx.where(b)} names {nb} ({quote(b.text, 100)}).")
+                yield make("actor", a, b, 0.7, text, ("role", story, office), na, nb,
+                           claims_a=sorted(c.claim_id for c, _, _ in ax), claims_b=sorted(c.claim_id for c, _, _ in by))
+
+
 ACTORS = re.compile(
     r"\b((?i:(?:domestic |foreign |military |state )?(?:intelligence|security) (?:service|agency|forces)|"
     r"special forces|riot police|police|army|military|troops|soldiers|militia|militants|rebels|"

@@ -573,3 +573,28 @@ def test_what_became_of_the_suspect(texts, flagged):
         (d,) = found
         assert d.detail["question_text"] == "What became of the suspect?"
         assert sorted(s["value"] for s in d.detail["sides"]) == ["held", "killed"]
+
+
+def test_two_people_named_to_one_office():
+    """KSFO's "Defense Secretary Patrick Shanahan" against the Pentagon's "Defence Secretary Pete
+    Hegseth": one office, two people. Two countries' foreign ministers, an article that names both
+    to one office, and one name spelled two ways are no such conflict."""
+    def c(text, source, *people, start=0):
+        return claim(text, source, people=people, start=start)
+
+    found = corpus(c("The plan was revealed by Defense Secretary Patrick Shanahan at a briefing.", "s1", "Patrick Shanahan"),
+                   c("Defence Secretary Pete Hegseth said the operation was a success.", "s2", "Pete Hegseth"),
+                   only=["role"])
+    assert [(d.detail["question_text"], sorted(s["value"] for s in d.detail["sides"])) for d in found] == \
+        [("Who is the defense secretary?", ["Patrick Shanahan", "Pete Hegseth"])]
+    assert corpus(c("Russian Foreign Minister Sergei Lavrov said talks would go on.", "s1", "Sergei Lavrov"),
+                  c("Iranian Foreign Minister Abbas Araghchi said talks would go on.", "s2", "Abbas Araghchi"),
+                  only=["role"]) == []
+    assert corpus(c("Foreign Minister Sergei Lavrov met Foreign Minister Abbas Araghchi.", "s1", "Sergei Lavrov",
+                    "Abbas Araghchi"),
+                  c("Foreign Minister Abbas Araghchi said talks would go on.", "s2", "Abbas Araghchi"),
+                  c("Foreign Minister Sergei Lavrov said talks would go on.", "s3", "Sergei Lavrov"),
+                  only=["role"]) == []
+    assert corpus(c("Prime Minister Irakli Kobakhidze said the talks were over.", "s1", "Irakli Kobakhidze"),
+                  c("Prime Minister Irakli Kobakhidse said the talks were over.", "s2", "Irakli Kobakhidse"),
+                  only=["role"]) == []
