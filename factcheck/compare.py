@@ -663,14 +663,18 @@ EXPLICIT_DATE = re.compile(r"\b(1[89]\d\d|20\d\d|jan|feb|mar|apr|may|jun|jul|aug
 
 IDENTIFIER = re.compile(
     r"\b(flight|case|law|bill|resolution|decree|article|route|bus|train|vessel|tail number|imo|"
-    r"registration|no\.?|number)\s*(?:no\.?|number|#)?\s*((?=[A-Z0-9/-]*\d)[A-Z0-9][A-Z0-9/-]{1,11})\b", re.I)
+    r"registration|registered|no\.?|number)\s*(?:no\.?|number|#)?\s*(?:(?:is|was|:)\s+)?"
+    r"((?=[A-Z0-9/-]*\d)[A-Z0-9][A-Z0-9/-]{1,11})\b", re.I)
+# Words for one kind of identifier: a jet "registered N709PS" has the registration N709PS.
+IDENTIFIER_KINDS = {"registered": "registration", "tail number": "registration", "no": "number"}
 
 
 @lru_cache(maxsize=TEXT_CACHE)
 def identifiers(text: str) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = defaultdict(set)
     for m in IDENTIFIER.finditer(text):
-        found[m.group(1).lower().rstrip(".")].add(m.group(2).replace(" ", "").upper())
+        kind = m.group(1).lower().rstrip(".")
+        found[IDENTIFIER_KINDS.get(kind, kind)].add(m.group(2).replace(" ", "").upper())
     return {k: frozenset(v) for k, v in found.items()}
 
 
@@ -714,6 +718,28 @@ def identifier_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discr
         return make("identifier", a, b, min(0.9, pair.score + 0.1), text, ("identifier", ctx.story(a), kind),
                     f"{kind} {va}", f"{kind} {vb}", a=va, b=vb, transposed=bool(swap))
     return None
+
+
+@check("identifier_typo", scope="corpus")
+def identifier_typo_check(ctx: Context) -> Iterable[Discrepancy]:
+    """Two outlets of one story give one kind of identifier (IMO 9697428 / 9697248, registration
+    N709PS / N709SP) with two characters swapped: a likely typo, whether or not the two sentences
+    align (a story may hold two flights, but not two numbers one swap apart)."""
+    given: dict[tuple[str, str], list[tuple[Claim, str]]] = defaultdict(list)
+    for c in sorted(ctx.claims.values(), key=lambda c: c.claim_id):
+        for kind, values in identifiers(c.text).items():
+            for v in sorted(values):
+                given[(ctx.story(c), kind)].append((c, v))
+    for (story, kind), items in sorted(given.items()):
+        for i, (a, va) in enumerate(items):
+            b, vb = next(((b, vb) for b, vb in items[i + 1:] if b.source_id != a.source_id and transposed(va, vb)
+                          and not same_identifier(va, vb)), (None, ""))
+            if b is None:
+                continue
+            text = (f"Different {kind} numbers: {ctx.where(a)} gives {kind} {va}, {ctx.where(b)} gives {kind} {vb}. "
+                    f"The two differ by two swapped characters: likely a typo in one of them.")
+            yield make("identifier", a, b, 0.8, text, ("identifier", story, kind), f"{kind} {va}", f"{kind} {vb}",
+                       a=va, b=vb, transposed=True)
 
 
 STOPWORDS = set("""about after again against also among been before being between both could during

@@ -45,6 +45,10 @@ def fact_id(question: Sequence[str]) -> str:
     return stable_id("fact", *question, length=12)
 
 
+# Figures on a scale rather than counts: "What magnitude?", not "How many: magnitude?".
+SCALES = {"magnitude", "aftershock magnitude"}
+
+
 def plain_question(question: Sequence[str], label: str = "") -> str:
     """The question in words: "How many dead (passengers)?", "Which flight number?"."""
     kind, rest = question[0], list(question[1:])
@@ -53,6 +57,8 @@ def plain_question(question: Sequence[str], label: str = "") -> str:
         if ":" in what:  # a count of a thing: "unit:noun"
             unit, noun = what.split(":", 1)
             thing = (label or noun).split(" (in ")[0]
+            if thing in SCALES:
+                return f"What {thing}?"
             return f"How many {unit}s ({thing})?" if unit else f"How many: {thing}?"
         who = f" ({group}s)" if group and group != what else ""
         by = f" for {whose.split(':')[-1].split('|')[0].title()}" if whose else ""
@@ -170,8 +176,20 @@ def gather(edges: Iterable[Discrepancy], ctx: Context) -> list[Discrepancy]:
 
 def ranked(edges: list[Discrepancy]) -> list[Discrepancy]:
     """The fact's conflicting pairs, the one that best shows the dispute first: two outlets
-    disagreeing the same day before a figure that changed between reports, then by score."""
-    return sorted(edges, key=lambda d: (bool(d.detail.get("change_over_time")), -d.score, d.discrepancy_id))
+    disagreeing the same day before a figure that changed between reports, two exact figures
+    before a bound against a figure ("6" against "22" before "at least 5" against "22"), then by
+    score."""
+    return sorted(edges, key=lambda d: (bool(d.detail.get("change_over_time")), bounded(d), -d.score, d.discrepancy_id))
+
+
+# How a figure's value reads when it is a bound, a range or a vague count ("at least 5", "180–220").
+BOUNDED_VALUE = re.compile(r"\b(?:at least|at most|up to)\b|–|\(")
+
+
+def bounded(d: Discrepancy) -> bool:
+    """One of the pair's two figures is a bound, a range or vague."""
+    return d.detail.get("question", [""])[0] == "count" and any(
+        BOUNDED_VALUE.search(str(d.detail.get(k) or "")) for k in ("value_a", "value_b"))
 
 
 # Severity kept by a conflict between figures of different reports: a toll that moved between

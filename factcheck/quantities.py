@@ -54,6 +54,10 @@ PRE_WINDOW, POST_WINDOW, HEAD_WINDOW = 5, 6, 4
 # Words before a number that make it the number of people living somewhere.
 _POPULATION_BEFORE = re.compile(r"(?i)\b(?:population\s+of|home\s+to|inhabitants?\s+of|residents?\s+numbering)\s+$")
 # Tokens back from a number to the toll whose level it is ("the death toll from … has risen to N").
+# A quake's magnitude: "put the magnitude of the quake at 6.8", "at magnitude 7", "a 6.8-magnitude
+# quake", "6.8 on the Richter scale".
+_MAGNITUDE_BEFORE = re.compile(r"(?i)\bmagnitude(?:\s+of\s+(?:the\s+)?\w+)?(?:\s+(?:at|of|was|is|to))?[\s-]+$")
+_MAGNITUDE_AFTER = re.compile(r"(?i)[\s-]*(?:magnitude\b|on\s+the\s+richter\s+scale\b)")
 TOLL_WINDOW = 20
 # Words just before a number that make it the level a toll reached.
 _REACHING = set("to at reached reaching hit passed exceeded topped surpassed neared was is were stood stands "
@@ -399,6 +403,11 @@ class _Tokens:
                 return None
             if w == "toll":
                 return _TOLL_OF.get(self.words[i - 1], "dead") if i > 0 else "dead"
+            if w == "number" and i + 1 < last and self.words[i + 1] == "of":
+                # "the number of people killed in Sunday's attacks rose to 21"
+                cue = next((c for j in range(i + 2, min(last, i + 5)) if (c := _cue(self.words, j))), None)
+                if cue is not None:
+                    return cue[0]
         return None
 
     def cues_after(self, pos: int) -> list[tuple[str, bool]]:
@@ -480,6 +489,8 @@ def _measure(text: str, tokens: _Tokens, found: list[_Found], n: int) -> str | N
         return _pick(post, False) or tokens.head_after(q.end)
     if _POPULATION_BEFORE.search(text, max(0, q.start - 40), q.start):
         return "population"
+    if _MAGNITUDE_BEFORE.search(text, max(0, q.start - 40), q.start) or _MAGNITUDE_AFTER.match(text, q.end):
+        return "aftershock magnitude" if re.search(r"(?i)\baftershocks?\b", text) else "magnitude"
     return (_pick(post, True) or _pick(pre, True) or tokens.toll_before(q.start) or _pick(post, False)
             or _pick(pre, False) or tokens.head_after(q.end))
 
@@ -570,6 +581,7 @@ PEOPLE_NOUNS = GENERIC_GROUPS | {"officer", "soldier", "police", "policeman", "p
 _GROUP_NOUNS = {"passengers", "passenger", "survivors", "detainees"}
 # "two of them", "five of the detainees": a part of a group counted elsewhere.
 _PART_AFTER = re.compile(r"\s+(?:of|among)\s+(?:them|those|these|whom|which|the\s+dead|the\s+victims|"
+                         r"the\s+(?:injured|wounded|missing|detained|arrested|displaced|evacuated|hospitali[sz]ed)|"
                          r"the\s+(?:[a-z]+\s+)?[a-z]+s)\b", re.I)
 _PART_BEFORE = re.compile(r"(?i)\b(?:including|includ(?:ed|es)|among\s+them|among\s+whom|among\s+the\s+dead|"
                           r"of\s+whom|of\s+which|of\s+those|of\s+them|"
@@ -608,7 +620,13 @@ def _group(text: str, tokens: "_Tokens", found: list[_Found], n: int) -> tuple[s
     if n + 1 < len(found) and _is_of(text, q, found[n + 1]):  # "38 of 67 people": 38 of the people
         return _group_after(tokens.words, bisect.bisect_left(tokens.starts, found[n + 1].end))[0], True
     part = bool(_PART_AFTER.match(text, q.end) or _PART_BEFORE.search(text, max(0, q.start - 24), q.start))
+    if (named := _GROUP_OF.search(text, max(0, q.start - 24), q.start)) is not None:
+        return _singular(named.group(1).lower()), part  # "the ship's crew of 21"
     return _group_after(tokens.words, bisect.bisect_left(tokens.starts, q.end))[0], part
+
+
+# A group named before its number: "a crew of 21", "a delegation of 12".
+_GROUP_OF = re.compile(r"(?i)\b(crew|staff|delegation|contingent|team|workforce)\s+of\s+$")
 
 
 def _with_totals(text: str, tokens: "_Tokens", found: list[_Found], qs: list[Quantity]) -> list[Quantity]:

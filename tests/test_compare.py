@@ -598,3 +598,16 @@ def test_two_people_named_to_one_office():
     assert corpus(c("Prime Minister Irakli Kobakhidze said the talks were over.", "s1", "Irakli Kobakhidze"),
                   c("Prime Minister Irakli Kobakhidse said the talks were over.", "s2", "Irakli Kobakhidse"),
                   only=["role"]) == []
+
+
+def test_identifiers_one_swap_apart_across_the_story():
+    """ "Its IMO number is 9697428" and "(IMO 9697248)" in sentences that do not align; a jet
+    "registered N709PS" and "the registration N709SP": likely typos. Two flights of one story
+    whose numbers are far apart are two flights."""
+    assert compare.identifiers("Its IMO number is 9697428, the identifier a ship keeps.") == {"imo": frozenset({"9697428"})}
+    assert compare.identifiers("A CRJ700 registered N709PS lay in the river.") == {"registration": frozenset({"N709PS"})}
+    found = corpus(claim("Its IMO number is 9697428, the identifier a ship keeps.", "s1"),
+                   claim("The 948-foot vessel (IMO 9697248) is aground under the span.", "s2"), only=["identifier_typo"])
+    assert [(d.detail["question_text"], d.detail["transposed"]) for d in found] == [("Which imo number?", True)]
+    assert corpus(claim("Flight 5342 was landing at Reagan airport.", "s1"),
+                  claim("Flight 3452 had left an hour earlier.", "s2"), only=["identifier_typo"]) == []

@@ -273,3 +273,15 @@ def test_the_other_the_next_the_remaining_are_parts(text):
 def test_a_toll_said_to_be_in_progress_is_a_floor(text, floor):
     (q,) = [q for q in parse_quantities(text) if q.measure == "dead"]
     assert (q.high is None) == floor and q.low is not None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The US Geological Survey put the magnitude of the quake at 6.8.", [("6.8", "magnitude", "", False)]),
+    ("The institute measured the quake at magnitude 7.", [("7", "magnitude", "", False)]),
+    ("A magnitude 4.9 aftershock followed on Sunday.", [("4.9", "aftershock magnitude", "aftershock", False)]),
+    ("The number of people killed in Sunday's attacks rose to 21 on Tuesday.", [("21", "dead", "", False)]),
+    ("About 1,400 of the injured are in critical condition.", [("About 1,400", "injured", "", True)]),
+    ("The ship's crew of 21 remains on board.", [("21", "aboard", "crew", False)]),
+])
+def test_what_a_figure_measures(text, expected):
+    assert [(q.text, q.measure, q.group, q.part) for q in parse_quantities(text)] == expected

@@ -19,9 +19,9 @@ from factcheck.store import Store
 from .conftest import ROOT
 
 STORIES = ROOT / "tests" / "stories"
-# measured when the gate was last raised: flag recall 0.59 (24/41), no-flag violations 0.03 (2/58)
-RECALL_FLOOR = 0.56
-MAX_VIOLATIONS = 0.05
+# measured when the gate was last raised: flag recall 0.71 (29/41), no-flag violations 0.00 (0/58)
+RECALL_FLOOR = 0.68
+MAX_VIOLATIONS = 0.03
 
 pytestmark = pytest.mark.slow
 
