@@ -807,6 +807,46 @@ def attribution_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Disc
                 party_a=a.party, party_b=b.party)
 
 
+# A denial of a statement, not of a request ("denied that anyone had been taken hostage", "denied
+# having sex with her"; not "the judge denied the motion").
+DENIAL = re.compile(r"(?i)\b(?:den(?:y|ies|ied|ying)|rejected\s+(?:claims|reports)|dismissed\s+(?:claims|reports))\s+"
+                    r"(?:that|having|being|any|reports?|claims?|allegations?)\b")
+# Content words a denial and an assertion must share to be about one thing: longer than this.
+DENIED_WORD_LENGTH = 5
+
+
+def denied_words(c: Claim) -> frozenset[str]:
+    """The content words of what a claim asserts or denies, its frame and setting left out."""
+    return frozenset(w for w in event_words(c.content.lower()) if len(w) >= DENIED_WORD_LENGTH) - NOT_HAPPENINGS
+
+
+@check("denial", scope="corpus")
+def denial_check(ctx: Context) -> Iterable[Discrepancy]:
+    """One speaker denies what another reports ("a Telegram channel reported that about 40 people
+    were held hostage" against "the interior ministry denied that anyone had been taken hostage"):
+    a denial of a statement and an attributed assertion of the same story, by different speakers,
+    whose contents share a word of what happened."""
+    claims = sorted(ctx.claims.values(), key=lambda c: c.claim_id)
+    denials = [c for c in claims if c.speaker and c.stance == "denies" and DENIAL.search(c.text)]
+    for d in denials:
+        words = denied_words(d) & (HAPPENINGS | EVENT_VERBS | EVENT_NOUNS | DENIABLE)
+        if not words:
+            continue
+        told = next((a for a in claims if a.speaker and a.stance in ("asserts", "claims") and ctx.story(a) == ctx.story(d)
+                     and fold(a.speaker).lower() != fold(d.speaker).lower() and not NEGATION.search(a.content)
+                     and words & denied_words(a) and not historic(a, ctx)), None)
+        if told is None:
+            continue
+        text = (f"A denial: {d.speaker} ({ctx.where(d)}) denies {quote(d.content, 100)}, which {told.speaker} "
+                f"({ctx.where(told)}) reports: {quote(told.text, 110)}.")
+        yield make("polarity", told, d, 0.7, text, ("polarity", ctx.story(d), min(words & denied_words(told))),
+                   f"{told.speaker}: it happened", f"{d.speaker}: it did not")
+
+
+# Things a denial is often of that are no verb of what happened: hostages, torture, contacts.
+DENIABLE = {"hostag", "tortur", "contact", "affair", "involvement", "involv", "responsibl", "presenc", "existenc"}
+
+
 # How badly something was hit, in the words of an account (general knowledge): an account that
 # calls it obliterated and one that calls the damage minimal cannot both be right.
 DAMAGE_HIGH = re.compile(r"(?i)\b(?:obliterat\w*|decimat\w*|devastat\w*|(?:completely|totally|entirely|fully)\s+"

@@ -611,3 +611,19 @@ def test_identifiers_one_swap_apart_across_the_story():
     assert [(d.detail["question_text"], d.detail["transposed"]) for d in found] == [("Which imo number?", True)]
     assert corpus(claim("Flight 5342 was landing at Reagan airport.", "s1"),
                   claim("Flight 3452 had left an hour earlier.", "s2"), only=["identifier_typo"]) == []
+
+
+def test_a_speaker_denies_what_another_reports():
+    told = claim("A pro-Kremlin Telegram channel reported that about 40 people were being held hostage in a church.",
+                 "s1", speaker="A pro-Kremlin Telegram channel", content="about 40 people were being held hostage in a church")
+    denied = claim("The interior ministry denied that anyone had been taken hostage.", "s2",
+                   speaker="The interior ministry", stance="denies", content="anyone had been taken hostage")
+    (d,) = corpus(told, denied, only=["denial"])
+    assert d.detail["question_text"] == "Did it happen or not?"
+    assert sorted(s["value"] for s in d.detail["sides"]) == ["A pro-Kremlin Telegram channel: it happened",
+                                                             "The interior ministry: it did not"]
+    motion = claim("The judge denied the motion for acquittal.", "s2", speaker="the judge", stance="denies",
+                   content="the motion for acquittal")
+    filed = claim("The defence said it had filed a motion for acquittal.", "s1", speaker="The defence",
+                  content="it had filed a motion for acquittal")
+    assert corpus(motion, filed, only=["denial"]) == [], "a request turned down is no statement denied"
