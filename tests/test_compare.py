@@ -627,3 +627,20 @@ def test_a_speaker_denies_what_another_reports():
     filed = claim("The defence said it had filed a motion for acquittal.", "s1", speaker="The defence",
                   content="it had filed a motion for acquittal")
     assert corpus(motion, filed, only=["denial"]) == [], "a request turned down is no statement denied"
+
+
+def test_an_articles_breakdown_of_its_own_toll_is_no_rival_answer():
+    """One article gives 39 dead in all, 17 in the capital, 2 in one county and "3 deaths each" in
+    three more: its answer is 39. Another outlet's 22 is compared with the 39, never with the 17
+    or the 2. A figure of the past in the article is no total of it."""
+    texts = [("s1", "At least 39 people were killed in the protests, the commission said."),
+             ("s1", "Nairobi leads the number of fatalities, standing at 17 dead."),
+             ("s1", "Kisumu had 2 deaths related to the chaos."),
+             ("s1", "Nakuru, Kajiado and Mombasa reported 3 deaths each."),
+             ("s2", "At least 22 people were killed in the protests, a rights group said.")]
+    claims = [claim(t, s, start=i * 100) for i, (s, t) in enumerate(texts)]
+    ctx = compare.Context(settings=Settings(checks=("toll",)), claims={c.claim_id: c for c in claims},
+                          sources=SOURCES, pairs=[])
+    assert {text for _, text in compare.article_parts(ctx)} == {"17", "2", "3"}
+    answers = {fmt for key, items in compare.toll_answers(ctx).items() for _, q in items for fmt in [q.text]}
+    assert answers == {"At least 39", "At least 22"}
