@@ -846,6 +846,41 @@ def attribution_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Disc
                 party_a=a.party, party_b=b.party)
 
 
+# Kinds of vehicle, by the words for them (general knowledge): a pickup is a truck, a lorry too.
+VEHICLE_KINDS = {**dict.fromkeys(("truck", "pickup", "lorry"), "truck"), **dict.fromkeys(("van", "minivan"), "van"),
+                 **dict.fromkeys(("car", "sedan", "suv", "jeep", "hatchback"), "car"), "bus": "bus",
+                 **dict.fromkeys(("motorcycle", "motorbike", "scooter"), "motorcycle"), "tractor": "tractor"}
+_VEHICLE = r"(?P<vehicle>" + "|".join(sorted(VEHICLE_KINDS, key=len, reverse=True)) + r")s?\b"
+# A vehicle driven into people: "drove a pickup truck into a crowd", "plowed through a crowd with a
+# pickup truck", "drove the van at high speed into the crowd".
+RAMMING = re.compile(rf"(?i)\b(?:drove|driving|drive|rammed|ramming|plowed|ploughed|slammed|steered)\s+"
+                     rf"(?:(?:into|through)\s+(?:a|the)\s+(?:\w+\s+){{0,2}}crowd\w*\s+with\s+)?(?:a|an|the|his|her|their)\s+"
+                     rf"(?:[\w-]+\s+){{0,4}}?{_VEHICLE}")
+CROWD = re.compile(r"(?i)\b(?:crowd\w*|pedestrians|revell?ers|shoppers|protesters|market|people)\b")
+
+
+@check("vehicle", scope="corpus")
+def vehicle_check(ctx: Context) -> Iterable[Discrepancy]:
+    """Outlets of one story name different kinds of vehicle driven into people (a van in one, a
+    pickup truck in another): the vehicle of a ramming, not the others a story mentions."""
+    said: dict[str, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
+    for c in sorted(ctx.claims.values(), key=lambda c: c.claim_id):
+        m = RAMMING.search(c.text)
+        if m and CROWD.search(c.text) and not historic(c, ctx):
+            said[ctx.story(c)][VEHICLE_KINDS[m["vehicle"].lower()]].append(c)
+    for story, kinds in sorted(said.items()):
+        if len(kinds) < 2:
+            continue
+        (ka, ca), (kb, cb) = sorted(kinds.items(), key=lambda x: (-len({c.source_id for c in x[1]}), x[0]))[:2]
+        if {c.source_id for c in ca} == {c.source_id for c in cb}:
+            continue
+        a, b = ca[0], cb[0]
+        text = (f"Different vehicles: {ctx.where(a)} says a {ka} ({quote(a.text, 100)}); "
+                f"{ctx.where(b)} says a {kb} ({quote(b.text, 100)}).")
+        yield make("identifier", a, b, 0.7, text, ("vehicle", story), ka, kb,
+                   claims_a=sorted(c.claim_id for c in ca), claims_b=sorted(c.claim_id for c in cb))
+
+
 # A denial of a statement, not of a request ("denied that anyone had been taken hostage", "denied
 # having sex with her"; not "the judge denied the motion").
 DENIAL = re.compile(r"(?i)\b(?:den(?:y|ies|ied|ying)|rejected\s+(?:claims|reports)|dismissed\s+(?:claims|reports))\s+"

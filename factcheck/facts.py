@@ -71,7 +71,7 @@ def plain_question(question: Sequence[str], label: str = "") -> str:
             "cause": f"What happened, and why{about}?", "actor": f"Who did it{about}?",
             "polarity": "Did it happen or not?", "spelling": f"How is {label or 'the name'} spelled?",
             "damage": "How badly was it hit?", "fate": "What became of the suspect?",
-            "role": f"Who is the {word}?",
+            "role": f"Who is the {word}?", "vehicle": "What vehicle?",
             }.get(kind, f"{kind}{about}?")
 
 
@@ -429,7 +429,7 @@ def _side_words(side: dict, kind: str, timeline: bool, ctx: Context) -> str:
             text += f", as of {' and '.join(side['as_of'])} (published {' and '.join(side['published'])})"
         else:
             text += f", published {' and '.join(side['published'])}"
-    if kind in ("cause", "polarity", "actor", "fate", "role") and side["claims"]:
+    if kind in ("cause", "polarity", "actor", "fate", "role", "vehicle") and side["claims"]:
         text += f": {quote(ctx.claims[side['claims'][0]].text, 110)}"
     return text
 
@@ -446,7 +446,7 @@ def explain(question: tuple[str, ...], top: Discrepancy, sides: list[dict], othe
             "identifier": f"Different {question[-1]} numbers", "cause": "Conflicting accounts of one event",
             "actor": "Different actors for one event", "polarity": "Opposite statements",
             "damage": "Conflicting accounts of the damage", "fate": "Different accounts of the suspect's fate",
-            "role": f"Different people named {question[-1]}",
+            "role": f"Different people named {question[-1]}", "vehicle": "Different vehicles named",
             "spelling": f"Name spelled {len(sides)} ways ({top.detail.get('relation', 'variant')})"}.get(kind, kind)
     dated = timeline or (kind == "count" and len({tuple(s["as_of"] or s["published"]) for s in sides}) > 1)
     if kind == "count":

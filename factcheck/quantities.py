@@ -61,7 +61,7 @@ _MAGNITUDE_AFTER = re.compile(r"(?i)[\s-]*(?:magnitude\b|on\s+the\s+richter\s+sc
 TOLL_WINDOW = 20
 # Words just before a number that make it the level a toll reached.
 _REACHING = set("to at reached reaching hit passed exceeded topped surpassed neared was is were stood stands "
-                "remained remains now".split())
+                "remained remains now has have had crossed".split())  # "has exceeded 1,000": the bound word is the number's
 # The measure of a toll by the word before it; a toll alone is the dead.
 _TOLL_OF = {"injury": "injured", "casualty": "dead", "death": "dead"}
 
@@ -104,6 +104,7 @@ _CORE = re.compile(rf"""
 _BOUND_BEFORE = re.compile(r"""(?ix)\b(?P<mod>
     at\s+least|no\s+fewer\s+than|no\s+less\s+than|a\s+minimum\s+of|
     more\s+than|over|above|in\s+excess\s+of|upwards\s+of|exceeding|greater\s+than|
+    exceeded|exceeds|surpassed|surpasses|topped|tops|crossed|
     up\s+to|at\s+most|no\s+more\s+than|as\s+many\s+as|as\s+much\s+as|as\s+high\s+as|a\s+maximum\s+of|
     fewer\s+than|less\s+than|under|below|
     just\s+over|just\s+under|about|around|nearly|almost|some|roughly|approximately|an\s+estimated|
@@ -112,7 +113,8 @@ _BOUND_BEFORE = re.compile(r"""(?ix)\b(?P<mod>
 _MODIFIERS = {  # modifier -> kind of bound
     "at least": "min", "no fewer than": "min", "no less than": "min", "a minimum of": "min",
     "more than": "gt", "over": "gt", "above": "gt", "in excess of": "gt", "upwards of": "gt",
-    "exceeding": "gt", "greater than": "gt",
+    "exceeding": "gt", "greater than": "gt", "exceeded": "gt", "exceeds": "gt", "surpassed": "gt", "surpasses": "gt",
+    "topped": "gt", "tops": "gt", "crossed": "gt",
     "up to": "max", "at most": "max", "no more than": "max", "as many as": "max", "as much as": "max",
     "as high as": "max", "a maximum of": "max",
     "fewer than": "lt", "less than": "lt", "under": "lt", "below": "lt",

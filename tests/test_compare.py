@@ -644,3 +644,15 @@ def test_an_articles_breakdown_of_its_own_toll_is_no_rival_answer():
     assert {text for _, text in compare.article_parts(ctx)} == {"17", "2", "3"}
     answers = {fmt for key, items in compare.toll_answers(ctx).items() for _, q in items for fmt in [q.text]}
     assert answers == {"At least 39", "At least 22"}
+
+
+def test_outlets_name_different_vehicles_driven_into_a_crowd():
+    found = corpus(claim("The attack began when the suspect drove the van at high speed into the crowd.", "s1"),
+                   claim("A man drove a pickup truck into a crowd of revelers on the street.", "s2"),
+                   claim("He plowed through a large crowd with a pickup truck, killing 15.", "s3"), only=["vehicle"])
+    assert [(d.detail["question_text"], sorted(s["value"] for s in d.detail["sides"])) for d in found] == \
+        [("What vehicle?", ["truck", "van"])]
+    # the vehicles of a crash story are not a ramming's, and a lorry is a truck
+    assert corpus(claim("A bus collided with a car on the motorway.", "s1"),
+                  claim("The lorry driver drove the lorry into the crowd.", "s2"),
+                  claim("He drove a truck into the market crowd.", "s3"), only=["vehicle"]) == []

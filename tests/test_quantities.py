@@ -285,3 +285,13 @@ def test_a_toll_said_to_be_in_progress_is_a_floor(text, floor):
 ])
 def test_what_a_figure_measures(text, expected):
     assert [(q.text, q.measure, q.group, q.part) for q in parse_quantities(text)] == expected
+
+
+@pytest.mark.parametrize("text,low,measure", [
+    ("The death toll from this year's pilgrimage has exceeded 1,000, a tally said.", 1000, "dead"),
+    ("Temperatures at times exceeded 51 degrees Celsius.", 51, "celsius"),
+    ("The toll topped 300 on Friday.", 300, "dead"),
+])
+def test_a_figure_exceeded_is_a_floor(text, low, measure):
+    q = parse_quantities(text)[0]
+    assert (q.low, q.high, q.measure) == (low, None, measure)
