@@ -433,13 +433,22 @@ def canonical_keys(claims: Sequence[Claim]) -> list[Claim]:
                 for c in resolved]
     full = Counter(e.key for c in resolved for e in c.entities
                    if e.key.startswith("person:") and not e.key.endswith("|"))
-    merged = merge_person_keys(full)
+    merged = merge_person_keys(full, first_names_of(e for c in resolved for e in c.entities))
 
     def rekey(e: Entity) -> Entity:
         key = merged.get(e.key, e.key)
         return e if key == e.key else replace(e, key=key)
 
     return [with_entities(c, [rekey(e) for e in c.entities]) for c in resolved]
+
+
+def first_names_of(entities: Iterable[Entity]) -> dict[str, set[str]]:
+    """person key -> the first names its mentions are written with ("person:chaibi|b": Brahim)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for e in entities:
+        if e.key.startswith("person:") and not e.key.endswith("|") and len(parts := person_parts(e.text)) >= 2:
+            out[e.key].add(parts[0])
+    return out
 
 
 def with_entities(c: Claim, entities: list[Entity]) -> Claim:

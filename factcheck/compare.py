@@ -708,12 +708,20 @@ IDENTIFIER = re.compile(
 IDENTIFIER_KINDS = {"registered": "registration", "tail number": "registration", "no": "number"}
 
 
+# A train's number written with its name (general knowledge of how railways name trains): "12864
+# Bengaluru-Howrah Superfast Express", "Bengaluru-Howrah Superfast Express (12862)".
+TRAIN_NUMBER = re.compile(r"\b(\d{4,5})\s+(?:[A-Z][\w-]*\s+){0,4}(?:Express|Mail|Superfast|Passenger)\b|"
+                          r"\b(?:Express|Mail|Superfast)\s*\((\d{4,5})\)")
+
+
 @lru_cache(maxsize=TEXT_CACHE)
 def identifiers(text: str) -> dict[str, frozenset[str]]:
     found: dict[str, set[str]] = defaultdict(set)
     for m in IDENTIFIER.finditer(text):
         kind = m.group(1).lower().rstrip(".")
         found[IDENTIFIER_KINDS.get(kind, kind)].add(m.group(2).replace(" ", "").upper())
+    for m in TRAIN_NUMBER.finditer(text):
+        found["train"].add(m.group(1) or m.group(2))
     return {k: frozenset(v) for k, v in found.items()}
 
 
@@ -762,8 +770,8 @@ def identifier_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discr
 @check("identifier_typo", scope="corpus")
 def identifier_typo_check(ctx: Context) -> Iterable[Discrepancy]:
     """Two outlets of one story give one kind of identifier (IMO 9697428 / 9697248, registration
-    N709PS / N709SP) with two characters swapped: a likely typo, whether or not the two sentences
-    align (a story may hold two flights, but not two numbers one swap apart)."""
+    N709PS / N709SP, train 12862 / 12864) one slip apart: a likely typo, whether or not the two
+    sentences align (a story may hold two flights, but not two numbers one slip apart)."""
     given: dict[tuple[str, str], list[tuple[Claim, str]]] = defaultdict(list)
     for c in sorted(ctx.claims.values(), key=lambda c: c.claim_id):
         for kind, values in identifiers(c.text).items():
@@ -771,14 +779,26 @@ def identifier_typo_check(ctx: Context) -> Iterable[Discrepancy]:
                 given[(ctx.story(c), kind)].append((c, v))
     for (story, kind), items in sorted(given.items()):
         for i, (a, va) in enumerate(items):
-            b, vb = next(((b, vb) for b, vb in items[i + 1:] if b.source_id != a.source_id and transposed(va, vb)
+            b, vb = next(((b, vb) for b, vb in items[i + 1:] if b.source_id != a.source_id and one_slip(va, vb)
                           and not same_identifier(va, vb)), (None, ""))
             if b is None:
                 continue
+            swap = transposed(va, vb)
+            how = "two swapped characters" if swap else "one character"
             text = (f"Different {kind} numbers: {ctx.where(a)} gives {kind} {va}, {ctx.where(b)} gives {kind} {vb}. "
-                    f"The two differ by two swapped characters: likely a typo in one of them.")
+                    f"The two differ by {how}: likely a typo in one of them.")
             yield make("identifier", a, b, 0.8, text, ("identifier", story, kind), f"{kind} {va}", f"{kind} {vb}",
-                       a=va, b=vb, transposed=True)
+                       a=va, b=vb, transposed=swap, slip=not swap)
+
+
+# Identifiers shorter than this are not called typos of each other for one differing character.
+SLIP_MIN_LENGTH = 5
+
+
+def one_slip(x: str, y: str) -> bool:
+    """Two swapped neighbours (1234 / 1243), or one character of a long identifier (12862 / 12864)."""
+    x, y = canonical_id(x), canonical_id(y)
+    return transposed(x, y) or (len(x) == len(y) >= SLIP_MIN_LENGTH and sum(p != q for p, q in zip(x, y)) == 1)
 
 
 STOPWORDS = set("""about after again against also among been before being between both could during

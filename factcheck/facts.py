@@ -464,6 +464,8 @@ def explain(question: tuple[str, ...], top: Discrepancy, sides: list[dict], othe
                  if counts[0] > counts[1] else " Each spelling is used by as many sources: check an authoritative source.")
     elif top.detail.get("transposed"):
         text += " Two of the numbers differ by two swapped characters: likely a typo in one of them."
+    elif top.detail.get("slip"):
+        text += " Two of the numbers differ by one character: likely a typo in one of them."
     return text
 
 
@@ -501,7 +503,11 @@ def person_spellings(ctx: Context) -> dict[str, dict[str, list[Claim]]]:
     stage merges them, so claims made elsewhere (tests, other tools) group the same way."""
     people = [(c, e, person_parts(e.text)) for c in ctx.claims.values() for e in c.entities if e.label == "PERSON"]
     full = Counter(e.key for _, e, _ in people if not e.key.endswith("|"))
-    merged = merge_person_keys(full)
+    first = defaultdict(set)
+    for _, e, parts in people:
+        if len(parts) >= 2 and not e.key.endswith("|"):
+            first[e.key].add(parts[0])
+    merged = merge_person_keys(full, first)
     out: dict[str, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
     for c, e, parts in people:
         if len(parts) >= 2:

@@ -167,10 +167,32 @@ def split_key(key: str) -> tuple[str, str]:
     return surname, initial
 
 
-def merge_person_keys(keys: Counter) -> dict[str, str]:
+def merge_person_keys(keys: Counter, first_names: dict[str, set[str]] | None = None) -> dict[str, str]:
     """key -> canonical key: full names that are one name spelled two ways (Ilham / Ilhan Aliyev,
     Qorgan / Korgan Aymbetov) meet under the most used spelling. Keys are blocked by the romanised
-    first initial and the first letter of the surname's phonetic code, never compared all at once."""
+    first initial and the first letter of the surname's phonetic code, never compared all at once.
+    With the first names each key was written with, one surname under two initials whose first
+    names are one name spelled two ways (Brahim / Ibrahim Chaibi, Yevgeny / Evgeny) meets too."""
+    out = _merge_blocks(keys)
+    if not first_names:
+        return out
+    by_surname: dict[str, list[str]] = defaultdict(list)
+    for k in sorted({v for v in out.values()}, key=lambda k: (-keys[k], k)):
+        by_surname[split_key(k)[0]].append(k)
+    again: dict[str, str] = {}
+    for members in by_surname.values():
+        for i, k in enumerate(members):
+            if k in again or not split_key(k)[1]:
+                continue
+            for m in members[i + 1:]:
+                if m not in again and split_key(m)[1] and any(
+                        spelling_variant(x, y) in ("typo", "transliteration")
+                        for x in first_names.get(k, ()) for y in first_names.get(m, ())):
+                    again[m] = k
+    return {key: again.get(canon, canon) for key, canon in out.items()}
+
+
+def _merge_blocks(keys: Counter) -> dict[str, str]:
     blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
     for key in keys:
         surname, initial = split_key(key)

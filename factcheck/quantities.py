@@ -457,8 +457,11 @@ def _singular(word: str) -> str:
 
 
 def _head_noun(words: list[str], first: int) -> str | None:
-    """Lemma of the noun a number counts: the last word of the noun phrase after it."""
+    """Lemma of the noun a number counts: the last word of the noun phrase after it ("4-coaches"
+    written with a hyphen counts coaches)."""
     i = first
+    if i + 1 < len(words) and words[i] == "-" and words[i + 1].endswith("s") and words[i + 1][:1].isalpha():
+        i += 1
     while i < len(words) and words[i] in _DETERMINERS:
         i += 1
     head = None

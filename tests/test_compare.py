@@ -656,3 +656,13 @@ def test_outlets_name_different_vehicles_driven_into_a_crowd():
     assert corpus(claim("A bus collided with a car on the motorway.", "s1"),
                   claim("The lorry driver drove the lorry into the crowd.", "s2"),
                   claim("He drove a truck into the market crowd.", "s3"), only=["vehicle"]) == []
+
+
+def test_train_numbers_one_digit_apart_are_a_likely_typo():
+    assert compare.identifiers("Bogies of 12864 Bengaluru-Howrah Superfast Express derailed.") == {"train": frozenset({"12864"})}
+    assert compare.identifiers("Bengaluru-Howrah Superfast Express (12862) passed on the main line.") == \
+        {"train": frozenset({"12862"})}
+    (d,) = corpus(claim("Bogies of 12864 Bengaluru-Howrah Superfast Express derailed.", "s1"),
+                  claim("Bengaluru-Howrah Superfast Express (12862) passed on the main line.", "s2"), only=["identifier_typo"])
+    assert "one character" in d.explanation and not d.detail["transposed"]
+    assert not compare.one_slip("5342", "5343"), "short numbers one digit apart are two numbers as often as a typo"

@@ -55,3 +55,15 @@ def test_both_parts_varying_merge_into_the_most_used_spelling():
     merged = merge_person_keys(keys)
     assert merged["person:aymbetov|q"] == "person:aimbetov|k"
     assert merged["person:aliyev|h"] == "person:aliyev|h"
+
+
+def test_one_surname_under_two_initials_meets_when_the_first_names_are_one_name():
+    from collections import Counter
+    from factcheck.names import merge_person_keys
+    keys = Counter({"person:chaibi|b": 2, "person:chaibi|i": 1, "person:aliyev|i": 3, "person:aliyev|h": 1})
+    first = {"person:chaibi|b": {"Brahim"}, "person:chaibi|i": {"Ibrahim"},
+             "person:aliyev|i": {"Ilham"}, "person:aliyev|h": {"Heydar"}}
+    merged = merge_person_keys(keys, first)
+    assert merged["person:chaibi|i"] == merged["person:chaibi|b"] == "person:chaibi|b"
+    assert merged["person:aliyev|h"] == "person:aliyev|h", "Heydar and Ilham Aliyev are two men"
+    assert merge_person_keys(keys)["person:chaibi|i"] == "person:chaibi|i", "without first names, initials decide"

@@ -295,3 +295,9 @@ def test_what_a_figure_measures(text, expected):
 def test_a_figure_exceeded_is_a_floor(text, low, measure):
     q = parse_quantities(text)[0]
     assert (q.low, q.high, q.measure) == (low, None, measure)
+
+
+def test_a_number_hyphenated_to_its_plural_noun_counts_it():
+    (q,) = parse_quantities("The impact was so severe that 4-coaches of the express derailed.")
+    assert (q.low, q.measure) == (4, "coach")
+    assert parse_quantities("A 6-year-old boy was rescued.")[0].measure != "year-old"
