@@ -755,7 +755,11 @@ def identifier_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discr
     for kind in ia.keys() & ib.keys():
         if any(same_identifier(x, y) for x in ia[kind] for y in ib[kind]):
             continue
-        va, vb = sorted(ia[kind])[0], sorted(ib[kind])[0]
+        near = any(near_identifiers(x, y) for x in ia[kind] for y in ib[kind])
+        if not near and pair.cosine < FAR_IDENTIFIER_COSINE:
+            continue  # two numbers far apart in two sentences that differ: two trains, two flights
+        va, vb = next(((x, y) for x in sorted(ia[kind]) for y in sorted(ib[kind]) if near_identifiers(x, y)),
+                      (sorted(ia[kind])[0], sorted(ib[kind])[0]))  # the two numbers that are one misreported
         swap = next(((x, y) for x in ia[kind] for y in ib[kind] if transposed(x, y)), None)
         if swap:
             va, vb = swap
@@ -789,6 +793,21 @@ def identifier_typo_check(ctx: Context) -> Iterable[Discrepancy]:
                     f"The two differ by {how}: likely a typo in one of them.")
             yield make("identifier", a, b, 0.8, text, ("identifier", story, kind), f"{kind} {va}", f"{kind} {vb}",
                        a=va, b=vb, transposed=swap, slip=not swap)
+
+
+# Cosine two sentences must reach for identifiers far apart in them to be one thing's.
+FAR_IDENTIFIER_COSINE = 0.9
+
+
+def near_identifiers(x: str, y: str) -> bool:
+    """Two identifiers a slip apart, the way a number is misreported rather than another number:
+    two neighbours swapped (1492 / 1942, 45/2020 / 54/2020, XY-1234 / 1243) or one character of
+    four or more changed (12862 / 12864; not 12841 / 12864, two trains)."""
+    if transposed(x, y):
+        return True
+    x, y = canonical_id(x), canonical_id(y)
+    n = min(len(x), len(y))
+    return n >= 4 and sum(p != q for p, q in zip(x[-n:], y[-n:])) == 1
 
 
 # Identifiers shorter than this are not called typos of each other for one differing character.

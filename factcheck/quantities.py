@@ -70,6 +70,7 @@ SMALL = {w: i for i, w in enumerate(
     "sixteen seventeen eighteen nineteen".split())}
 TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
 SCALES = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "dozen": 12,
+          "lakh": 1e5, "crore": 1e7,  # the Indian numbering system
           "bn": 1e9, "mn": 1e6, "tn": 1e12, "m": 1e6, "k": 1e3, "b": 1e9}
 # Vague quantities: the range each word usually stands for in news copy.
 VAGUE = {
@@ -88,8 +89,8 @@ _NEEDS_OF = {"scores", "a couple"}
 _VAGUE = "|".join(sorted((v.replace(" ", r"\s+") + (r"(?=\s+of\b)" if v in _NEEDS_OF else "") for v in VAGUE),
                          key=len, reverse=True))
 _CORE = re.compile(rf"""
-    (?<![\w.,/:$€£¥])
-    (?P<cur>US\$|\$|€|£|¥|(?:USD|EUR|GBP|RUB|AZN)\s)?
+    (?<![\w.,/:$€£¥₹])
+    (?P<cur>US\$|\$|€|£|¥|₹|Rs\.?\s?|(?:USD|EUR|GBP|RUB|AZN|INR)\s)?
     (?:
         (?P<vague>{_VAGUE})(?:\s+(?P<vscale>hundred|thousand|million|billion))?(?:\s+of)?\b
       | (?P<half>(?:an?\s+)?half[\s-]+(?:an?\s+)?(?P<hscale>hundred|thousand|million|billion|dozen))\b
@@ -97,7 +98,7 @@ _CORE = re.compile(rf"""
       | (?P<dig>{_DIGITS})
       | (?P<word>{_W}(?:(?:[\s-]+|(?<=hundred)\s+and\s+){_W})*)
     )
-    (?:[\s-]?(?P<scale>hundred|thousand|million|billion|trillion|dozen)\b
+    (?:[\s-]?(?P<scale>hundred|thousand|million|billion|trillion|dozen|lakh|crore)\b
       | (?P<abbr>bn|mn|tn|(?(cur)(?:m|k|b)|m(?=\s+(?:people|[a-z]+[^\W\dsu]s)\b)))\b)?
 """, re.X | re.I)
 
@@ -144,7 +145,8 @@ UNITS = {
 CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "eur": "EUR", "gbp": "GBP", "rub": "RUB", "azn": "AZN",
               "€": "EUR", "£": "GBP", "¥": "JPY", "dollar": "USD",
               "euro": "EUR", "pounds sterling": "GBP", "ruble": "RUB", "rouble": "RUB", "manat": "AZN",
-              "yen": "JPY", "yuan": "CNY", "rupee": "INR", "lira": "TRY"}
+              "yen": "JPY", "yuan": "CNY", "rupee": "INR", "lira": "TRY", "₹": "INR", "rs": "INR", "rs.": "INR",
+              "inr": "INR"}
 _PHYSICAL = {"m", "kg", "km/h"}
 _DAYS_PER = {"year": 365.25, "month": 30.44, "day": 1.0, "hour": 1 / 24}  # durations compare in days
 _UNIT_AFTER = re.compile(r"""(?ix)

@@ -666,3 +666,11 @@ def test_train_numbers_one_digit_apart_are_a_likely_typo():
                   claim("Bengaluru-Howrah Superfast Express (12862) passed on the main line.", "s2"), only=["identifier_typo"])
     assert "one character" in d.explanation and not d.detail["transposed"]
     assert not compare.one_slip("5342", "5343"), "short numbers one digit apart are two numbers as often as a typo"
+
+
+def test_two_trains_in_two_sentences_are_not_one_number_misreported():
+    a = claim("The Coromandel Express (12841) collided with a stationary goods train.")
+    b = claim("Bogies of 12864 Bengaluru-Howrah Superfast Express derailed onto the adjacent track.", "s2")
+    assert run_pair(a, b, score=0.8, cosine=0.7, only=["identifier"]) == []
+    assert compare.near_identifiers("12862", "12864") and compare.near_identifiers("1492", "1942")
+    assert not compare.near_identifiers("12841", "12864")
