@@ -301,3 +301,13 @@ def test_a_number_hyphenated_to_its_plural_noun_counts_it():
     (q,) = parse_quantities("The impact was so severe that 4-coaches of the express derailed.")
     assert (q.low, q.measure) == (4, "coach")
     assert parse_quantities("A 6-year-old boy was rescued.")[0].measure != "year-old"
+
+
+@pytest.mark.parametrize("text,value,unit", [
+    ("The prime minister announced ₹2 lakh for the kin of each of the dead.", 200000, "INR"),
+    ("The railways gave Rs 10 lakh to each family.", 1000000, "INR"),
+    ("Rs. 5 crore was set aside for the victims.", 50000000, "INR"),
+])
+def test_rupees_lakh_and_crore(text, value, unit):
+    q = parse_quantities(text)[0]
+    assert (q.low, q.unit) == (value, unit)
