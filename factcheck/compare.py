@@ -185,6 +185,8 @@ def floors_differ(qa, qb, a: Claim, b: Claim, ctx: Context) -> bool:
     later one smaller than an earlier one. A floor that rose between reports is the toll rising."""
     if qa.high is not None or qb.high is not None or not (qa.low and qb.low) or qa.vague or qb.vague:
         return False
+    if qa.group != qb.group or qa.part or qb.part:
+        return False  # "at least 49 Tunisians" is part of "more than 1,100" dead, not another count of them
     if max(qa.low, qb.low) / min(qa.low, qb.low) < FLOOR_RATIO:
         return False
     pa, pb = as_of(a, ctx, qa), as_of(b, ctx, qb)

@@ -59,6 +59,7 @@ _POPULATION_BEFORE = re.compile(r"(?i)\b(?:population\s+of|home\s+to|inhabitants
 _MAGNITUDE_BEFORE = re.compile(r"(?i)\bmagnitude(?:\s+of\s+(?:the\s+)?\w+)?(?:\s+(?:at|of|was|is|to))?[\s-]+$")
 _MAGNITUDE_AFTER = re.compile(r"(?i)[\s-]*(?:magnitude\b|on\s+the\s+richter\s+scale\b)")
 TOLL_WINDOW = 20
+_YEAR = re.compile(r"1[0-9]\d\d|20\d\d")
 # Words just before a number that make it the level a toll reached.
 _REACHING = set("to at reached reaching hit passed exceeded topped surpassed neared was is were stood stands "
                 "remained remains now has have had crossed".split())  # "has exceeded 1,000": the bound word is the number's
@@ -125,7 +126,8 @@ _MODIFIERS = {  # modifier -> kind of bound
 _RANGE_LINK = re.compile(r"\s*(?:-|–|—|to|or)\s*", re.I)
 _BETWEEN_LINK = re.compile(r"\s+and\s+", re.I)
 _OR_MORE = re.compile(r"\s*(?:\+|or\s+more\b|or\s+above\b|and\s+above\b)", re.I)
-_NOT_A_COUNT_AFTER = re.compile(r"(?:st|nd|rd|th)\b|[:/]\d|\s?(?:a\.m\.|p\.m\.|am\b|pm\b)|[A-Za-z]", re.I)
+_NOT_A_COUNT_AFTER = re.compile(r"(?:st|nd|rd|th)\b|[:/]\d|\s?(?:a\.m\.|p\.m\.|am\b|pm\b)|[A-Za-z]|"
+                                r"\s(?-i:AH|AD|BCE?|CE)\b", re.I)  # "the Haj 1445 AH": a year of an era
 _FRACTION_AFTER = re.compile(r"(?i)[\s-](?:halves|thirds?|quarters?|fifths?|sixths?|eighths?|tenths?)\b")
 _ID_BEFORE = re.compile(r"(?i)\b(?:flight|no\.?|number|article|section|route|chapter|page|resolution|"
                         r"boeing|airbus|embraer|model|room|gate|platform|version|paragraph|highway)\s*#?$")
@@ -191,6 +193,8 @@ _HEAD_STOP = _STOP | set("in on at to for from by with of into over under about 
 # Participles and adjectives that follow a noun phrase ("80% of tankers bound for", "3 miles long").
 _HEAD_STOP |= set("bound held made taken known left born seen given found built sent brought kept "
                   "long wide high deep tall old away thick heavy more less".split())
+# Adverbs after a noun phrase ("60 Jordanians also died", "17 in Nairobi alone").
+_HEAD_STOP |= set("also too alone still already again reportedly each apiece".split())
 _DETERMINERS = set("of the its their his her our my your these those them all whom a an".split())
 _IRREGULAR = {"people": "people", "persons": "people", "men": "man", "women": "woman", "children": "child",
               "feet": "foot", "police": "police", "staff": "staff", "crew": "crew", "personnel": "personnel",
@@ -403,8 +407,8 @@ class _Tokens:
             return None
         for i in range(last - 1, max(-1, last - TOLL_WINDOW), -1):
             w = self.words[i]
-            if w in (".", ";", ":", "!", "?") or _is_numeric(w):
-                return None
+            if w in (".", ";", ":", "!", "?") or (_is_numeric(w) and not _YEAR.fullmatch(w)):
+                return None  # another figure between (a year is none: "the toll of the 1445 AH season reached")
             if w == "toll":
                 return _TOLL_OF.get(self.words[i - 1], "dead") if i > 0 else "dead"
             if w == "number" and i + 1 < last and self.words[i + 1] == "of":
@@ -626,12 +630,17 @@ def _group(text: str, tokens: "_Tokens", found: list[_Found], n: int) -> tuple[s
     q = found[n]
     if n + 1 < len(found) and _is_of(text, q, found[n + 1]):  # "38 of 67 people": 38 of the people
         return _group_after(tokens.words, bisect.bisect_left(tokens.starts, found[n + 1].end))[0], True
-    part = bool(_PART_AFTER.match(text, q.end) or _PART_BEFORE.search(text, max(0, q.start - 24), q.start))
+    part = bool(_PART_AFTER.match(text, q.end) or _PART_BEFORE.search(text, max(0, q.start - 24), q.start)
+                or _PERIOD_AFTER.match(text, q.end))
     if (named := _GROUP_OF.search(text, max(0, q.start - 24), q.start)) is not None:
         return _singular(named.group(1).lower()), part  # "the ship's crew of 21"
     return _group_after(tokens.words, bisect.bisect_left(tokens.starts, q.end))[0], part
 
 
+# A count over part of the event's time: "577 deaths for the two busiest days", "21 abducted over
+# the last 24 hours" — a part of the whole toll, not a rival to it.
+_PERIOD_AFTER = re.compile(r"(?i)\s+(?:[a-z]+\s+){0,2}?(?:for|over|during|in)\s+the\s+(?:first|last|past|two|three|four|"
+                           r"five|\d+)\s+(?:[a-z]+\s+)?(?:days?|hours?|weeks?)\b")
 # A group named before its number: "a crew of 21", "a delegation of 12".
 _GROUP_OF = re.compile(r"(?i)\b(crew|staff|delegation|contingent|team|workforce)\s+of\s+$")
 
@@ -748,6 +757,8 @@ def quantities_compatible(a: Quantity, b: Quantity) -> bool | None:
     if factor != 1.0:  # durations converted between years, months and days are rounded
         low_b, high_b = low_b * (1 - UNIT_TOLERANCE), high_b * (1 + UNIT_TOLERANCE)
     part_a, part_b = bool(a.group) or a.part, bool(b.group) or b.part
+    if part_a and part_b and a.group != b.group:
+        return None  # 600 Egyptians and "included 58 from Egypt": two parts, of wholes unknown
     if part_a != part_b:  # a part and its whole: the part cannot be larger
         return low_a <= high_b if part_a else low_b <= high_a
     return low_a <= high_b and low_b <= high_a

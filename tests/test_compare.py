@@ -425,7 +425,7 @@ def test_a_figure_the_sentence_only_imagines_answers_nothing():
     a = claim("The total could rise to seven people killed if one more death is confirmed.")
     b = claim("Five people were killed in the protests.", "s2")
     assert [q.text for q in a.quantities if compare.hypothetical(q, a)] == ["seven"]
-    assert corpus(a, b, only=["toll"]) == []
+    assert corpus(a, b, only=["toll"]) == [] and run_pair(a, b, only=["quantity"]) == []
 
 
 def test_a_date_dates_the_happening_near_it():
@@ -674,3 +674,9 @@ def test_two_trains_in_two_sentences_are_not_one_number_misreported():
     assert run_pair(a, b, score=0.8, cosine=0.7, only=["identifier"]) == []
     assert compare.near_identifiers("12862", "12864") and compare.near_identifiers("1492", "1942")
     assert not compare.near_identifiers("12841", "12864")
+
+
+def test_a_groups_floor_is_no_other_count_of_the_whole_toll():
+    a = claim("At least 49 Tunisians have died in the heat during the past week.")
+    b = claim("Various countries reported more than 1,100 deaths, many attributed to the heat.", "s2")
+    assert corpus(a, b, only=["toll"]) == [] and run_pair(a, b, only=["quantity"]) == []

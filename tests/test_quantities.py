@@ -311,3 +311,24 @@ def test_a_number_hyphenated_to_its_plural_noun_counts_it():
 def test_rupees_lakh_and_crore(text, value, unit):
     q = parse_quantities(text)[0]
     assert (q.low, q.unit) == (value, unit)
+
+
+def test_a_year_of_an_era_is_no_count_and_a_toll_reaches_past_it():
+    (q,) = parse_quantities("The death toll during the Haj 1445 AH-2024 season reached 1,301.")
+    assert (q.text, q.measure) == ("1,301", "dead")
+
+
+@pytest.mark.parametrize("text,group,part", [
+    ("At least 60 Jordanians also died, the diplomats said.", "jordanian", False),
+    ("Officials confirmed 577 deaths for the two busiest days of the pilgrimage.", "", True),
+    ("The storm killed 40 people over the weekend.", "", False),
+])
+def test_adverbs_and_periods_after_a_toll(text, group, part):
+    q = parse_quantities(text)[0]
+    assert (q.group, q.part) == (group, part)
+
+
+def test_two_parts_of_unknown_wholes_are_not_compared():
+    (egyptians,) = parse_quantities("At least 600 Egyptians died, medical sources said.")
+    (included,) = parse_quantities("The new deaths reported yesterday included 58 from Egypt.")
+    assert quantities_compatible(egyptians, included) is None
