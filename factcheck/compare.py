@@ -22,7 +22,8 @@ from .config import Settings
 from .errors import FactcheckError
 from .dates import dates_compatible
 from .models import Alignment, Claim, Discrepancy, FactCluster, Source, stable_id
-from .quantities import CURRENCIES, EVENT_MEASURES, PEOPLE_NOUNS, fmt_interval, fmt_value, quantities_compatible
+from .quantities import (CURRENCIES, EVENT_MEASURES, INCREMENT, PEOPLE_NOUNS, fmt_interval, fmt_value,
+                         quantities_compatible)
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ class Context:
     answers: dict | None = None  # toll_answers(self), once computed
     figure_days: dict | None = None  # dated_figures(self), once computed
     parts: set | None = None  # article_parts(self), once computed
+    scopes: dict | None = None  # toll_scopes(self), once computed
 
     def story(self, claim: Claim) -> str:
         return self.stories.get(claim.source_id, "")
@@ -156,8 +158,8 @@ def quantity_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrep
     same_subject = people_a == people_b or bool(people_a & people_b)
     close = pair.score >= ctx.option("quantity", "text_only_cosine") and same_subject and shared
     parts = article_parts(ctx)
-    for qa in a.quantities:
-        for qb in b.quantities:
+    for qa in (scoped(q, a, ctx) for q in a.quantities):
+        for qb in (scoped(q, b, ctx) for q in b.quantities):
             if hypothetical(qa, a) or hypothetical(qb, b) or (a.claim_id, qa.text) in parts or (b.claim_id, qb.text) in parts:
                 continue
             toll = qa.measure in EVENT_MEASURES and same_people
@@ -213,6 +215,61 @@ def hypothetical(q, c: Claim) -> bool:
     return at > 0 and bool(HYPOTHETICAL_BEFORE.search(c.text, max(0, at - 40), at))
 
 
+# Where a toll names the one country it is of: "58 from Egypt", "Egypt accounted for 658", "Iran
+# reported the deaths of five pilgrims", "the toll among Tunisian pilgrims has risen to 53".
+SCOPE_AFTER = r"^\s+(?:[a-z]+\s+){{0,2}}?(?:from|in)\s+(?:the\s+)?{place}\b"
+SCOPE_BEFORE = (r"\b{place}\s+(?:(?:has|had|have)\s+)?(?:[a-z]+\s+){{0,2}}?(?:accounted\s+for|reported|recorded|registered|counted|confirmed)"
+                r"\s+(?:[a-z]+\s+){{0,4}}$|\bamong\s+{place}\s+[a-z]+\b[^.;]{{0,60}}$")
+
+
+def toll_scope(q, c: Claim) -> str:
+    """The country (its party name) a toll figure is given for, when its words say so; ""."""
+    from .claims import party_of
+    at = c.text.find(q.text)
+    if at < 0:
+        return ""
+    for e in c.entities:
+        if e.label not in ("GPE", "NORP") or e.text in c.speaker:
+            continue
+        place = re.escape(e.text)
+        if re.match(SCOPE_AFTER.format(place=place), c.text[at + len(q.text):at + len(q.text) + 60]) or \
+                re.search(SCOPE_BEFORE.format(place=place), c.text[max(0, at - 100):at]):
+            return party_of(e.text) or e.text
+    return ""
+
+
+def toll_scopes(ctx: Context) -> dict[tuple[str, str], str]:
+    """(claim id, figure) -> the country a toll is of, in stories whose tolls are given for two or
+    more countries (pilgrims of many nations, a crash's victims by nationality): there a country's
+    count is a part of the whole, one question per country. In a story of one country, "Morocco
+    reported 2,901 deaths" is the whole toll, and no scope is kept."""
+    if ctx.scopes is None:
+        found = {(c.claim_id, q.text): (ctx.story(c), scope) for c in ctx.claims.values() for q in c.quantities
+                 if q.measure in EVENT_MEASURES and (scope := toll_scope(q, c))}
+        countries: dict[str, set[str]] = defaultdict(set)
+        for story, scope in found.values():
+            countries[story].add(scope)
+        ctx.scopes = {k: scope for k, (story, scope) in found.items() if len(countries[story]) >= 2}
+    return ctx.scopes
+
+
+def scoped(q, c: Claim, ctx: Context):
+    """The figure with the country it is of as its group, where the story counts by country."""
+    scope = toll_scopes(ctx).get((c.claim_id, q.text))
+    if not scope and q.group and q.measure in EVENT_MEASURES and ctx.story(c) in counted_by_country(ctx):
+        from .claims import party_of
+        nation = party_of(q.group)  # "600 Egyptians" is Egypt's toll where the story counts by country
+        return replace(q, group=f"in {nation}") if nation else q
+    if not scope or q.group or (q.part and INCREMENT.search(c.text, 0, max(0, c.text.find(q.text)))):
+        return q  # an increment ("the new deaths included 58 from Egypt") stays a part of its country's toll
+    return replace(q, group=f"in {scope}", part=False)
+
+
+def counted_by_country(ctx: Context) -> set[str]:
+    """The stories whose tolls are given country by country."""
+    return {ctx.story(ctx.claims[cid]) for cid, _ in toll_scopes(ctx) if cid in ctx.claims}
+
+
 def toll_answers(ctx: Context) -> dict[tuple[str, ...], list[tuple[Claim, object]]]:
     """Every answer the story's claims give to its toll questions (killed, injured, arrested,
     missing, aboard … of one group): ``("count", story, measure, group, "")`` -> [(claim, quantity)].
@@ -222,7 +279,7 @@ def toll_answers(ctx: Context) -> dict[tuple[str, ...], list[tuple[Claim, object
     for c in sorted(ctx.claims.values(), key=lambda c: c.claim_id):
         if historic(c, ctx):
             continue
-        for q in c.quantities:
+        for q in (scoped(q, c, ctx) for q in c.quantities):
             if q.measure in EVENT_MEASURES and q.unit is None and not q.part and not hypothetical(q, c) \
                     and (c.claim_id, q.text) not in broken_down:
                 out[("count", ctx.story(c), q.measure, q.group, "")].append((c, q))

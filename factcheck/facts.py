@@ -60,7 +60,7 @@ def plain_question(question: Sequence[str], label: str = "") -> str:
             if thing in SCALES:
                 return f"What {thing}?"
             return f"How many {unit}s ({thing})?" if unit else f"How many: {thing}?"
-        who = f" ({group}s)" if group and group != what else ""
+        who = (f" ({group})" if group.startswith("in ") else f" ({group}s)") if group and group != what else ""
         by = f" for {whose.split(':')[-1].split('|')[0].title()}" if whose else ""
         if what in ("%", "pp"):
             return f"What share{who}{by}?"

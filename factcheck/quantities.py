@@ -631,7 +631,7 @@ def _group(text: str, tokens: "_Tokens", found: list[_Found], n: int) -> tuple[s
     if n + 1 < len(found) and _is_of(text, q, found[n + 1]):  # "38 of 67 people": 38 of the people
         return _group_after(tokens.words, bisect.bisect_left(tokens.starts, found[n + 1].end))[0], True
     part = bool(_PART_AFTER.match(text, q.end) or _PART_BEFORE.search(text, max(0, q.start - 24), q.start)
-                or _PERIOD_AFTER.match(text, q.end))
+                or _PERIOD_AFTER.match(text, q.end) or INCREMENT.search(text, 0, q.start))
     if (named := _GROUP_OF.search(text, max(0, q.start - 24), q.start)) is not None:
         return _singular(named.group(1).lower()), part  # "the ship's crew of 21"
     return _group_after(tokens.words, bisect.bisect_left(tokens.starts, q.end))[0], part
@@ -641,6 +641,10 @@ def _group(text: str, tokens: "_Tokens", found: list[_Found], n: int) -> tuple[s
 # the last 24 hours" — a part of the whole toll, not a rival to it.
 _PERIOD_AFTER = re.compile(r"(?i)\s+(?:[a-z]+\s+){0,2}?(?:for|over|during|in)\s+the\s+(?:first|last|past|two|three|four|"
                            r"five|\d+)\s+(?:[a-z]+\s+)?(?:days?|hours?|weeks?)\b")
+# Figures of what was added to a toll ("the new deaths reported yesterday included 58"): an
+# increment, a part of the toll.
+INCREMENT = re.compile(r"(?i)\b(?:new|additional|more)\s+(?:deaths|fatalities|casualties|injuries|arrests|cases)\b"
+                        r"[^.;:]{0,40}$")
 # A group named before its number: "a crew of 21", "a delegation of 12".
 _GROUP_OF = re.compile(r"(?i)\b(crew|staff|delegation|contingent|team|workforce)\s+of\s+$")
 

@@ -680,3 +680,23 @@ def test_a_groups_floor_is_no_other_count_of_the_whole_toll():
     a = claim("At least 49 Tunisians have died in the heat during the past week.")
     b = claim("Various countries reported more than 1,100 deaths, many attributed to the heat.", "s2")
     assert corpus(a, b, only=["toll"]) == [] and run_pair(a, b, only=["quantity"]) == []
+
+
+def test_a_story_counted_country_by_country_asks_one_question_per_country():
+    """Pilgrims of many nations: "Egypt accounted for 658 deaths", "600 Egyptians died", "Pakistan
+    has so far recorded 58 deaths" and the all-country 1,126 are four answers to three questions
+    (Egypt's toll, Pakistan's, everyone's), and "the new deaths included 58 from Egypt" is an
+    increment, no answer to Egypt's toll."""
+    texts = [("s1", "Arab diplomats said Egypt accounted for 658 deaths."),
+             ("s2", "At least 600 Egyptians died, medical sources said."),
+             ("s2", "Pakistan has so far recorded 58 deaths, a diplomat said."),
+             ("s3", "An AFP tally put the toll at 1,126 dead."),
+             ("s3", "The new deaths reported yesterday included 58 from Egypt.")]
+    claims = [claim(t, s, start=i * 100) for i, (s, t) in enumerate(texts)]
+    for c in claims:  # the tagger's entities
+        places = [p for p in ("Egypt", "Pakistan", "Egyptians") if p in c.text]
+        object.__setattr__(c, "entities", tuple(Entity(p, "GPE", f"gpe:{p.lower()}") for p in places))
+    ctx = compare.Context(settings=Settings(checks=("toll",)), claims={c.claim_id: c for c in claims},
+                          sources=SOURCES, pairs=[])
+    questions = {key[3]: sorted(q.text for _, q in items) for key, items in compare.toll_answers(ctx).items()}
+    assert questions == {"in Egypt": ["658", "At least 600"], "in Pakistan": ["58"], "": ["1,126"]}
