@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from rapidfuzz import fuzz, utils
 
@@ -961,22 +961,33 @@ CROWD = re.compile(r"(?i)\b(?:crowd\w*|pedestrians|revell?ers|shoppers|protester
 def vehicle_check(ctx: Context) -> Iterable[Discrepancy]:
     """Outlets of one story name different kinds of vehicle driven into people (a van in one, a
     pickup truck in another): the vehicle of a ramming, not the others a story mentions."""
-    said: dict[str, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
-    for c in sorted(ctx.claims.values(), key=lambda c: c.claim_id):
+    def vehicle(c: Claim) -> str:
         m = RAMMING.search(c.text)
-        if m and CROWD.search(c.text) and not historic(c, ctx):
-            said[ctx.story(c)][VEHICLE_KINDS[m["vehicle"].lower()]].append(c)
-    for story, kinds in sorted(said.items()):
-        if len(kinds) < 2:
-            continue
-        (ka, ca), (kb, cb) = sorted(kinds.items(), key=lambda x: (-len({c.source_id for c in x[1]}), x[0]))[:2]
-        if {c.source_id for c in ca} == {c.source_id for c in cb}:
-            continue
+        return VEHICLE_KINDS[m["vehicle"].lower()] if m and CROWD.search(c.text) else ""
+
+    for story, (ka, ca), (kb, cb) in rival_answers(ctx, vehicle):
         a, b = ca[0], cb[0]
         text = (f"Different vehicles: {ctx.where(a)} says a {ka} ({quote(a.text, 100)}); "
                 f"{ctx.where(b)} says a {kb} ({quote(b.text, 100)}).")
         yield make("identifier", a, b, 0.7, text, ("vehicle", story), ka, kb,
                    claims_a=sorted(c.claim_id for c in ca), claims_b=sorted(c.claim_id for c in cb))
+
+
+def rival_answers(ctx: Context, answer_of: Callable[[Claim], str]) -> Iterator[tuple[str, tuple, tuple]]:
+    """For a question a story has one answer to, read off each claim by ``answer_of`` (what became
+    of the suspect, which vehicle was driven into the crowd; "" when the claim gives none): per
+    story with two answers or more, the two best supported (by outlets), each with its claims,
+    unless the same outlets give both. Figures of the past are no answer."""
+    said: dict[str, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
+    for c in sorted(ctx.claims.values(), key=lambda c: c.claim_id):
+        if (value := answer_of(c)) and not historic(c, ctx):
+            said[ctx.story(c)][value].append(c)
+    for story, answers in sorted(said.items()):
+        if len(answers) < 2:
+            continue
+        (va, ca), (vb, cb) = sorted(answers.items(), key=lambda x: (-len({c.source_id for c in x[1]}), x[0]))[:2]
+        if {c.source_id for c in ca} != {c.source_id for c in cb}:
+            yield story, (va, ca), (vb, cb)
 
 
 # A denial of a statement, not of a request ("denied that anyone had been taken hostage", "denied
@@ -1086,21 +1097,12 @@ def fate(c: Claim) -> str:
 def fate_check(ctx: Context) -> Iterable[Discrepancy]:
     """Outlets of one story disagree on what became of the suspect: killed by the police in one,
     arrested in another ("returned fire and killed him" against "police apprehended him")."""
-    told: dict[str, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
-    for c in sorted(ctx.claims.values(), key=lambda c: c.claim_id):
-        if (which := fate(c)) and not historic(c, ctx):
-            told[ctx.story(c)][which].append(c)
-    for story, said in sorted(told.items()):
-        if len(said) < 2:
-            continue
-        a, b = said["killed"][0], next((c for c in said["held"] if c.source_id != said["killed"][0].source_id), None)
-        if b is None or {c.source_id for c in said["killed"]} == {c.source_id for c in said["held"]}:
-            continue
-        text = (f"What became of the suspect: {ctx.where(a)} says killed ({quote(a.text, 100)}); "
-                f"{ctx.where(b)} says held ({quote(b.text, 100)}).")
-        yield make("polarity", a, b, 0.7, text, ("fate", story, "suspect"), "killed", "held",
-                   claims_a=sorted(c.claim_id for c in said["killed"]),
-                   claims_b=sorted(c.claim_id for c in said["held"]))
+    for story, (va, ca), (vb, cb) in rival_answers(ctx, fate):
+        a, b = ca[0], cb[0]
+        text = (f"What became of the suspect: {ctx.where(a)} says {va} ({quote(a.text, 100)}); "
+                f"{ctx.where(b)} says {vb} ({quote(b.text, 100)}).")
+        yield make("polarity", a, b, 0.7, text, ("fate", story, "suspect"), va, vb,
+                   claims_a=sorted(c.claim_id for c in ca), claims_b=sorted(c.claim_id for c in cb))
 
 
 # Offices one person holds at a time in a government (general knowledge), written before a name:
