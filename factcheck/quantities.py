@@ -634,6 +634,8 @@ def _group(text: str, tokens: "_Tokens", found: list[_Found], n: int) -> tuple[s
                 or _PERIOD_AFTER.match(text, q.end) or INCREMENT.search(text, 0, q.start))
     if (named := _GROUP_OF.search(text, max(0, q.start - 24), q.start)) is not None:
         return _singular(named.group(1).lower()), part  # "the ship's crew of 21"
+    if (were := _WERE_GROUP.match(text, q.end)) is not None:
+        return _singular(were.group(1).lower()), True  # "at least 323 of the dead were Egyptians"
     return _group_after(tokens.words, bisect.bisect_left(tokens.starts, q.end))[0], part
 
 
@@ -645,6 +647,9 @@ _PERIOD_AFTER = re.compile(r"(?i)\s+(?:[a-z]+\s+){0,2}?(?:for|over|during|in)\s+
 # increment, a part of the toll.
 INCREMENT = re.compile(r"(?i)\b(?:new|additional|more)\s+(?:deaths|fatalities|casualties|injuries|arrests|cases)\b"
                         r"[^.;:]{0,40}$")
+# A group a part of the dead is said to be: "at least 323 of those who died were Egyptians".
+_WERE_GROUP = re.compile(r"\s+of\s+(?:the\s+dead|those\s+(?:who\s+)?(?:died|killed)|the\s+victims)\s+were\s+"
+                         r"([A-Z][a-z]+s)\b")
 # A group named before its number: "a crew of 21", "a delegation of 12".
 _GROUP_OF = re.compile(r"(?i)\b(crew|staff|delegation|contingent|team|workforce)\s+of\s+$")
 

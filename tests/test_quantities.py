@@ -332,3 +332,8 @@ def test_two_parts_of_unknown_wholes_are_not_compared():
     (egyptians,) = parse_quantities("At least 600 Egyptians died, medical sources said.")
     (included,) = parse_quantities("The new deaths reported yesterday included 58 from Egypt.")
     assert quantities_compatible(egyptians, included) is None
+
+
+def test_a_part_of_the_dead_said_to_be_a_nationality():
+    (q,) = [q for q in parse_quantities("At least 323 of those who died were Egyptians, diplomats said.") if q.measure]
+    assert (q.group, q.part) == ("egyptian", True)
