@@ -217,9 +217,11 @@ def hypothetical(q, c: Claim) -> bool:
 
 # Where a toll names the one country it is of: "58 from Egypt", "Egypt accounted for 658", "Iran
 # reported the deaths of five pilgrims", "the toll among Tunisian pilgrims has risen to 53".
-SCOPE_AFTER = r"^\s+(?:[a-z]+\s+){{0,2}}?(?:from|in)\s+(?:the\s+)?{place}\b"
+SCOPE_AFTER = (r"^\s+(?:[a-z]+\s+){{0,2}}?(?:from|in)\s+(?:the\s+)?(?:(?:state|province|region|county|district|city)\s+of\s+)?"
+               r"{place}\b")
 SCOPE_BEFORE = (r"\b{place}\s+(?:(?:has|had|have)\s+)?(?:[a-z]+\s+){{0,2}}?(?:accounted\s+for|reported|recorded|registered|counted|confirmed)"
-                r"\s+(?:[a-z]+\s+){{0,4}}$|\bamong\s+{place}\s+[a-z]+\b[^.;]{{0,60}}$")
+                r"\s+(?:[a-z]+\s+){{0,4}}$|\bamong\s+{place}\s+[a-z]+\b[^.;]{{0,60}}$|"
+                r"\btoll\b[^.;]{{0,40}}?\bin\s+{place}\s+(?:was|is|stood\s+at|reached|rose\s+to)\s+$")
 
 
 def toll_scope(q, c: Claim) -> str:

@@ -272,6 +272,9 @@ def _is_number(m: re.Match, text: str) -> bool:
         if re.match(r"\s+\w+\s+(?:who|whose|that|which)\b", text[end:]):
             return False  # "one person who was shot dead": an individual described, not a count
         following = re.match(r"\s+(\w+)", text[end:])
+        if _IN_PLACE.match(text, end) and re.search(r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten)\b\s+"
+                                                   r"(?:\w+\s+){0,2}in\s+[A-Z]", text[:start]):
+            return True  # "…, two in Yaracuy, one in Aragua": a count in a breakdown by place
         return bool(following) and (following[1].lower() in _ONE_NOUNS or following[1].lower() in _CUES)
     return True
 
@@ -564,7 +567,14 @@ def _place_parts(text: str, found: list[_Found], qs: list[Quantity]) -> list[Qua
     "in <Place>", or one followed by "in <Place> alone"."""
     placed = [(n, m) for n, q in enumerate(found) if (m := _IN_PLACE.match(text, q.end))]
     parts = {n for n, m in placed if m["alone"] or len(placed) > 1}
-    return [replace(q, part=True) if n in parts else q for n, q in enumerate(qs)]
+    out, measure = [], None
+    for n, q in enumerate(qs):
+        if n in parts:
+            # "five were murdered in Caracas, two in Zulia": the later counts of the list count the same
+            measure = q.measure or measure
+            q = replace(q, part=True, measure=q.measure or measure)
+        out.append(q)
+    return out
 
 
 # Cue nouns that a number before them counts ("524 deaths", "12 arrests").

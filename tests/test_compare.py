@@ -700,3 +700,14 @@ def test_a_story_counted_country_by_country_asks_one_question_per_country():
                           sources=SOURCES, pairs=[])
     questions = {key[3]: sorted(q.text for _, q in items) for key, items in compare.toll_answers(ctx).items()}
     assert questions == {"in Egypt": ["658", "At least 600"], "in Pakistan": ["58"], "": ["1,126"]}
+
+
+def test_a_story_counted_place_by_place_compares_one_places_tolls():
+    a = claim("Of the total, five were murdered in Caracas, two in the state of Zulia, one in Aragua.", "s1")
+    b = claim("A spokesman said the death toll from the protests in Aragua was at least three people.", "s2")
+    for c in (a, b):
+        places = [p for p in ("Caracas", "Zulia", "Aragua") if p in c.text]
+        object.__setattr__(c, "entities", tuple(Entity(p, "GPE", f"gpe:{p.lower()}") for p in places))
+    (d,) = corpus(a, b, only=["toll"])
+    assert d.detail["question_text"] == "How many dead (in Aragua)?"
+    assert sorted(s["value"] for s in d.detail["sides"]) == ["1", "at least 3"]

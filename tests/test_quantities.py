@@ -337,3 +337,11 @@ def test_two_parts_of_unknown_wholes_are_not_compared():
 def test_a_part_of_the_dead_said_to_be_a_nationality():
     (q,) = [q for q in parse_quantities("At least 323 of those who died were Egyptians, diplomats said.") if q.measure]
     assert (q.group, q.part) == ("egyptian", True)
+
+
+def test_a_breakdown_by_place_counts_what_its_first_figure_counts():
+    qs = parse_quantities("Of the total, five were murdered in Caracas, two in the state of Zulia, one in Aragua and "
+                         "one in Tachira.")
+    assert [(q.text, q.measure, q.part) for q in qs] == [("five", "dead", True), ("two", "dead", True),
+                                                         ("one", "dead", True), ("one", "dead", True)]
+    assert [q.text for q in parse_quantities("He was one in a million, his friends said.")] == ["a million"]
