@@ -460,8 +460,13 @@ def explain(question: tuple[str, ...], top: Discrepancy, sides: list[dict], othe
         text += " Check which figure is current."
     elif kind == "spelling":
         counts = [len(s["sources"]) for s in sides]
-        text += (f" {sides[0]['value']!r} is used by more sources ({counts[0]} of {sum(counts)})."
-                 if counts[0] > counts[1] else " Each spelling is used by as many sources: check an authoritative source.")
+        most = max(range(len(sides)), key=lambda i: counts[i])
+        if counts.count(counts[most]) == 1:
+            text += f" {sides[most]['value']!r} is used by more sources ({counts[most]} of {sum(counts)})."
+        elif len(set(counts)) == 1:
+            text += " Each spelling is used by as many sources: check an authoritative source."
+        else:
+            text += " No spelling is used by more sources than all others: check an authoritative source."
     elif top.detail.get("transposed"):
         text += " Two of the numbers differ by two swapped characters: likely a typo in one of them."
     elif top.detail.get("slip"):

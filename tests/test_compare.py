@@ -711,3 +711,14 @@ def test_a_story_counted_place_by_place_compares_one_places_tolls():
     (d,) = corpus(a, b, only=["toll"])
     assert d.detail["question_text"] == "How many dead (in Aragua)?"
     assert sorted(s["value"] for s in d.detail["sides"]) == ["1", "at least 3"]
+
+
+def test_a_spelling_fact_names_the_majority_spelling_whichever_side_leads():
+    people = lambda n: (n,)  # noqa: E731
+    # the minority spelling sorts first, so it leads the row
+    claims = [claim("Ilham Aliyev spoke to reporters on Friday.", "s1", people=people("Ilham Aliyev")),
+              claim("Ilhan Aliyev spoke to reporters on Friday.", "s2", people=people("Ilhan Aliyev")),
+              claim("Ilhan Aliyev met the delegation in Baku.", "s3", people=people("Ilhan Aliyev"))]
+    (d,) = corpus(*claims, only=["name_variant"])
+    assert d.detail["sides"][0]["value"] == "Ilham Aliyev"
+    assert "'Ilhan Aliyev' is used by more sources (2 of 3)" in d.explanation
