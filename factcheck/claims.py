@@ -27,7 +27,7 @@ from .clean import sentence_pieces, visible, visible_positions
 from .config import Settings
 from .dates import parse_dates
 from .models import Body, Claim, Entity, Paragraph, Source, code_fingerprint, stable_id
-from .names import TITLES, fold, merge_person_keys, person_key, person_parts
+from .names import TITLES, first_names_of, fold, merge_person_keys, person_key, person_parts
 from .nlp import SPACY_MODEL, load_nlp  # noqa: F401  (SPACY_MODEL: re-exported)
 from .quantities import parse_quantities
 
@@ -440,15 +440,6 @@ def canonical_keys(claims: Sequence[Claim]) -> list[Claim]:
         return e if key == e.key else replace(e, key=key)
 
     return [with_entities(c, [rekey(e) for e in c.entities]) for c in resolved]
-
-
-def first_names_of(entities: Iterable[Entity]) -> dict[str, set[str]]:
-    """person key -> the first names its mentions are written with ("person:chaibi|b": Brahim)."""
-    out: dict[str, set[str]] = defaultdict(set)
-    for e in entities:
-        if e.key.startswith("person:") and not e.key.endswith("|") and len(parts := person_parts(e.text)) >= 2:
-            out[e.key].add(parts[0])
-    return out
 
 
 def with_entities(c: Claim, entities: list[Entity]) -> Claim:

@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from rapidfuzz import fuzz, utils
 
+from .claims import party_of
 from .names import TYPO_MIN_LENGTH, fold, phonetic, spelling_variant
 from . import facts
 from .facts import CHANGE_OVER_TIME_WEIGHT, as_of, person_spellings, quote
@@ -52,6 +53,7 @@ class Context:
     figure_days: dict | None = None  # dated_figures(self), once computed
     parts: set | None = None  # article_parts(self), once computed
     scopes: dict | None = None  # toll_scopes(self), once computed
+    scope_stories: set | None = None  # the stories toll_scopes(self) found counted by country
 
     def story(self, claim: Claim) -> str:
         return self.stories.get(claim.source_id, "")
@@ -226,7 +228,6 @@ SCOPE_BEFORE = (r"\b{place}\s+(?:(?:has|had|have)\s+)?(?:[a-z]+\s+){{0,2}}?(?:ac
 
 def toll_scope(q, c: Claim) -> str:
     """The country (its party name) a toll figure is given for, when its words say so; ""."""
-    from .claims import party_of
     at = c.text.find(q.text)
     if at < 0:
         return ""
@@ -252,6 +253,7 @@ def toll_scopes(ctx: Context) -> dict[tuple[str, str], str]:
         for story, scope in found.values():
             countries[story].add(scope)
         ctx.scopes = {k: scope for k, (story, scope) in found.items() if len(countries[story]) >= 2}
+        ctx.scope_stories = {story for story, scopes in countries.items() if len(scopes) >= 2}
     return ctx.scopes
 
 
@@ -259,7 +261,6 @@ def scoped(q, c: Claim, ctx: Context):
     """The figure with the country it is of as its group, where the story counts by country."""
     scope = toll_scopes(ctx).get((c.claim_id, q.text))
     if not scope and q.group and q.measure in EVENT_MEASURES and ctx.story(c) in counted_by_country(ctx):
-        from .claims import party_of
         nation = party_of(q.group)  # "600 Egyptians" is Egypt's toll where the story counts by country
         return replace(q, group=f"in {nation}") if nation else q
     if not scope or q.group or (q.part and INCREMENT.search(c.text, 0, max(0, c.text.find(q.text)))):
@@ -268,8 +269,9 @@ def scoped(q, c: Claim, ctx: Context):
 
 
 def counted_by_country(ctx: Context) -> set[str]:
-    """The stories whose tolls are given country by country."""
-    return {ctx.story(ctx.claims[cid]) for cid, _ in toll_scopes(ctx) if cid in ctx.claims}
+    """The stories whose tolls are given country by country (or place by place)."""
+    toll_scopes(ctx)
+    return ctx.scope_stories
 
 
 def toll_answers(ctx: Context) -> dict[tuple[str, ...], list[tuple[Claim, object]]]:
@@ -877,8 +879,7 @@ SLIP_MIN_LENGTH = 5
 
 def one_slip(x: str, y: str) -> bool:
     """Two swapped neighbours (1234 / 1243), or one character of a long identifier (12862 / 12864)."""
-    x, y = canonical_id(x), canonical_id(y)
-    return transposed(x, y) or (len(x) == len(y) >= SLIP_MIN_LENGTH and sum(p != q for p, q in zip(x, y)) == 1)
+    return transposed(x, y) or (len(canonical_id(x)) == len(canonical_id(y)) >= SLIP_MIN_LENGTH and near_identifiers(x, y))
 
 
 STOPWORDS = set("""about after again against also among been before being between both could during
@@ -1005,6 +1006,10 @@ def denied_words(c: Claim) -> frozenset[str]:
     return frozenset(w for w in event_words(c.content.lower()) if len(w) >= DENIED_WORD_LENGTH) - NOT_HAPPENINGS
 
 
+# Things a denial is often of that are no verb of what happened: hostages, torture, contacts.
+DENIABLE = {"hostag", "tortur", "contact", "affair", "involvement", "involv", "responsibl", "presenc", "existenc"}
+
+
 @check("denial", scope="corpus")
 def denial_check(ctx: Context) -> Iterable[Discrepancy]:
     """One speaker denies what another reports ("a Telegram channel reported that about 40 people
@@ -1026,10 +1031,6 @@ def denial_check(ctx: Context) -> Iterable[Discrepancy]:
                 f"({ctx.where(told)}) reports: {quote(told.text, 110)}.")
         yield make("polarity", told, d, 0.7, text, ("polarity", ctx.story(d), min(words & denied_words(told))),
                    f"{told.speaker}: it happened", f"{d.speaker}: it did not")
-
-
-# Things a denial is often of that are no verb of what happened: hostages, torture, contacts.
-DENIABLE = {"hostag", "tortur", "contact", "affair", "involvement", "involv", "responsibl", "presenc", "existenc"}
 
 
 # How badly something was hit, in the words of an account (general knowledge): an account that
@@ -1117,7 +1118,6 @@ OFFICE = re.compile(r"\b(?P<country>(?:[A-Z][a-z]+|U\.?S\.?|UK)\s+)?(?P<office>(
 def office_holders(c: Claim) -> list[tuple[str, str, str, str]]:
     """(office, country, person key, name as written) for each person a claim names after an
     office ("US Defense Secretary Pete Hegseth": defense secretary, United States)."""
-    from .claims import party_of
     out = []
     for e in c.entities:
         at = c.text.find(e.text)

@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from typing import Iterable, Protocol, Sequence
 
 from .models import Answer, Claim, Discrepancy, Fact, Source, stable_id
-from .names import merge_person_keys, person_parts
+from .names import first_names_of, merge_person_keys, person_parts
 from .quantities import fmt_value, quantities_compatible
 
 
@@ -508,11 +508,7 @@ def person_spellings(ctx: Context) -> dict[str, dict[str, list[Claim]]]:
     stage merges them, so claims made elsewhere (tests, other tools) group the same way."""
     people = [(c, e, person_parts(e.text)) for c in ctx.claims.values() for e in c.entities if e.label == "PERSON"]
     full = Counter(e.key for _, e, _ in people if not e.key.endswith("|"))
-    first = defaultdict(set)
-    for _, e, parts in people:
-        if len(parts) >= 2 and not e.key.endswith("|"):
-            first[e.key].add(parts[0])
-    merged = merge_person_keys(full, first)
+    merged = merge_person_keys(full, first_names_of(e for _, e, _ in people))
     out: dict[str, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
     for c, e, parts in people:
         if len(parts) >= 2:

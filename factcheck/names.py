@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
 
 import jellyfish
@@ -165,6 +166,15 @@ def _final_vowel(w: str) -> str:
 def split_key(key: str) -> tuple[str, str]:
     surname, _, initial = key.removeprefix("person:").partition("|")
     return surname, initial
+
+
+def first_names_of(entities: Iterable) -> dict[str, set[str]]:
+    """person key -> the first names its mentions are written with ("person:chaibi|b": Brahim)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for e in entities:
+        if e.key.startswith("person:") and not e.key.endswith("|") and len(parts := person_parts(e.text)) >= 2:
+            out[e.key].add(parts[0])
+    return out
 
 
 def merge_person_keys(keys: Counter, first_names: dict[str, set[str]] | None = None) -> dict[str, str]:

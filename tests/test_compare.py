@@ -26,6 +26,11 @@ def claim(text, source="s1", *, speaker="", party="", stance="asserts", frame=""
                  check_worthiness=0.8)
 
 
+def with_places(c, *places):
+    """The claim with the places of its text tagged as the tagger would (GPE entities)."""
+    return replace(c, entities=tuple(Entity(p, "GPE", f"gpe:{p.lower()}") for p in places if p in c.text))
+
+
 def run_pair(a, b, *, score=0.9, cosine=0.9, only=None):
     ctx = compare.Context(settings=Settings(checks=tuple(only or ())), claims={a.claim_id: a, b.claim_id: b},
                           sources=SOURCES, pairs=[Alignment(a.claim_id, b.claim_id, score, cosine)])
@@ -692,10 +697,7 @@ def test_a_story_counted_country_by_country_asks_one_question_per_country():
              ("s2", "Pakistan has so far recorded 58 deaths, a diplomat said."),
              ("s3", "An AFP tally put the toll at 1,126 dead."),
              ("s3", "The new deaths reported yesterday included 58 from Egypt.")]
-    claims = [claim(t, s, start=i * 100) for i, (s, t) in enumerate(texts)]
-    for c in claims:  # the tagger's entities
-        places = [p for p in ("Egypt", "Pakistan", "Egyptians") if p in c.text]
-        object.__setattr__(c, "entities", tuple(Entity(p, "GPE", f"gpe:{p.lower()}") for p in places))
+    claims = [with_places(claim(t, s, start=i * 100), "Egypt", "Pakistan", "Egyptians") for i, (s, t) in enumerate(texts)]
     ctx = compare.Context(settings=Settings(checks=("toll",)), claims={c.claim_id: c for c in claims},
                           sources=SOURCES, pairs=[])
     questions = {key[3]: sorted(q.text for _, q in items) for key, items in compare.toll_answers(ctx).items()}
@@ -705,9 +707,7 @@ def test_a_story_counted_country_by_country_asks_one_question_per_country():
 def test_a_story_counted_place_by_place_compares_one_places_tolls():
     a = claim("Of the total, five were murdered in Caracas, two in the state of Zulia, one in Aragua.", "s1")
     b = claim("A spokesman said the death toll from the protests in Aragua was at least three people.", "s2")
-    for c in (a, b):
-        places = [p for p in ("Caracas", "Zulia", "Aragua") if p in c.text]
-        object.__setattr__(c, "entities", tuple(Entity(p, "GPE", f"gpe:{p.lower()}") for p in places))
+    a, b = (with_places(c, "Caracas", "Zulia", "Aragua") for c in (a, b))
     (d,) = corpus(a, b, only=["toll"])
     assert d.detail["question_text"] == "How many dead (in Aragua)?"
     assert sorted(s["value"] for s in d.detail["sides"]) == ["1", "at least 3"]
