@@ -60,7 +60,7 @@ def plain_question(question: Sequence[str], label: str = "") -> str:
             if thing in SCALES:
                 return f"What {thing}?"
             return f"How many {unit}s ({thing})?" if unit else f"How many: {thing}?"
-        who = (f" ({group})" if group.startswith("in ") else f" ({group}s)") if group and group != what else ""
+        who = (f" ({group})" if group.startswith("in ") else f" ({plural(group)})") if group and group != what else ""
         by = f" for {whose.split(':')[-1].split('|')[0].title()}" if whose else ""
         if what in ("%", "pp"):
             return f"What share{who}{by}?"
@@ -73,6 +73,15 @@ def plain_question(question: Sequence[str], label: str = "") -> str:
             "damage": "How badly was it hit?", "fate": "What became of the suspect?",
             "role": f"Who is the {word}?", "vehicle": "What vehicle?",
             }.get(kind, f"{kind}{about}?")
+
+
+def plural(noun: str) -> str:
+    """An English plural for a counted group's noun: passenger → passengers, body → bodies, coach → coaches."""
+    if re.search(r"[^aeiou]y$", noun):
+        return noun[:-1] + "ies"
+    if re.search(r"(?:s|x|z|ch|sh)$", noun):
+        return noun + "es"
+    return noun + "s"
 
 
 def natural(value: str) -> tuple:

@@ -722,3 +722,10 @@ def test_a_spelling_fact_names_the_majority_spelling_whichever_side_leads():
     (d,) = corpus(*claims, only=["name_variant"])
     assert d.detail["sides"][0]["value"] == "Ilham Aliyev"
     assert "'Ilhan Aliyev' is used by more sources (2 of 3)" in d.explanation
+
+
+@pytest.mark.parametrize("group,question", [("passenger", "How many dead (passengers)?"), ("body", "How many dead (bodies)?"),
+                                            ("coach", "How many dead (coaches)?"), ("in Egypt", "How many dead (in Egypt)?")])
+def test_a_counted_group_is_named_in_the_plural(group, question):
+    from factcheck.facts import plain_question
+    assert plain_question(("count", "story", "dead", group, "")) == question
