@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import timedelta
 from functools import lru_cache
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
@@ -591,7 +592,7 @@ def date_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepancy
         return None  # "first detected in 1970" and "a rise in cases in 2024" date two things
     for da in a.dates:
         for db in b.dates:
-            explicit = EXPLICIT_DATE.search(da.text) and EXPLICIT_DATE.search(db.text)
+            explicit = named_day(da, db) and named_day(db, da)
             if explicit and da.resolved and db.resolved and not dates_compatible(da, db):
                 text = (f"Different dates for the same fact: {ctx.where(a)} says {da.text!r} "
                         f"({da.start}–{da.end}), {ctx.where(b)} says {db.text!r} ({db.start}–{db.end}).")
@@ -746,6 +747,11 @@ def clock_value(c: Claim, minutes: int) -> str:
 
 # Characters around a date in which the words of what it dates are looked for.
 DATED_WINDOW = 100
+# A date right after a speech verb dates the saying ("said on Tuesday", "told AFP Saturday").
+SAID_ON = re.compile(r"(?i)\b(?:said|says|saying|told\s+(?:[\w-]+\s+){1,3}?|announced|stated|added|confirmed)"
+                     r"\s+(?:(?:on|late|early)\s+)?\Z")
+# A relative clause the date is in dates its own noun ("deliberations, which began on Wednesday").
+RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who)\b[^,;]*\Z")
 
 
 def dated_happenings(text: str, date_text: str) -> frozenset[str]:
@@ -753,15 +759,37 @@ def dated_happenings(text: str, date_text: str) -> frozenset[str]:
     in the early hours of June 22" → attack; "on trial since April 15" → trial, not the verdict
     the sentence mentions elsewhere)."""
     at = text.find(date_text)
-    if at < 0:
-        return frozenset()
+    if at < 0 or SAID_ON.search(text, 0, at):
+        return frozenset()  # "Trump said Saturday it was a successful attack" dates the saying
     near = text[max(0, at - DATED_WINDOW):at + len(date_text) + DATED_WINDOW].lower()
+    relative = RELATIVE_CLAUSE.search(text, 0, at)
+    if relative:
+        # "after 9.5 hours of deliberations, which began on Wednesday" dates the deliberations, not
+        # the verdict before them; "the attack, which occurred on June 22, saw jets strike" dates
+        # the attack and what the main clause goes on to say of it.
+        near = ((text[:relative.start()].split() or [""])[-1] + " "
+                + text[relative.start():at + len(date_text) + DATED_WINDOW]).lower()
     return frozenset(HAPPENING_SYNONYMS.get(w, w) for w in event_words(near)) & (HAPPENINGS | EVENT_VERBS | EVENT_NOUNS)
 
 
 # A date written out (a month or a year), not one resolved from "today" or "on Tuesday" against
 # each article's own publication date, which differ by a day between outlets.
 EXPLICIT_DATE = re.compile(r"\b(1[89]\d\d|20\d\d|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)", re.I)
+# A day named by its weekday ("on Sunday night") is read as the last such day before its article;
+# against another date within a week of it, two days of one happening ("the dams collapsed on
+# Sunday night" / "on Monday"). Further apart, the weekday is more likely of another happening.
+WEEKDAY_DATE = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
+WEEKDAY_REACH = timedelta(days=7)
+
+
+def named_day(d, other) -> bool:
+    """A date written out, or named by its weekday within a week of the ``other`` date it is
+    compared with; never "today" or "yesterday" (a day off between outlets' time zones)."""
+    if EXPLICIT_DATE.search(d.text):
+        return True
+    return bool(WEEKDAY_DATE.search(d.text) and d.start and other.start and other.end
+                and other.start - WEEKDAY_REACH <= d.start <= other.end + WEEKDAY_REACH)
+
 
 IDENTIFIER = re.compile(
     r"\b(flight|case|law|bill|resolution|decree|article|route|bus|train|vessel|tail number|imo|"

@@ -220,9 +220,41 @@ def test_a_count_that_is_not_a_toll_needs_a_near_paraphrase():
 
 
 def test_dates_resolved_from_weekdays_are_not_compared():
+    """A weekday read against its article's day lies months from the other date: likely of another
+    happening, so not compared."""
     a = claim("The jet crashed on Tuesday near the airport.")
     b = claim("The jet crashed on Dec. 29, 2024 near the airport.", "s2")
     assert run_pair(a, b, only=["date"]) == []
+
+
+def test_two_weekdays_of_one_happening_within_a_week_conflict():
+    """One wire story edited two ways: the dams collapsed on Sunday night in one copy, on Monday
+    in the other, both published the same Tuesday."""
+    tuesday = date(2023, 9, 12)
+    a = claim("As the storm hit the coast on Sunday night, residents heard the dams collapse.", published=tuesday)
+    b = claim("As the storm hit the coast on Monday, residents heard the dams collapse.", "s2", published=tuesday)
+    found = run_pair(a, b, only=["date"])
+    assert kinds(found) == ["date"] and "2023-09-10" in found[0].explanation and "2023-09-11" in found[0].explanation
+    same = claim("As the storm hit the coast on Sunday, residents heard the dams collapse.", "s2",
+                 published=date(2023, 9, 11))
+    assert run_pair(a, same, only=["date"]) == [], "Sunday read from Monday's paper is the same Sunday"
+
+
+def test_a_date_after_a_speech_verb_dates_the_saying():
+    """"Trump said Saturday it was a successful attack" dates the saying, not the attack (early
+    Sunday where it happened); "deliberations, which began on Wednesday" dates the deliberations,
+    not the verdict."""
+    sunday = date(2025, 6, 22)
+    said = claim("Bombers struck three sites, with the president saying Saturday the attack was a success.",
+                 published=sunday)
+    struck = claim("Bombers struck three sites early Sunday in the attack.", "s2", published=sunday)
+    assert run_pair(said, struck, only=["date"]) == []
+    began = claim("The jury returned its verdict after nine hours of deliberations, which began on Wednesday.",
+                  published=date(2024, 5, 31))
+    returned = claim("The jury returned its verdict on Thursday after nine hours.", "s2", published=date(2024, 5, 31))
+    assert run_pair(began, returned, only=["date"]) == []
+    assert kinds(run_pair(claim("The jury returned its verdict on Wednesday after nine hours.",
+                                published=date(2024, 5, 31)), returned, only=["date"])) == ["date"]
 
 
 def test_polarity_needs_the_same_statement_turned_around():
