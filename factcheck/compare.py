@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from rapidfuzz import fuzz, utils
 
 from .claims import party_of
-from .names import TYPO_MIN_LENGTH, fold, phonetic, spelling_variant
+from .names import TYPO_MIN_LENGTH, fold, name_words, person_parts, phonetic, same_person, spelling_variant
 from . import facts
 from .facts import CHANGE_OVER_TIME_WEIGHT, as_of, person_spellings, quote
 from .config import Settings
@@ -1187,6 +1187,110 @@ def role_check(ctx: Context) -> Iterable[Discrepancy]:
                         f"{ctx.where(b)} names {nb} ({quote(b.text, 100)}).")
                 yield make("actor", a, b, 0.7, text, ("role", story, office), na, nb,
                            claims_a=sorted(c.claim_id for c, _, _ in ax), claims_b=sorted(c.claim_id for c, _, _ in by))
+
+
+# A person's age as news writes it, next to the name: "Miguel Luna, 49;", "Lobach, 29, was",
+# "35-year-old Alejandro Hernandez Fuentes", "Sam Lilley, the flight's 28-year-old first officer".
+_AGE_NAME = (r"(?P<name>(?<![\w-])[A-Z][\w'’.-]*(?:\s+(?:(?:al|el|de|da|del|van|von|bin|ibn)\s+)?"
+             r"(?:(?:al|el)-)?[A-Z][\w'’-]*){0,4})")
+AGE_AFTER = re.compile(_AGE_NAME + r",\s+(?:aged\s+)?(?P<age>\d{1,3})(?=\s*(?:[,;)–—-]|\.(?!\d)|\Z)|"
+                       r"\s+(?:of|from|and|who|was|is|had|has)\b)")
+AGE_APPOSED = re.compile(_AGE_NAME + r",\s+(?:a|an|the)\s+(?:[\w'’-]+\s+){0,3}?(?P<age>\d{1,3})-year-old\b")
+AGE_BEFORE = re.compile(r"\b(?P<age>\d{1,3})-year-old\s+" + _AGE_NAME)
+# Words that begin a capitalised run but name no one ("On Friday, 13", "In March, 40").
+NOT_A_NAME = re.compile(r"(?i)^(?:on|in|at|by|since|until|from|the|and|but|among|figure|skaters?|"
+                        r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
+                        r"april|may|june|july|august|september|october|november|december)$")
+# Ages one apart in reports this many days apart may straddle a birthday.
+AGE_BIRTHDAY_DAYS = 30
+
+
+def aged_people(c: Claim, places: frozenset[str]) -> list[tuple[tuple[str, ...], str, int]]:
+    """(name words, name as written, age) of each person a claim gives an age next to the name.
+    A run of capitals that is a place the story's tagger knows ("Lilburn, Georgia") is no one."""
+    out = []
+    for pattern in (AGE_AFTER, AGE_APPOSED, AGE_BEFORE):
+        for m in pattern.finditer(c.text):
+            words = m["name"].split()
+            while words and NOT_A_NAME.match(words[0].strip(".,")):
+                words = words[1:]
+            name = " ".join(person_parts(" ".join(words)))  # "Capt. Rebecca Lobach": Rebecca Lobach
+            parts = name_words(name)
+            age = int(m["age"])
+            if not parts or not 0 < age < 120 or name.lower() in places or party_of(name):
+                continue
+            if pattern is AGE_BEFORE and len(parts) < 2:
+                continue  # "50-year-old Saudi-born psychiatrist": no name
+            out.append((parts, name, age))
+    return out
+
+
+@check("age", scope="corpus")
+def age_check(ctx: Context) -> Iterable[Discrepancy]:
+    """Outlets of one story give one person two ages (Miguel Luna 40 in one, 49 in another). Full
+    names meet when they are one person's (``names.same_person``); a bare family name ("Lobach,
+    29") joins the one full name of the story it ends. Ages a year apart in reports a month or
+    more apart may straddle a birthday; an article giving one person two ages is left alone (two
+    people of one name, more likely than an article contradicting itself)."""
+    for story, claims in sorted(story_claims(ctx).items()):
+        places = frozenset(e.text.lower() for c in claims for e in c.entities
+                           if e.label in ("GPE", "LOC", "FAC", "NORP"))
+        places -= {w for c in claims for e in c.entities if e.label == "PERSON" for w in
+                   [e.text.lower(), *name_words(e.text)]}  # "Lobach" tagged a place once, a person's name elsewhere
+        mentions = [(parts, name, age, c) for c in claims for parts, name, age in aged_people(c, places)]
+        full = [m for m in mentions if len(m[0]) >= 2]
+        groups: list[list] = []
+        for m in full:
+            home = next((g for g in groups if any(same_person(m[0], o[0]) for o in g)), None)
+            (home.append(m) if home is not None else groups.append([m]))
+        for m in mentions:
+            if len(m[0]) == 1:
+                homes = [g for g in groups if any(o[0][-1] == m[0][0] for o in g)]
+                if len(homes) == 1:
+                    homes[0].append(m)
+        for group in groups:
+            yield from _age_conflicts(story, group, ctx)
+
+
+def close_in_time(a: Claim, b: Claim, ctx: Context) -> bool:
+    """Two claims' articles were published within ``AGE_BIRTHDAY_DAYS`` of each other (or a date is unknown)."""
+    x, y = ctx.sources[a.source_id].published, ctx.sources[b.source_id].published
+    return not (x and y) or abs((x - y).days) < AGE_BIRTHDAY_DAYS
+
+
+def story_claims(ctx: Context) -> dict[str, list[Claim]]:
+    """The claims of each story, in a stable order."""
+    out: dict[str, list[Claim]] = defaultdict(list)
+    for c in sorted(ctx.claims.values(), key=lambda c: c.claim_id):
+        out[ctx.story(c)].append(c)
+    return out
+
+
+def _age_conflicts(story: str, group: list, ctx: Context) -> Iterable[Discrepancy]:
+    by_age: dict[int, list] = defaultdict(list)
+    for m in group:
+        by_age[m[2]].append(m)
+    if len(by_age) < 2:
+        return
+    names = Counter(m[1] for m in group if len(m[0]) >= 2)
+    person = max(names, key=lambda n: (names[n], -len(n), n))
+    key = "|".join(name_words(person))
+    ages = sorted(by_age)
+    for i, x in enumerate(ages):
+        for y in ages[i + 1:]:
+            ax, by = by_age[x], by_age[y]
+            if {m[3].source_id for m in ax} & {m[3].source_id for m in by}:
+                continue
+            if y - x == 1:  # only reports close in time: a birthday may lie between the others
+                ax, by = ([m for m in ms if any(close_in_time(m[3], o[3], ctx) for o in others)]
+                          for ms, others in ((ax, by), (by, ax)))
+                if not ax:
+                    continue
+            a, b = ax[0][3], by[0][3]
+            text = (f"Different ages for {person}: {x} according to {ctx.where(a)} ({quote(a.text, 90)}); "
+                    f"{y} according to {ctx.where(b)} ({quote(b.text, 90)}).")
+            yield make("quantity", a, b, 0.8, text, ("age", story, key), str(x), str(y), person=person,
+                       claims_a=sorted({m[3].claim_id for m in ax}), claims_b=sorted({m[3].claim_id for m in by}))
 
 
 ACTORS = re.compile(

@@ -71,7 +71,7 @@ def plain_question(question: Sequence[str], label: str = "") -> str:
             "cause": f"What happened, and why{about}?", "actor": f"Who did it{about}?",
             "polarity": "Did it happen or not?", "spelling": f"How is {label or 'the name'} spelled?",
             "damage": "How badly was it hit?", "fate": "What became of the suspect?",
-            "role": f"Who is the {word}?", "vehicle": "What vehicle?",
+            "role": f"Who is the {word}?", "vehicle": "What vehicle?", "age": f"How old is {label or 'the person'}?",
             }.get(kind, f"{kind}{about}?")
 
 
@@ -323,7 +323,7 @@ def disputed_fact(question: tuple[str, ...], edges: list[Discrepancy], ctx: Cont
         side.pop("lead")
     other = sorted((side_record(" / ".join(g), set().union(*(values[v] for v in g)), ctx) for g in others),
                    key=lambda s: natural(s["value"]))
-    label = sides[0]["value"] if question[0] == "spelling" else str(top.detail.get("measure") or "")
+    label = sides[0]["value"] if question[0] == "spelling" else str(top.detail.get("person") or top.detail.get("measure") or "")
     detail = {k: v for k, v in top.detail.items() if k not in ("value_a", "value_b", "claims_a", "claims_b")}
     detail.update(fact_id=fact_id(question), question_text=plain_question(question, label), sides=sides,
                   other_answers=other, pairs=sorted(d.discrepancy_id for d in edges), change_over_time=timeline)
@@ -438,7 +438,7 @@ def _side_words(side: dict, kind: str, timeline: bool, ctx: Context) -> str:
             text += f", as of {' and '.join(side['as_of'])} (published {' and '.join(side['published'])})"
         else:
             text += f", published {' and '.join(side['published'])}"
-    if kind in ("cause", "polarity", "actor", "fate", "role", "vehicle") and side["claims"]:
+    if kind in ("cause", "polarity", "actor", "fate", "role", "vehicle", "age") and side["claims"]:
         text += f": {quote(ctx.claims[side['claims'][0]].text, 110)}"
     return text
 
@@ -456,6 +456,7 @@ def explain(question: tuple[str, ...], top: Discrepancy, sides: list[dict], othe
             "actor": "Different actors for one event", "polarity": "Opposite statements",
             "damage": "Conflicting accounts of the damage", "fate": "Different accounts of the suspect's fate",
             "role": f"Different people named {question[-1]}", "vehicle": "Different vehicles named",
+            "age": f"Different ages for {top.detail.get('person') or 'one person'}",
             "spelling": f"Name spelled {len(sides)} ways ({top.detail.get('relation', 'variant')})"}.get(kind, kind)
     dated = timeline or (kind == "count" and len({tuple(s["as_of"] or s["published"]) for s in sides}) > 1)
     if kind == "count":

@@ -25,7 +25,11 @@ from rapidfuzz.distance import Levenshtein
 TITLES = {"president", "prime", "minister", "mr", "mrs", "ms", "dr", "gen", "general", "spokesman",
           "spokeswoman", "spokesperson", "king", "queen", "sen", "senator", "rep", "gov", "governor",
           "chancellor", "secretary", "foreign", "defense", "defence", "chief", "leader", "autocrat",
-          "ukrainian", "russian", "kremlin", "the", "former", "deputy", "ambassador", "judge", "pope"}
+          "ukrainian", "russian", "kremlin", "the", "former", "deputy", "ambassador", "judge", "pope",
+          # ranks and posts written before a name ("First Officer Samuel Lilley", "Capt. Rebecca Lobach")
+          "capt", "captain", "first", "officer", "warrant", "sgt", "sergeant", "lt", "lieutenant", "col",
+          "colonel", "cpl", "corporal", "pvt", "coach", "pilot", "prof", "professor", "inspector",
+          "detective", "constable", "commissioner", "mayor", "executive", "director"}
 # Name parts shorter than this are never merged as one-letter typos (Kim / Kin are two names).
 TYPO_MIN_LENGTH = 4
 # A long name part may lose two letters to a typo (Alethea / Athea) and still be the same name.
@@ -215,3 +219,32 @@ def _merge_blocks(keys: Counter) -> dict[str, str]:
             out[k] = next((m for m in members if m in out and out[m] == m
                            and spelling_variant(sk, split_key(m)[0]) != "different"), k)
     return out
+
+
+# Particles of a family name that some outlets write and others drop (Taleb al-Abdulmohsen /
+# Taleb Al Abdulmohsen / Abdulmohsen).
+PARTICLES = {"al", "el", "de", "da", "del", "der", "van", "von", "bin", "ibn", "le", "la", "di", "du"}
+
+
+def name_words(name: str) -> tuple[str, ...]:
+    """A name's words for telling people apart: titles dropped, folded, lower-case, hyphenated
+    parts split and particles left out ("Maynor Yasir Suazo-Sandoval" → maynor, yasir, suazo,
+    sandoval)."""
+    words = [w for p in person_parts(name) for w in fold(p).lower().split("-")]
+    return tuple(w.strip(".") for w in words if w.strip(".") and w not in PARTICLES)
+
+
+def same_person(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
+    """Two full names (``name_words``) of one person as outlets shorten or spell them: the first
+    names are one (Sam / Samuel, Evgenia / Yevgenia) and the shorter name's family name is among
+    the longer's words, or is its initial (Miguel Luna / Miguel Angel Luna Gonzalez, Taleb A. /
+    Taleb al-Abdulmohsen). Spencer Lane and John Lane are two people."""
+    if len(x) < 2 or len(y) < 2:
+        return False
+    short, long_ = sorted((x, y), key=len)
+    fa, fb = short[0], long_[0]
+    first = (fa == fb or (min(len(fa), len(fb)) >= 3 and (fa.startswith(fb) or fb.startswith(fa)))
+             or spelling_variant(fa, fb) in ("transliteration", "typo"))
+    last = short[-1]
+    family = last in long_[1:] or (len(last) == 1 and any(w.startswith(last) for w in long_[1:]))
+    return first and family

@@ -761,3 +761,38 @@ def test_a_spelling_fact_names_the_majority_spelling_whichever_side_leads():
 def test_a_counted_group_is_named_in_the_plural(group, question):
     from factcheck.facts import plain_question
     assert plain_question(("count", "story", "dead", group, "")) == question
+
+
+def test_one_person_given_two_ages_is_a_disputed_age():
+    """Outlets write ages beside names in several ways ("Rosa Delgado Marin, 49;", "40-year-old
+    Rosa Delgado", "Delgado, 41, was"); one person given two ages is one question, "How old is …?"."""
+    a = with_places(claim("The workers were named as 40-year-old Rosa Delgado and Tomas Brill, 33, of Eastport."),
+                    "Eastport")
+    b = claim("The victims were Rosa Delgado Marin, 49; Tomas Brill, 33; and Ian Vale, 24.", "s2")
+    found = corpus(a, b, only=["age"])
+    assert [d.detail["question"][0] for d in found] == ["age"], [d.explanation for d in found]
+    assert [s["value"] for s in found[0].detail["sides"]] == ["40", "49"]
+    assert "Rosa Delgado" in found[0].explanation
+    bare = claim("Brill, 35, was an engineer at the port.", "s3")
+    assert [[s["value"] for s in d.detail["sides"]] for d in corpus(a, b, bare, only=["age"])] == [
+        ["40", "49"], ["33", "35"]], "a bare family name joins its full name"
+
+
+def test_two_people_of_one_family_name_or_a_birthday_are_no_dispute():
+    lane = claim("Skaters Spencer Vane, 16, and his coach Ann Vane, 45, were aboard.")
+    other = claim("Among the dead was Spencer Vane, 16, of Easton.", "s2")
+    assert corpus(lane, other, only=["age"]) == [], "Spencer and Ann Vane are two people"
+    sources = {"s1": Source("s1", "s1.txt", "Outlet One", published=date(2024, 12, 21)),
+               "s2": Source("s2", "s2.txt", "Outlet Two", published=date(2025, 11, 10)),
+               "s3": Source("s3", "s3.txt", "Outlet Three", published=date(2025, 11, 10))}
+    dec = claim("Omar Haddad, 50, was arrested at the scene.")
+    trial = claim("Omar Haddad, 51, went on trial on Monday.", "s2")
+    ctx = compare.Context(settings=Settings(checks=("age",)), claims={c.claim_id: c for c in (dec, trial)},
+                          sources=sources, pairs=[])
+    assert compare.compare(ctx) == [], "50 in December, 51 eleven months later: a birthday"
+    same_day = claim("Omar Haddad, 50, went on trial on Monday.", "s3")
+    ctx = compare.Context(settings=Settings(checks=("age",)), claims={c.claim_id: c for c in (dec, trial, same_day)},
+                          sources=sources, pairs=[])
+    found = compare.compare(ctx)
+    assert [s["claims"] for s in found[0].detail["sides"]] in ([[same_day.claim_id], [trial.claim_id]],
+                                                             [[trial.claim_id], [same_day.claim_id]])

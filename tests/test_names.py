@@ -67,3 +67,17 @@ def test_one_surname_under_two_initials_meets_when_the_first_names_are_one_name(
     assert merged["person:chaibi|i"] == merged["person:chaibi|b"] == "person:chaibi|b"
     assert merged["person:aliyev|h"] == "person:aliyev|h", "Heydar and Ilham Aliyev are two men"
     assert merge_person_keys(keys)["person:chaibi|i"] == "person:chaibi|i", "without first names, initials decide"
+
+
+@pytest.mark.parametrize("x,y,same", [
+    ("Miguel Luna", "Miguel Angel Luna Gonzalez", True),  # two family names, one dropped
+    ("Maynor Suazo Sandoval", "Maynor Yasir Suazo-Sandoval", True),
+    ("Sam Lilley", "First Officer Samuel Lilley", True),  # a short first name and a rank
+    ("Evgenia Shishkova", "Yevgenia Shishkova", True),
+    ("Taleb A.", "Taleb al-Abdulmohsen", True),  # an initial, a particle
+    ("Spencer Lane", "John Lane", False),
+    ("Carlos Fernandez", "Carlos Hernandez", False),
+])
+def test_same_person(x, y, same):
+    from factcheck.names import name_words, same_person
+    assert same_person(name_words(x), name_words(y)) is same
