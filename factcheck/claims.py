@@ -407,6 +407,7 @@ def canonical_keys(claims: Sequence[Claim]) -> list[Claim]:
     in the corpus); full names keep surname + first initial, so "Ilham Aliyev" and "Ilhan Aliyev"
     meet while "Heydar Aliyev" stays apart.
     """
+    claims = as_people(claims)
     per_source: dict[tuple[str, str], Counter] = defaultdict(Counter)
     corpus: dict[str, Counter] = defaultdict(Counter)
     for c in claims:
@@ -440,6 +441,35 @@ def canonical_keys(claims: Sequence[Claim]) -> list[Claim]:
         return e if key == e.key else replace(e, key=key)
 
     return [with_entities(c, [rekey(e) for e in c.entities]) for c in resolved]
+
+
+# Labels the small tagger gives a person's name now and then ("Yevgenia Shishkova" an ORG, "Lobach"
+# a GPE) in a corpus that tags the same name a person elsewhere.
+MISTAGGED_PEOPLE = ("ORG", "GPE", "LOC", "FAC", "NORP")
+
+
+def as_people(claims: Sequence[Claim]) -> list[Claim]:
+    """Claims whose entities are a person's name tagged as something else, retagged PERSON: a
+    full name whose person key the corpus tags as a person, or a single word that is the family
+    name of a person its own article names in full (never a country or nationality)."""
+    people = {e.key for c in claims for e in c.entities if e.label == "PERSON" and not e.key.endswith("|")}
+    surnames: dict[str, set[str]] = defaultdict(set)
+    for c in claims:
+        for e in c.entities:
+            if e.label == "PERSON" and len(person_parts(e.text)) >= 2:
+                surnames[c.source_id].add(fold(person_parts(e.text)[-1]).lower())
+
+    def retag(c: Claim, e: Entity) -> Entity:
+        if e.label not in MISTAGGED_PEOPLE or e.key.startswith("party:"):
+            return e
+        parts = person_parts(e.text)
+        if len(parts) >= 2 and (key := person_key(e.text)) in people:
+            return replace(e, label="PERSON", key=key)
+        if len(parts) == 1 and parts[0] == e.text and fold(e.text).lower() in surnames[c.source_id]:
+            return replace(e, label="PERSON", key=person_key(e.text))
+        return e
+
+    return [with_entities(c, [retag(c, e) for e in c.entities]) for c in claims]
 
 
 def with_entities(c: Claim, entities: list[Entity]) -> Claim:

@@ -163,7 +163,7 @@ def quantity_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrep
     parts = article_parts(ctx)
     for qa in (scoped(q, a, ctx) for q in a.quantities):
         for qb in (scoped(q, b, ctx) for q in b.quantities):
-            if hypothetical(qa, a) or hypothetical(qb, b) or (a.claim_id, qa.text) in parts or (b.claim_id, qb.text) in parts:
+            if no_answer(qa, a) or no_answer(qb, b) or (a.claim_id, qa.text) in parts or (b.claim_id, qb.text) in parts:
                 continue
             toll = qa.measure in EVENT_MEASURES and same_people
             if not (toll or (close and (qa.measure or qa.unit) and only_one(qa, a) and only_one(qb, b)
@@ -212,10 +212,12 @@ HYPOTHETICAL_BEFORE = re.compile(r"(?i)(?:\b(?:could|may|might|would|expected\s+
                                  r"|\bif\s+(?:\w+\s+){0,2})$")
 
 
-def hypothetical(q, c: Claim) -> bool:
-    """The figure is one the sentence only imagines ("could rise to seven if one death is confirmed")."""
+def no_answer(q, c: Claim) -> bool:
+    """The figure answers no question of the story: one the sentence only imagines ("could rise to
+    seven if one death is confirmed"), or how far a count has got ("with 80% of the votes counted")."""
     at = c.text.find(q.text)
-    return at > 0 and bool(HYPOTHETICAL_BEFORE.search(c.text, max(0, at - 40), at))
+    return at >= 0 and (at > 0 and bool(HYPOTHETICAL_BEFORE.search(c.text, max(0, at - 40), at))
+                        or bool(COUNTING_PROGRESS.match(c.text, at + len(q.text))))
 
 
 # Where a toll names the one country it is of: "58 from Egypt", "Egypt accounted for 658", "Iran
@@ -285,7 +287,7 @@ def toll_answers(ctx: Context) -> dict[tuple[str, ...], list[tuple[Claim, object
         if historic(c, ctx):
             continue
         for q in (scoped(q, c, ctx) for q in c.quantities):
-            if q.measure in EVENT_MEASURES and q.unit is None and not q.part and not hypothetical(q, c) \
+            if q.measure in EVENT_MEASURES and q.unit is None and not q.part and not no_answer(q, c) \
                     and (c.claim_id, q.text) not in broken_down:
                 out[("count", ctx.story(c), q.measure, q.group, "")].append((c, q))
     return out
@@ -408,14 +410,13 @@ def count_check(ctx: Context) -> Iterable[Discrepancy]:
     for c in sorted(ctx.claims.values(), key=lambda c: c.claim_id):
         if historic(c, ctx):
             continue
-        nouns = [(key, word, q) for q in c.quantities if not hypothetical(q, c) for key, word in counted_nouns(q, c)]
+        nouns = [(key, word, q) for q in c.quantities if not no_answer(q, c) for key, word in counted_nouns(q, c)]
         mine = Counter(key for key, _, _ in nouns)
         for key, word, q in nouns:
             if mine[key] == 1:
                 counts[(ctx.story(c), key)].append((c, replace(q, measure=word, group="")))
         for q in c.quantities:
-            if (q.measure or "") in HELD_COUNTS and (whose := holder(q, c)) and not hypothetical(q, c) \
-                    and not COUNTING_PROGRESS.match(c.text, c.text.find(q.text) + len(q.text)):
+            if (q.measure or "") in HELD_COUNTS and (whose := holder(q, c)) and not no_answer(q, c):
                 counts[(ctx.story(c), (q.measure, whose, q.unit or ""))].append((c, q))
     seen: set[tuple[str, str]] = set()
     for (story, noun), items in sorted(counts.items(), key=lambda x: (x[0][0], str(x[0][1]))):

@@ -718,6 +718,10 @@ def _shared_measure(qs: Sequence[Quantity]) -> str | None:
 ROUND_SHARE = 0.02
 
 
+# A figure written as a decimal of a scale word ("2.75 million", "1.2bn").
+SCALED = re.compile(r"(?i)\d\.\d+\s*(?:million|billion|trillion|mn|bn|m)\b")
+
+
 def _rounding(value: float, unit: str | None) -> float:
     """How far an exact figure may be from what it rounds: the half-unit of its last digit."""
     if unit in ("%", "pp"):
@@ -735,7 +739,9 @@ def _interval(q: Quantity) -> tuple[float, float]:
     high = float("inf") if q.high is None else q.high
     if q.low is not None and q.low == q.high and not q.vague:
         slack = _rounding(q.low, q.unit)
-        low, high = low - slack, high + slack
+        # "6.27 million" is as often 6,275,182 cut short as rounded: up to a whole last digit above
+        up = 2 * slack if slack and SCALED.search(q.text) else slack
+        low, high = low - slack, high + up
     if q.vague:
         low, high = low * VAGUE_LOW_SLACK, high * VAGUE_HIGH_SLACK
     if q.unit in _PHYSICAL:

@@ -137,6 +137,24 @@ def test_a_name_with_a_second_family_name_joins_its_shorter_form():
     assert out[3].entities[0].key == "person:lopez|m"
 
 
+def test_a_name_the_tagger_calls_a_place_or_body_is_a_person_where_the_story_says_so():
+    """The small tagger calls "Yevgenia Shishkova" an ORG in one article and "Lobach" a GPE in
+    another; the corpus names both people elsewhere, so they are people. A country never is."""
+    from factcheck.models import Claim
+
+    def claim(cid, sid, ents):
+        return Claim(cid, sid, 0, "x", 0, 1, entities=tuple(Entity(t, label, raw_key(t, label)) for t, label in ents))
+
+    out = canonical_keys([claim("1", "s1", [("Evgenia Shishkova", "PERSON")]),
+                          claim("2", "s2", [("Yevgenia Shishkova", "ORG")]),
+                          claim("3", "s3", [("Rebecca Lobach", "PERSON"), ("Jordan", "GPE")]),
+                          claim("4", "s3", [("Lobach", "GPE")]), claim("5", "s4", [("Lobach", "GPE")])])
+    assert [(e.label, e.key) for e in out[1].entities] == [("PERSON", "person:shishkova|e")]
+    assert [(e.label, e.key) for e in out[3].entities] == [("PERSON", "person:lobach|r")]
+    assert out[4].entities[0].label == "GPE", "no article of its own names a Lobach"
+    assert out[2].entities[1].label == "GPE"
+
+
 SPEAKERS = [
     # a passive speech verb's subject is who was spoken to, never the speaker
     ("The aircraft was warned of a bird strike by the control tower, officials said, during its first landing attempt.",

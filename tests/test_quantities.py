@@ -178,6 +178,10 @@ COMPATIBLE = [
     ("The siege lasted three years.", "The siege lasted 36 months.", True),
     ("The siege lasted three years.", "The siege lasted 20 months.", False),
     ("A 6-year-old boy was hurt.", "A 7-year-old boy was hurt.", False),
+    # a decimal of a scale word is the figure rounded or cut short; a round count is only rounded
+    ("The tallies showed 2.75 million votes for the mayor.", "The tallies showed 2,759,256 votes for the mayor.", True),
+    ("The tallies showed 2.75 million votes for the mayor.", "The tallies showed 2,761,000 votes for the mayor.", False),
+    ("120 people were injured.", "128 people were injured.", False),
 ]
 
 
