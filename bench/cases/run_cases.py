@@ -7,7 +7,7 @@ The articles themselves are third-party text and live outside the repository, on
 (``--scratch``, default ``../scratch/cases`` beside the checkout), as gathered from public news
 pages with the URLs of the manifests.
 
-    python bench/cases/run_cases.py [--scratch DIR] [--out DIR] [--cases a,b] [--verbose]
+    python bench/cases/run_cases.py [--scratch DIR] [--out DIR] [--cases a,b | --holdout] [--verbose]
 
 writes ``DIR/<case>/`` (claims.csv, discrepancies.csv, alignments.csv, its own store), then prints
 ``factcheck eval cases`` over them: must-flag recall, must-not-flag violations, rows per found
@@ -32,9 +32,12 @@ from factcheck.config import load_settings  # noqa: E402
 from factcheck.store import Store  # noqa: E402
 
 
-def case_dirs(only: set[str] | None = None) -> list[Path]:
+def case_dirs(only: set[str] | None = None, holdout: bool = False) -> list[Path]:
+    """The cases with gold: those named, else the dev cases (or, with ``holdout``, the cases kept
+    aside, marked by a ``HOLDOUT`` file: gathered and labelled blind, measured, never worked on)."""
     return [d for d in sorted(HERE.iterdir())
-            if (d / "gold.csv").exists() and (only is None or d.name in only)]
+            if (d / "gold.csv").exists() and (d.name in only if only is not None
+                                              else (d / "HOLDOUT").exists() == holdout)]
 
 
 def combined(name: str, dirs: list[Path], out: Path) -> Path | None:
@@ -80,12 +83,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scratch", type=Path, default=HERE.parent.parent.parent / "scratch" / "cases")
     ap.add_argument("--out", type=Path, default=Path("/tmp/factcheck-cases"))
-    ap.add_argument("--cases", default=None, help="comma-separated case names (default: all)")
+    ap.add_argument("--cases", default=None, help="comma-separated case names (default: the dev cases)")
+    ap.add_argument("--holdout", action="store_true", help="run the held-out cases instead of the dev cases")
     ap.add_argument("--config", default=None, help="TOML settings file (to measure a change)")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
     only = set(args.cases.split(",")) if args.cases else None
-    dirs = case_dirs(only)
+    dirs = case_dirs(only, args.holdout)
     args.out.mkdir(parents=True, exist_ok=True)
     settings = load_settings(args.config, story_grouping="one")
     runs = [d for d in (run_case(c, args.scratch, args.out, settings) for c in dirs) if d]
