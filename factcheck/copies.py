@@ -2,7 +2,8 @@
 outlet that carried it, so a copy never counts as an independent confirmation.
 
 One test decides it everywhere (``same_article``): the word 5-grams of two cleaned bodies, at least
-``SYNDICATION_MIN_CONTAINMENT`` of the shorter one's found in the other. ``factcheck run`` applies
+``SYNDICATION_MIN_CONTAINMENT`` of the shorter one's found in the other; and a copy gives no figure
+the other does not (``numbers_of``): an altered copy is a report of its own. ``factcheck run`` applies
 it to the folder's bodies (``mark_duplicates``), ``factcheck add`` to an added article's body and
 the stored articles closest to it (``copy_among``), so both find the same copies.
 """
@@ -37,15 +38,17 @@ def mark_duplicates(sources: list[Source], settings: Settings | None = None, *,
     inverted index of shingles, so the cost grows with the corpus, not with its square.
     """
     settings = settings or Settings()
-    if bodies is not None:
-        shingles = [shingles_of(text_of(b)) for b in bodies]
-    else:
-        shingles = [body_shingles(src, settings) for src in sources]
+    texts = [text_of(b) for b in bodies] if bodies is not None else [body_text(src, settings) for src in sources]
+    shingles = [shingles_of(t) for t in texts]
+    numbers = [numbers_of(t) for t in texts]
     order = sorted(range(len(sources)), key=lambda i: -len(shingles[i]))
     kept: dict[int, list[str]] = {}
     index: dict[tuple[str, ...], int] = {}
     for i in order:
         twin = _best_twin(shingles, i, index)
+        if twin is not None and not figures_kept(shingles[i], numbers[i], shingles[twin], numbers[twin]):
+            log.info("%s: a copy of %s with figures of its own; kept as a report", sources[i].name, sources[twin].name)
+            twin = None
         if twin is None:
             kept[i] = []
             for sh in shingles[i]:
@@ -66,13 +69,18 @@ def _best_twin(shingles: list[set], i: int, index: dict) -> int | None:
     return best if best is not None and same_article(shingles[i], shingles[best]) else None
 
 
-def body_shingles(source: Source, settings: Settings) -> set[tuple[str, ...]]:
-    """Word 5-grams of the cleaned body (of the raw text when no article is found)."""
+def body_text(source: Source, settings: Settings) -> str:
+    """The cleaned body's text (the raw text when no article is found)."""
     try:
-        text = text_of(clean(source, settings))
+        return text_of(clean(source, settings))
     except SourceError:
-        text = source.raw
-    return shingles_of(text)
+        return source.raw
+
+
+def numbers_of(text: str) -> set[str]:
+    """The figures a text gives, as written: a copy that changes one ("22 crew" for "21 crew") is
+    an altered copy, a report of its own, not the same article carried again."""
+    return set(re.findall(r"\d(?:[\d,.:]*\d)?", text))
 
 
 def shingles_of(text: str) -> set[tuple[str, ...]]:
@@ -99,5 +107,17 @@ def text_of(body: Body) -> str:
 def copy_among(body: Body, candidates: Sequence[Source], settings: Settings) -> Source | None:
     """The first of ``candidates`` (stored articles, their raw text cleaned again) that the article
     of ``body`` is a copy of, or None."""
-    mine = shingles_of(text_of(body))
-    return next((c for c in candidates if same_article(mine, body_shingles(c, settings))), None)
+    text = text_of(body)
+    mine, figures = shingles_of(text), numbers_of(text)
+    for c in candidates:
+        theirs = body_text(c, settings)
+        other = shingles_of(theirs)
+        if same_article(mine, other) and figures_kept(mine, figures, other, numbers_of(theirs)):
+            return c
+    return None
+
+
+def figures_kept(a: set, figures_a: set[str], b: set, figures_b: set[str]) -> bool:
+    """The shorter of two copies (by shingles: the one ``mark_duplicates`` folds into the other)
+    gives no figure the longer does not."""
+    return figures_a <= figures_b if len(a) <= len(b) else figures_b <= figures_a
