@@ -184,7 +184,7 @@ def clean(source: Source, settings: Settings) -> Body:
     if source.kind in ("html", "url"):
         return clean_html(source, settings)
     labels = explain(source, settings)
-    paragraphs = tuple(_paragraph(lab) for lab in labels if lab.label in ("body", "heading"))
+    paragraphs = stamped(tuple(_paragraph(lab) for lab in labels if lab.label in ("body", "heading")), source.raw)
     if not any(p.role == "body" for p in paragraphs):
         raise SourceError(source.name, "no article text found (only page furniture)",
                           "check that the file holds the article itself")
@@ -205,6 +205,34 @@ def explain(source: Source, settings: Settings) -> list[LineLabel]:
         line.kind, line.reason = classify_line(line.text)
     labels = label_lines(lines, known_title=source.title)
     return [LineLabel(ln.no, ln.start, ln.end, ln.text, label, reason) for ln, (label, reason) in zip(lines, labels)]
+
+
+# A heading that is only a clock time, as a timeline heads each step ("6:39 p.m. ET", "Approximately
+# 8:42 p.m. ET", "19:04"): the time of the paragraph under it.
+STAMP = re.compile(r"(?i)^(?:approximately|about|around|shortly after|just after|just before|after|before)?\s*"
+                   r"(?:(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?\s*[ap]\.?m\.?|(?:[01]?\d|2[0-3]):[0-5]\d)"
+                   r"(?:\s*(?:[A-Z]{2,4}|local time|eastern|central|mountain|pacific))?$")
+
+
+def stamped(paragraphs: tuple[Paragraph, ...], raw: str) -> tuple[Paragraph, ...]:
+    """Each timeline stamp joined to the paragraph under it ("6:39 p.m. ET: Flight 5342 takes off
+    from Wichita"), so the paragraph's first sentence says when. The joint keeps the raw text's
+    length (": " for a blank line), so offsets into ``raw`` stay exact."""
+    out: list[Paragraph] = []
+    i = 0
+    while i < len(paragraphs):
+        p = paragraphs[i]
+        nxt = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
+        gap = raw[p.char_end:nxt.char_start] if nxt else ""
+        if (nxt is not None and p.role == "heading" and nxt.role == "body" and STAMP.match(p.text.strip())
+                and raw[p.char_start:p.char_end] == p.text and gap and not gap.strip()):
+            joint = (":" + " " * (len(gap) - 1)) if len(gap) >= 2 else " "
+            out.append(Paragraph(p.text + joint + nxt.text, p.char_start, nxt.char_end, "body"))
+            i += 2
+            continue
+        out.append(p)
+        i += 1
+    return tuple(out)
 
 
 def _paragraph(lab: LineLabel) -> Paragraph:

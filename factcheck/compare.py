@@ -612,7 +612,11 @@ def date_value(d) -> str:
 CLOCK = re.compile(r"(?i)(?P<hedge>\b(?:around|about|approximately|roughly|shortly after|just after|shortly before|"
                    r"just before|some time after|after|before|by)\s+)?\b(?:(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<m>[0-5]\d))?"
                    r"\s*(?P<ap>[ap])\.?m\b\.?|(?P<h24>[01]\d|2[0-3]):(?P<m24>[0-5]\d)\b)")
-ZONE = re.compile(r"\b(?:GMT|UTC|[ECMP][SD]?T|local time|KST|CET|EET|IST)\b")
+_US_ZONES = r"(?:Eastern|Central|Mountain|Pacific)"
+ZONE = re.compile(r"\b(?:GMT|UTC|[ECMP][SD]?T|local time|KST|CET|EET|IST)\b|"
+                  rf"(?:(?<=[ap]\.m\. )|(?<=[ap]m )|(?<=[ap]\.m\.))\s*{_US_ZONES}\b|"
+                  rf"\b{_US_ZONES}(?= (?:standard |daylight )?time\b)")
+ZONE_NAMES = {"E": "Eastern", "C": "Central", "M": "Mountain", "P": "Pacific", "UTC": "GMT"}
 # Minutes a clock time may be off: "around 9:07" a few minutes, "around 9 am" / "9 am" half an hour.
 CLOCK_SLACK_HEDGED, CLOCK_SLACK_HOUR = 3, 30
 # Minutes a time said to be just after or before another lies from it ("shortly after 9am": 9:00-9:15),
@@ -660,13 +664,18 @@ HAPPENINGS = {"crash", "land", "depart", "explod", "explosion", "collaps", "erup
 # Words for one happening: a plane that collided with a wall or slammed into it crashed.
 HAPPENING_SYNONYMS = {"collid": "crash", "collision": "crash", "slamm": "crash", "plung": "crash", "smash": "crash",
                       "crashes": "crash", "crashe": "crash", "explos": "explod", "blast": "explod",
-                      "detonat": "explod", "touchdown": "land", "took": "depart", "target": "strik",
+                      "detonat": "explod", "touchdown": "land", "took": "depart", "takeoff": "depart", "target": "strik",
                       "bombard": "strik", "airstrike": "strik"}
 
 
 def happenings(text: str) -> frozenset[str]:
     """The happenings a sentence gives a moment of (crash, land, depart …), capitalised or not."""
-    return frozenset(HAPPENING_SYNONYMS.get(w, w) for w in event_words(text.lower())) & HAPPENINGS
+    text = TAKE_OFF.sub(" takeoff ", text.lower())
+    return frozenset(HAPPENING_SYNONYMS.get(w, w) for w in event_words(text)) & HAPPENINGS
+
+
+# "takes off", "took off": a departure (not "took" of "took place" or "took the stand").
+TAKE_OFF = re.compile(r"\b(?:takes|taking|took|take|taken)\s+off\b")
 
 
 def timed_happenings(text: str) -> frozenset[str]:
@@ -734,9 +743,11 @@ def ordinals(text: str) -> set[str]:
 
 
 def zones(text: str) -> set[str]:
-    """The time zones a sentence states its times in; one in brackets converts the time before it
-    ("shortly after 9am (midnight GMT)") and leaves the sentence in local time."""
-    return set(ZONE.findall(re.sub(r"\([^)]*\)", " ", text)))
+    """The time zones a sentence states its times in, one name for each (EST, EDT, ET and Eastern
+    are Eastern time); one in brackets converts the time before it ("shortly after 9am (midnight
+    GMT)") and leaves the sentence in local time."""
+    found = [z.strip() for z in ZONE.findall(re.sub(r"\([^)]*\)", " ", text))]
+    return {ZONE_NAMES.get(z[0], z) if re.fullmatch(r"[ECMP][SD]?T", z) else ZONE_NAMES.get(z, z) for z in found}
 
 
 def clock_value(c: Claim, minutes: int) -> str:

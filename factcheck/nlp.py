@@ -264,6 +264,35 @@ def speed_up(nlp) -> list[str]:
     return done
 
 
+# A clock time's zone written after it ("6:18 p.m. Eastern: the flight departs") continues the
+# sentence; the small parser ends one at "p.m." before any capital.
+_MERIDIEM = {"a.m.", "p.m.", "am", "pm", "a.m", "p.m"}
+_ZONE_WORDS = {"eastern", "central", "mountain", "pacific", "et", "est", "edt", "ct", "cst", "cdt", "pt", "pst",
+               "pdt", "gmt", "utc", "bst", "cet", "cest", "eet", "ist", "kst", "jst"}
+
+
+def clock_zones(doc):
+    """Mark the zone after a clock time, and what follows a timeline's "6:18 p.m. Eastern:", as no
+    sentence start (runs before the parser, which keeps it)."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if prev.lower_ in _MERIDIEM and tok.i >= 2 and doc[tok.i - 2].text[:1].isdigit() and (
+                tok.lower_ in _ZONE_WORDS or (tok.lower_ == "local" and tok.i + 1 < len(doc)
+                                              and doc[tok.i + 1].lower_ == "time")):
+            tok.is_sent_start = False
+        if prev.text == ":" and tok.i >= 3 and _stamp_before(doc, tok.i - 1):
+            tok.is_sent_start = False
+    return doc
+
+
+def _stamp_before(doc, colon: int) -> bool:
+    """A clock time (with its zone) ends just before the colon at ``colon``."""
+    k = colon - 1
+    if doc[k].lower_ in _ZONE_WORDS:
+        k -= 1
+    return k >= 1 and doc[k].lower_ in _MERIDIEM and doc[k - 1].text[:1].isdigit()
+
+
 @lru_cache(maxsize=1)
 def load_nlp():
     """The spaCy pipeline on numpy's OpenBLAS, with compiled attribute rules (module docstring).
@@ -281,4 +310,9 @@ def load_nlp():
 
         raise ModelError(f"spaCy pipeline '{SPACY_MODEL}' is not installed — run the README's set-up command") from exc
     speed_up(nlp)
+    from spacy.language import Language
+
+    if not Language.has_factory("factcheck_clock_zones"):
+        Language.component("factcheck_clock_zones", func=clock_zones)
+    nlp.add_pipe("factcheck_clock_zones", before="parser")
     return nlp

@@ -407,3 +407,12 @@ def test_hyphenated_given_names_are_people_and_companies_are_not(text, people, o
     found = entities_of(list(load_nlp()(text)))
     assert [e.text for e in found if e.label == "PERSON"] == people
     assert [e.text for e in found if e.label == "ORG"] == orgs
+
+
+def test_a_clock_time_and_its_zone_stay_in_the_sentence():
+    """The small parser ends a sentence at "p.m." before any capital; a zone written after the
+    time continues it, and a new sentence after a time still starts."""
+    said = "6:18 p.m. Eastern: Harbour Air Flight 88, operated by Coast Lines, departs from Dayton with 60 passengers."
+    assert [c.text for c in claims_of(said)] == [said]
+    from factcheck.nlp import load_nlp
+    assert len(list(load_nlp()("He landed at 9 p.m. The next day he left.").sents)) == 2

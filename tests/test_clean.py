@@ -309,3 +309,24 @@ def test_one_sentence_per_line_article_is_kept_whole(tmp_path):
     for must in ("It is too late", "Shopkeepers along Market Lane", "Where will the boats dock now?",
                  "Fishermen who moor", "temporary pontoon"):
         assert must in kept
+
+
+def test_a_timeline_stamp_heads_the_paragraph_under_it(tmp_path):
+    """A timeline heads each step with a line that is only a clock time; the step's paragraph
+    says when ("6:39 p.m. ET: The flight takes off"), with its offsets still exact in the raw text."""
+    path = tmp_path / "timeline.txt"
+    path.write_text("How the night unfolded\n\nThe Harbour Post\n\n"
+                    "Officials have pieced together the last hour of Flight 88, which left Dayton on Tuesday evening.\n\n"
+                    "6:39 p.m. ET\n\nFlight 88 takes off from Dayton bound for the capital with 60 passengers aboard.\n\n"
+                    "Approximately 8:42 p.m. ET\n\nThe crew asks the tower for a different runway as the jet approaches.\n\n"
+                    "Black Hawk on a training flight\n\nA helicopter was flying a training route along the river that night.\n",
+                    encoding="utf-8")
+    src = read_source(path, SETTINGS)
+    body = clean(src, SETTINGS)
+    texts = [p.text for p in body.paragraphs]
+    assert "6:39 p.m. ET: Flight 88 takes off from Dayton bound for the capital with 60 passengers aboard." in texts
+    assert any(t.startswith("Approximately 8:42 p.m. ET: The crew asks") for t in texts)
+    assert "Black Hawk on a training flight" in texts, "a heading that is no time stays a heading"
+    for p in body.paragraphs:
+        span = src.raw[p.char_start:p.char_end]
+        assert len(span) == len(p.text) and span.split() == p.text.replace(" ET: ", " ET ").split()

@@ -294,11 +294,14 @@ def test_one_omission_row_per_fact_naming_every_silent_outlet():
     ("The pilot issued a mayday at 8.58 am.", "The plane crashed at 9:03 a.m. near the runway.", False),  # two moments
     ("The plane crashed at 0003 GMT, officials said.", "The plane crashed at 9:03 a.m. near the runway.", False),
     ("At around 9:07 a.m. the jet caught fire after colliding with a wall.", "The plane crashed at 9.03 am.", True),
+    # one zone under several names; a time in another zone is another reading of the clock
+    ("6:18 p.m. Eastern: Flight 88 departs from Dayton.", "6:39 p.m. ET: Flight 88 takes off from Dayton.", True),
+    ("6:18 p.m. Eastern: Flight 88 departs from Dayton.", "Flight 88 took off from Dayton at 6:39 p.m. CT.", False),
 ])
 def test_clock_times(ta, tb, conflict):
     found = corpus(claim(ta), claim(tb, "s2"), only=["time"])
     assert bool(found) is conflict, [d.explanation for d in found]
-    if conflict:
+    if conflict and "9" in ta:
         assert found[0].kind == "date" and "09:07" in found[0].explanation and "09:03" in found[0].explanation
 
 
