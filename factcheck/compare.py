@@ -354,6 +354,11 @@ GENERAL_NOUNS = {"people", "person", "time", "one", "other", "way", "thing", "pa
                  "week", "hour", "minute", "report", "statement", "vote"}
 # Letters of a noun or verb that name what is counted, so "deliberations" and "deliberated" meet.
 NOUN_STEM = 7
+# Words news uses for one kind of thing, one after another (general knowledge): a "984-foot container
+# ship" and a "947-foot cargo vessel" measure one thing.
+THING_SYNONYMS = {"vessel": "ship", "freighter": "ship", "containership": "ship", "tanker": "ship",
+                  "airliner": "plane", "aircraft": "plane", "airplane": "plane", "jetliner": "plane",
+                  "lorry": "truck"}
 
 
 # Words near a measured figure that say how it is hedged or placed, not what it measures.
@@ -386,6 +391,7 @@ def counted_nouns(q, c: Claim) -> list[tuple[str, str]]:
     out = {}
     for w in words:
         if w not in STOPWORDS and w not in HEDGE_WORDS and w not in GENERAL_NOUNS:
+            w = THING_SYNONYMS.get(w, w)
             out.setdefault(f"{q.unit}:{w[:NOUN_STEM]}", w)
     return sorted(out.items())
 
@@ -465,8 +471,9 @@ def holder(q, c: Claim) -> str:
     44% while Maduro was declared the winner with 51%": 44% is González's); "" when none is named."""
     at = c.text.find(q.text)
     people = [(abs(c.text.find(e.text) - at), e.key) for e in c.entities
-              if (e.label == "PERSON" or (e.label == "ORG" and " " not in e.text))  # a lone surname is often tagged ORG
-              and e.text not in c.speaker and c.text.find(e.text) >= 0]
+              if (e.label == "PERSON" or (e.label == "ORG" and " " not in e.text  # a lone surname is often tagged ORG
+                                          and not re.search(r"[A-Z][\w'’-]*\s$", c.text[:c.text.find(e.text)])))
+              and e.text not in c.speaker and c.text.find(e.text) >= 0]  # ("Lanka" of Sri Lanka is no one)
     return min(people)[1] if people and at >= 0 else ""
 
 

@@ -45,6 +45,9 @@ def fact_id(question: Sequence[str]) -> str:
     return stable_id("fact", *question, length=12)
 
 
+# Questions of a measured thing by its base unit: "What length or distance (ship)?", not "How many ms?".
+UNIT_QUESTIONS = {"m": "What length or distance", "km/h": "What speed", "kg": "What weight",
+                  "hour": "How long", "day": "How long", "month": "How long", "year": "How long"}
 # Figures on a scale rather than counts: "What magnitude?", not "How many: magnitude?".
 SCALES = {"magnitude", "aftershock magnitude"}
 
@@ -59,7 +62,11 @@ def plain_question(question: Sequence[str], label: str = "") -> str:
             thing = (label or noun).split(" (in ")[0]
             if thing in SCALES:
                 return f"What {thing}?"
+            if unit in UNIT_QUESTIONS:
+                return f"{UNIT_QUESTIONS[unit]} ({thing})?"
             return f"How many {unit}s ({thing})?" if unit else f"How many: {thing}?"
+        if what in ("member", "members") and group and not group.startswith("in "):
+            return f"How many {group} members?"  # "22 crew members": the crew
         who = (f" ({group})" if group.startswith("in ") else f" ({plural(group)})") if group and group != what else ""
         by = f" for {whose.split(':')[-1].split('|')[0].title()}" if whose else ""
         if what in ("%", "pp"):
@@ -75,8 +82,16 @@ def plain_question(question: Sequence[str], label: str = "") -> str:
             }.get(kind, f"{kind}{about}?")
 
 
+# Plurals English does not make with -s.
+IRREGULAR_PLURALS = {"man": "men", "woman": "women", "child": "children", "person": "people", "foot": "feet",
+                     "crew": "crew", "police": "police", "staff": "staff", "personnel": "personnel", "people": "people"}
+
+
 def plural(noun: str) -> str:
-    """An English plural for a counted group's noun: passenger → passengers, body → bodies, coach → coaches."""
+    """An English plural for a counted group's noun: passenger → passengers, body → bodies, coach →
+    coaches, man → men."""
+    if noun in IRREGULAR_PLURALS:
+        return IRREGULAR_PLURALS[noun]
     if re.search(r"[^aeiou]y$", noun):
         return noun[:-1] + "ies"
     if re.search(r"(?:s|x|z|ch|sh)$", noun):

@@ -192,7 +192,8 @@ _HEAD_STOP = _STOP | set("in on at to for from by with of into over under about 
                          "through toward towards near around between against within without via like".split())
 # Participles and adjectives that follow a noun phrase ("80% of tankers bound for", "3 miles long").
 _HEAD_STOP |= set("bound held made taken known left born seen given found built sent brought kept "
-                  "long wide high deep tall old away thick heavy more less".split())
+                  "long wide high deep tall old away thick heavy more less "
+                  "believed feared thought presumed confirmed reported estimated expected".split())
 # Adverbs after a noun phrase ("60 Jordanians also died", "17 in Nairobi alone").
 _HEAD_STOP |= set("also too alone still already again reportedly each apiece".split())
 _DETERMINERS = set("of the its their his her our my your these those them all whom a an".split())
@@ -732,9 +733,19 @@ def _rounding(value: float, unit: str | None) -> float:
     return min(0.5 * 10 ** zeros, ROUND_SHARE * value) if zeros else 0.0
 
 
-def _interval(q: Quantity) -> tuple[float, float]:
-    """The interval a quantity is compared on: vague ones loosened, measurements given a tolerance,
-    round figures their rounding."""
+_WRITTEN_UNIT = re.compile(r"(?i)(?<![a-z])(" + "|".join(sorted((re.escape(u) for u in UNITS if u[0].isalpha()),
+                                                              key=len, reverse=True)) + r")s?(?![a-z])")
+
+
+def written_unit(q: Quantity) -> tuple | None:
+    """The unit a figure was written in, as (base unit, factor): "984-foot" and "947 feet" alike."""
+    m = _WRITTEN_UNIT.search(q.text)
+    return UNITS.get(m.group(1).lower()) if m else None
+
+
+def _interval(q: Quantity, converted: bool = True) -> tuple[float, float]:
+    """The interval a quantity is compared on: vague ones loosened, measurements given a tolerance
+    (when ``converted`` from another unit), round figures their rounding."""
     low = float("-inf") if q.low is None else q.low
     high = float("inf") if q.high is None else q.high
     if q.low is not None and q.low == q.high and not q.vague:
@@ -744,7 +755,7 @@ def _interval(q: Quantity) -> tuple[float, float]:
         low, high = low - slack, high + up
     if q.vague:
         low, high = low * VAGUE_LOW_SLACK, high * VAGUE_HIGH_SLACK
-    if q.unit in _PHYSICAL:
+    if q.unit in _PHYSICAL and converted:
         low, high = low * (1 - UNIT_TOLERANCE), high * (1 + UNIT_TOLERANCE)
     return low, high
 
@@ -767,7 +778,8 @@ def quantities_compatible(a: Quantity, b: Quantity) -> bool | None:
     aboard; "two of them" vs 40) agree when the part is not larger than the whole. Otherwise True
     when their intervals overlap: bounds ("at least 40" vs 42), approximations, vague words (with
     ``VAGUE_*_SLACK``: "dozens" vs 40, "several" vs 7) and unit conversions (within
-    ``UNIT_TOLERANCE``); False when they are disjoint (120 vs 95 injured).
+    ``UNIT_TOLERANCE``; none when both are written in one unit: 984 against 947 feet); False when
+    they are disjoint (120 vs 95 injured).
     """
     if a.measure != b.measure or (a.measure is None and (a.unit is None or b.unit is None)):
         return None
@@ -776,8 +788,10 @@ def quantities_compatible(a: Quantity, b: Quantity) -> bool | None:
     factor = _unit_factor(a.unit, b.unit)
     if factor is None:
         return None
-    low_a, high_a = _interval(a)
-    low_b, high_b = _interval(b)
+    # two lengths both written in feet differ by what they say, not by a conversion's rounding
+    converted = a.unit not in _PHYSICAL or written_unit(a) is None or written_unit(a) != written_unit(b)
+    low_a, high_a = _interval(a, converted)
+    low_b, high_b = _interval(b, converted)
     low_b, high_b = low_b * factor, high_b * factor
     if factor != 1.0:  # durations converted between years, months and days are rounded
         low_b, high_b = low_b * (1 - UNIT_TOLERANCE), high_b * (1 + UNIT_TOLERANCE)
@@ -801,9 +815,23 @@ def fmt_interval(q: Quantity) -> str:
     return f"{q.low:,.0f}–{q.high:,.0f}"
 
 
+# How a figure written in a unit other than its base unit is shown: in the unit it was written in.
+WRITTEN_LABELS = {("m", 0.3048): "ft", ("m", 1609.344): "miles", ("m", 1000): "km", ("m", 0.01): "cm",
+                  ("m", 0.9144): "yards", ("kg", 0.45359237): "lb", ("kg", 1000): "tonnes", ("kg", 0.001): "g",
+                  ("km/h", 1.609344): "mph", ("hour", 1 / 60): "minutes", ("day", 7): "weeks",
+                  ("year", 10): "decades", ("year", 100): "centuries"}
+
+
 def fmt_value(q: Quantity) -> str:
-    """A quantity's value with its unit and vagueness: "38", "at least 40", "51%", "9.5 hours", "dozens (about 24–99)"."""
+    """A quantity's value with its unit and vagueness: "38", "at least 40", "51%", "9.5 hours", "dozens
+    (about 24–99)"; a figure written in another unit than its base one in the unit it was written in
+    ("984 ft", not "299.9232 m")."""
     value = fmt_interval(q)
+    written = written_unit(q)
+    if q.unit and written and written[1] != 1 and written in WRITTEN_LABELS and not q.vague:
+        shown = replace(q, low=None if q.low is None else round(q.low / written[1], 2),
+                        high=None if q.high is None else round(q.high / written[1], 2))
+        return f"{fmt_interval(shown)} {WRITTEN_LABELS[written]}"
     if q.unit in ("%", "pp"):
         value += q.unit if q.unit == "%" else " points"
     elif q.unit:

@@ -764,10 +764,22 @@ def test_a_spelling_fact_names_the_majority_spelling_whichever_side_leads():
 
 
 @pytest.mark.parametrize("group,question", [("passenger", "How many dead (passengers)?"), ("body", "How many dead (bodies)?"),
-                                            ("coach", "How many dead (coaches)?"), ("in Egypt", "How many dead (in Egypt)?")])
+                                            ("coach", "How many dead (coaches)?"), ("in Egypt", "How many dead (in Egypt)?"),
+                                            ("man", "How many dead (men)?"), ("crew", "How many dead (crew)?")])
 def test_a_counted_group_is_named_in_the_plural(group, question):
     from factcheck.facts import plain_question
     assert plain_question(("count", "story", "dead", group, "")) == question
+
+
+@pytest.mark.parametrize("question,words", [
+    (("count", "story", "m:ship", "", ""), "What length or distance (ship)?"),
+    (("count", "story", "km/h:truck", "", ""), "What speed (truck)?"),
+    (("count", "story", "member", "crew", ""), "How many crew members?"),
+    (("count", "story", ":bomb", "", ""), "How many: bomb?"),
+])
+def test_a_measured_thing_is_asked_in_words(question, words):
+    from factcheck.facts import plain_question
+    assert plain_question(question) == words
 
 
 def test_one_person_given_two_ages_is_a_disputed_age():

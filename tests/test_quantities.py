@@ -182,6 +182,9 @@ COMPATIBLE = [
     ("The tallies showed 2.75 million votes for the mayor.", "The tallies showed 2,759,256 votes for the mayor.", True),
     ("The tallies showed 2.75 million votes for the mayor.", "The tallies showed 2,761,000 votes for the mayor.", False),
     ("120 people were injured.", "128 people were injured.", False),
+    # two lengths written in one unit differ by what they say; a conversion has its rounding
+    ("The 984-foot ship struck the pier.", "The 947-foot-long ship struck the pier.", False),
+    ("The 984-foot ship struck the pier.", "The 300-metre ship struck the pier.", True),
 ]
 
 
@@ -349,3 +352,10 @@ def test_a_breakdown_by_place_counts_what_its_first_figure_counts():
     assert [(q.text, q.measure, q.part) for q in qs] == [("five", "dead", True), ("two", "dead", True),
                                                          ("one", "dead", True), ("one", "dead", True)]
     assert [q.text for q in parse_quantities("He was one in a million, his friends said.")] == ["a million"]
+
+
+def test_a_figure_is_shown_in_the_unit_it_was_written_in():
+    from factcheck.quantities import fmt_value
+    assert [fmt_value(q) for q in parse_quantities("The 984-foot ship sailed 250 km in 45 minutes at 30 mph.")] == [
+        "984 ft", "250 km", "45 minutes", "30 mph"]
+    assert [fmt_value(q) for q in parse_quantities("The runway is 199 meters long.")] == ["199 m"]
