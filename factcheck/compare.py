@@ -25,7 +25,7 @@ from .errors import FactcheckError
 from .dates import dates_compatible
 from .models import Alignment, Claim, Discrepancy, FactCluster, Source, stable_id
 from .quantities import (CURRENCIES, EVENT_MEASURES, INCREMENT, PEOPLE_NOUNS, fmt_interval, fmt_value,
-                         quantities_compatible)
+                         quantities_compatible, written_unit)
 
 log = logging.getLogger(__name__)
 
@@ -383,6 +383,8 @@ def counted_nouns(q, c: Claim) -> list[tuple[str, str]]:
     at = c.text.find(q.text)
     if at < 0 or not one_of_unit(q, c):  # with two lengths in a sentence, which one is meant is a guess
         return []
+    if q.unit == "m" and (between := places_apart(q, c, at)):
+        return [(f"m:{between}", between)]
     before = re.split(r"[,;:.!?—–()]", c.text[:at])[-1]
     after = re.split(r"[,;:.!?—–()]", c.text[at + len(q.text):])[0]
     words = re.findall(r"\b[a-z]{4,}\b", before)[-MEASURED_BEFORE:] + re.findall(r"\b[a-z]{4,}\b", after)[:MEASURED_AFTER]
@@ -394,6 +396,28 @@ def counted_nouns(q, c: Claim) -> list[tuple[str, str]]:
             w = THING_SYNONYMS.get(w, w)
             out.setdefault(f"{q.unit}:{w[:NOUN_STEM]}", w)
     return sorted(out.items())
+
+
+# A distance from a place: "about 130 kilometers (80 miles) southwest of Berlin", "46 km from Magdeburg".
+DISTANCE_FROM = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:(?:north|south|east|west|north-?east|north-?west|south-?east|"
+                           r"south-?west|northeast|northwest|southeast|southwest|away|outside|inland|upstream|"
+                           r"downstream)\s+)?(?:from|of|outside)\s+(?:the\s+)?(?:(?:city|town|capital)\s+of\s+)?"
+                           r"(?P<place>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
+
+
+def places_apart(q, c: Claim, at: int) -> str:
+    """The two places a distance lies between, sorted ("berlin|magdeburg"): the place it is said
+    to be from, and the place the sentence names last before the figure ("Magdeburg, located about
+    130 kilometers southwest of Berlin"); "" when either is missing."""
+    m = DISTANCE_FROM.match(c.text[at + len(q.text):])
+    if m is None:
+        return ""
+    places = [(c.text.rfind(e.text, 0, at), e.text) for e in c.entities if e.label in ("GPE", "LOC", "FAC")]
+    places = [(i, t) for i, t in places if i >= 0 and t != m["place"]]
+    if not places:
+        return ""
+    here = max(places)[1]
+    return "|".join(sorted(fold(p).lower() for p in (here, m["place"])))
 
 
 CURRENCY_UNITS = frozenset(CURRENCIES.values())
@@ -462,8 +486,12 @@ def people_noun(noun: str) -> bool:
 
 
 def one_of_unit(q, c: Claim) -> bool:
-    """The claim gives one figure in this unit (with two durations, which one is meant is a guess)."""
-    return sum(1 for x in c.quantities if x.unit == q.unit) == 1
+    """The claim gives one figure in this unit (with two durations, which one is meant is a guess);
+    a figure and its conversion ("about 130 kilometers (80 miles)") are one."""
+    same = [x for x in c.quantities if x.unit == q.unit]
+    return len(same) == 1 or (len(same) == 2 and quantities_compatible(
+        replace(same[0], measure=None, group="", part=False), replace(same[1], measure=None, group="", part=False)) is True
+        and written_unit(same[0]) != written_unit(same[1]))
 
 
 def holder(q, c: Claim) -> str:
@@ -495,14 +523,22 @@ COMPARED_RE = re.compile(r"(?i)\b(?:exceed\w*|surpass\w*|than|compared\s+(?:with
 
 def historic(c: Claim, ctx: Context) -> bool:
     """The claim is about the past of the story: dated well before its article ("the 1960 quake
-    killed 12,000"), or placed there by its words ("three months after gunmen killed 145")."""
+    killed 12,000"), or placed there by its words ("three months after gunmen killed 145"). A date
+    in a relative clause dates its noun's past, not the claim ("the suspect, who settled in Germany
+    in 2006, works in Bernburg, about 46 km from Magdeburg")."""
     published = ctx.sources[c.source_id].published
-    old = [d for d in c.dates if published and d.resolved and d.end and (published - d.end).days > HISTORIC_DAYS]
+    asides = [m.span() for m in RELATIVE_ASIDE.finditer(c.text)]
+    old = [d for d in c.dates if published and d.resolved and d.end and (published - d.end).days > HISTORIC_DAYS
+           and not any(lo <= c.text.find(d.text) < hi for lo, hi in asides)]
     dated = bool(old) and not any(SINCE_RE.search(c.text, 0, max(0, c.text.find(d.text)))
                                   or COMPARED_RE.search(c.text, max(0, c.text.find(d.text) - 40), max(0, c.text.find(d.text)))
                                   for d in old)
     return dated or any(not COMPARED_RE.search(c.text, max(0, m.start() - 40), m.start())
                         for m in BACKGROUND_RE.finditer(c.text))
+
+
+# A relative clause set off by commas: ", who settled in Germany in 2006 after fleeing,".
+RELATIVE_ASIDE = re.compile(r",\s*(?:who|which)\b[^,;]*,")
 
 
 # "since the beginning of the year": a count that runs up to now, not a figure of the past.

@@ -630,8 +630,8 @@ def _group_after(words: list[str], first: int) -> tuple[str, int]:
             end = j + 1
             break
         head, end = w, j + 1
-    if head is None:
-        return "", first
+    if head is None or head == "others":  # "two dead and 68 others injured": people ("10 other bodies": more of them)
+        return "", first if head is None else end
     noun = _singular(head.removesuffix("'s").removesuffix("’s"))
     return ("" if noun in GENERIC_GROUPS or noun + "s" in GENERIC_GROUPS else noun), end
 
@@ -755,7 +755,7 @@ def _interval(q: Quantity, converted: bool = True) -> tuple[float, float]:
         low, high = low - slack, high + up
     if q.vague:
         low, high = low * VAGUE_LOW_SLACK, high * VAGUE_HIGH_SLACK
-    if q.unit in _PHYSICAL and converted:
+    if q.unit in _PHYSICAL and converted and q.low == q.high:  # a hedge ("about 23 miles") has its own slack
         low, high = low * (1 - UNIT_TOLERANCE), high * (1 + UNIT_TOLERANCE)
     return low, high
 
@@ -829,9 +829,10 @@ def fmt_value(q: Quantity) -> str:
     value = fmt_interval(q)
     written = written_unit(q)
     if q.unit and written and written[1] != 1 and written in WRITTEN_LABELS and not q.vague:
-        shown = replace(q, low=None if q.low is None else round(q.low / written[1], 2),
-                        high=None if q.high is None else round(q.high / written[1], 2))
-        return f"{fmt_interval(shown)} {WRITTEN_LABELS[written]}"
+        if q.low != q.high:  # a hedge or a bound in its own words: "about 23 miles", "up to 30 mph"
+            return " ".join(q.text.split())
+        return f"{fmt_interval(replace(q, low=round(q.low / written[1], 2), high=round(q.high / written[1], 2)))} " \
+               f"{WRITTEN_LABELS[written]}"
     if q.unit in ("%", "pp"):
         value += q.unit if q.unit == "%" else " points"
     elif q.unit:

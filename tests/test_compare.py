@@ -815,3 +815,26 @@ def test_two_people_of_one_family_name_or_a_birthday_are_no_dispute():
     found = compare.compare(ctx)
     assert [s["claims"] for s in found[0].detail["sides"]] in ([[same_day.claim_id], [trial.claim_id]],
                                                              [[trial.claim_id], [same_day.claim_id]])
+
+
+def test_a_distance_between_two_places_is_one_question():
+    """Distances are keyed by the two places they lie between, however the sentence runs, and a
+    figure with its conversion in brackets is one figure; a date in a relative clause ("who settled
+    there in 2006") leaves the sentence's distance current."""
+    sources = {"s1": Source("s1", "s1.txt", "Outlet One", published=date(2024, 12, 21)),
+               "s2": Source("s2", "s2.txt", "Outlet Two", published=date(2024, 12, 21))}
+    a = with_places(claim("He worked in Eastmoor, about 23 miles (36 kilometers) south of Lindau.",
+                          published=date(2024, 12, 21)), "Eastmoor", "Lindau")
+    b = with_places(claim("The suspect, who settled in Ruritania in 2006, works in a clinic in Eastmoor, "
+                          "about 46 kilometers from Lindau.", "s2", published=date(2024, 12, 21)),
+                    "Eastmoor", "Lindau", "Ruritania")
+    ctx = compare.Context(settings=Settings(checks=("count",)), claims={c.claim_id: c for c in (a, b)},
+                          sources=sources, pairs=[])
+    (d,) = compare.compare(ctx)
+    assert d.detail["question"] == ["count", "", "m:eastmoor|lindau", "", ""]
+    assert sorted(s["value"] for s in d.detail["sides"]) == ["about 23 miles", "about 46 kilometers"]
+    near = with_places(claim("The clinic in Eastmoor lies about 22 miles from Lindau.", "s2",
+                             published=date(2024, 12, 21)), "Eastmoor", "Lindau")
+    ctx = compare.Context(settings=Settings(checks=("count",)), claims={c.claim_id: c for c in (a, near)},
+                          sources=sources, pairs=[])
+    assert compare.compare(ctx) == []

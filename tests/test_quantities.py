@@ -185,6 +185,10 @@ COMPATIBLE = [
     # two lengths written in one unit differ by what they say; a conversion has its rounding
     ("The 984-foot ship struck the pier.", "The 947-foot-long ship struck the pier.", False),
     ("The 984-foot ship struck the pier.", "The 300-metre ship struck the pier.", True),
+    # a hedged figure has its hedge's slack, not a conversion's on top of it
+    ("The clinic is about 23 miles from the city.", "The clinic is about 46 kilometers from the city.", False),
+    # "68 others injured": other people, no group of their own
+    ("Two people died and 68 others were injured.", "70 people were injured.", False),
 ]
 
 
