@@ -358,7 +358,7 @@ NOUN_STEM = 7
 # ship" and a "947-foot cargo vessel" measure one thing.
 THING_SYNONYMS = {"vessel": "ship", "freighter": "ship", "containership": "ship", "tanker": "ship",
                   "airliner": "plane", "aircraft": "plane", "airplane": "plane", "jetliner": "plane",
-                  "lorry": "truck"}
+                  "lorry": "truck", "journey": "voyage", "trip": "voyage", "passage": "voyage"}
 
 
 # Words near a measured figure that say how it is hedged or placed, not what it measures.
@@ -660,8 +660,9 @@ ZONE = re.compile(r"\b(?:GMT|UTC|[ECMP][SD]?T|local time|KST|CET|EET|IST)\b|"
                   rf"(?:(?<=[ap]\.m\. )|(?<=[ap]m )|(?<=[ap]\.m\.))\s*{_US_ZONES}\b|"
                   rf"\b{_US_ZONES}(?= (?:standard |daylight )?time\b)")
 ZONE_NAMES = {"E": "Eastern", "C": "Central", "M": "Mountain", "P": "Pacific", "UTC": "GMT"}
-# Minutes a clock time may be off: "around 9:07" a few minutes, "around 9 am" / "9 am" half an hour.
-CLOCK_SLACK_HEDGED, CLOCK_SLACK_HOUR = 3, 30
+# Minutes a clock time may be off: "around 9:07" a few minutes, "around 9 am" half an hour, "at 9 am"
+# a quarter of an hour (a time given to the hour, unhedged, is rounded at most to it).
+CLOCK_SLACK_HEDGED, CLOCK_SLACK_HOUR, CLOCK_SLACK_WHOLE = 3, 30, 15
 # Minutes a time said to be just after or before another lies from it ("shortly after 9am": 9:00-9:15),
 # and a time said to be after or before it ("after 9am": 9:00-10:00).
 CLOCK_SHORTLY, CLOCK_AFTER = 15, 60
@@ -672,7 +673,8 @@ CLOCK_SAME_MOMENT = 60
 @lru_cache(maxsize=TEXT_CACHE)
 def clock_times(text: str) -> tuple[tuple[int, int, int], ...]:
     """(minutes after midnight as said, earliest, latest) of each clock time in a text ("9:07
-    a.m.", "8.58 am", "14:02"); a hedge widens it ("around 9:07": 9:04-9:10, "9 am": 8:30-9:30)
+    a.m.", "8.58 am", "14:02"); a hedge widens it ("around 9:07": 9:04-9:10, "around 9 am": 8:30-9:30,
+    "9 am": 8:45-9:15)
     or points it one way ("shortly after 9am": 9:00-9:15, "before 9": 8:00-9:00)."""
     out = []
     for m in CLOCK.finditer(text):
@@ -687,11 +689,12 @@ def clock_times(text: str) -> tuple[tuple[int, int, int], ...]:
         elif hedge in ("after", "some time after"):
             low, high = minutes, minutes + CLOCK_AFTER
         elif hedge in ("shortly before", "just before"):
-            low, high = minutes - CLOCK_SHORTLY, minutes
+            low, high = minutes - CLOCK_SHORTLY, minutes - 1  # "just before 12:45" is not 12:45
         elif hedge in ("before", "by"):
             low, high = minutes - CLOCK_AFTER, minutes
         else:
-            slack = CLOCK_SLACK_HOUR if not (m["m"] or m["m24"]) else CLOCK_SLACK_HEDGED if hedge else 0
+            whole = not (m["m"] or m["m24"])
+            slack = (CLOCK_SLACK_HOUR if hedge else CLOCK_SLACK_WHOLE) if whole else CLOCK_SLACK_HEDGED if hedge else 0
             low, high = minutes - slack, minutes + slack
         out.append((minutes, low, high))
     return tuple(out)
@@ -701,14 +704,16 @@ def clock_times(text: str) -> tuple[tuple[int, int, int], ...]:
 HAPPENINGS = {"crash", "land", "depart", "explod", "explosion", "collaps", "erupt", "strik", "struck", "attack",
               "bomb", "launch", "arriv", "declar", "mayday", "began", "start", "die", "kill", "rescu", "evacu",
               "sank", "sink", "derail", "shot", "shoot", "storm", "raid", "arrest", "announc", "deliver",
-              "verdict", "took", "takeoff", "hijack", "fire", "open", "clos", "hit"}
+              "verdict", "took", "takeoff", "hijack", "fire", "open", "clos", "hit", "happen"}
 
 
 # Words for one happening: a plane that collided with a wall or slammed into it crashed.
 HAPPENING_SYNONYMS = {"collid": "crash", "collision": "crash", "slamm": "crash", "plung": "crash", "smash": "crash",
                       "crashes": "crash", "crashe": "crash", "explos": "explod", "blast": "explod",
                       "detonat": "explod", "touchdown": "land", "took": "depart", "takeoff": "depart", "target": "strik",
-                      "bombard": "strik", "airstrike": "strik"}
+                      "bombard": "strik", "airstrike": "strik",
+                      # words for the story's happening itself ("the incident occurred at 19:04")
+                      "occurr": "happen", "occur": "happen", "incident": "happen"}
 
 
 def happenings(text: str) -> frozenset[str]:
@@ -717,8 +722,11 @@ def happenings(text: str) -> frozenset[str]:
     return frozenset(HAPPENING_SYNONYMS.get(w, w) for w in event_words(text)) & HAPPENINGS
 
 
-# "takes off", "took off": a departure (not "took" of "took place" or "took the stand").
-TAKE_OFF = re.compile(r"\b(?:takes|taking|took|take|taken)\s+off\b")
+# "takes off", "took off", "left port", "pulled away from the pier": a departure (not "took" of
+# "took place", nor "left" of "left two dead").
+TAKE_OFF = re.compile(r"\b(?:(?:takes|taking|took|take|taken)\s+off|(?:left|leaves|leaving|leave)\s+(?:the\s+|\w+\s+)?"
+                      r"(?:port|pier|dock|harbou?r|airport|station|gate|berth)|(?:pulled|pulls|pulling)\s+"
+                      r"(?:away|out)\s+(?:from|of))\b")
 
 
 def timed_happenings(text: str) -> frozenset[str]:
@@ -745,7 +753,7 @@ def time_check(ctx: Context) -> Iterable[Discrepancy]:
     moments: dict[str, list[tuple[Claim, int, int, int]]] = defaultdict(list)
     timed: dict[str, list[tuple[Claim, int, int, int]]] = defaultdict(list)
     for c in sorted(ctx.claims.values(), key=lambda c: c.claim_id):
-        times = clock_times(c.text)
+        times = clock_times(BRACKETED.sub(" ", c.text))  # "19:02 (18:02 GMT)": one time, converted
         if len(times) == 1 and not historic(c, ctx):
             timed[c.source_id].append((c, *times[0]))
             for word in timed_happenings(c.text):
@@ -785,12 +793,16 @@ def ordinals(text: str) -> set[str]:
     return {m.lower().replace("initial", "first").replace("last", "final") for m in ORDINALS.findall(text)}
 
 
+BRACKETED = re.compile(r"\([^)]*\)")
+
+
 def zones(text: str) -> set[str]:
     """The time zones a sentence states its times in, one name for each (EST, EDT, ET and Eastern
     are Eastern time); one in brackets converts the time before it ("shortly after 9am (midnight
     GMT)") and leaves the sentence in local time."""
-    found = [z.strip() for z in ZONE.findall(re.sub(r"\([^)]*\)", " ", text))]
-    return {ZONE_NAMES.get(z[0], z) if re.fullmatch(r"[ECMP][SD]?T", z) else ZONE_NAMES.get(z, z) for z in found}
+    found = [z.strip() for z in ZONE.findall(BRACKETED.sub(" ", text))]
+    return {ZONE_NAMES.get(z[0], z) if re.fullmatch(r"[ECMP][SD]?T", z) else ZONE_NAMES.get(z, z) for z in found
+            if z != "local time"}  # local time is what a time without a zone is in too
 
 
 def clock_value(c: Claim, minutes: int) -> str:

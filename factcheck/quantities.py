@@ -472,6 +472,7 @@ def _head_noun(words: list[str], first: int) -> str | None:
     i = first
     if i + 1 < len(words) and words[i] == "-" and words[i + 1].endswith("s") and words[i + 1][:1].isalpha():
         i += 1
+    i = _past_size_word(words, i)
     while i < len(words) and words[i] in _DETERMINERS:
         i += 1
     head = None
@@ -613,10 +614,19 @@ _PART_BEFORE = re.compile(r"(?i)\b(?:including|includ(?:ed|es)|among\s+them|amon
 _GROUP_LINK = re.compile(r"(?i)\s*(?:,\s*(?:and|plus)?|and|plus|as\s+well\s+as)\s+")
 
 
+# "a 22-member crew", "a 500-strong crowd": the number counts the noun after the size word.
+_SIZE_WORDS = {"member", "strong", "person", "man"}
+
+
+def _past_size_word(words: list[str], i: int) -> int:
+    return i + 2 if i + 2 < len(words) and words[i] == "-" and words[i + 1] in _SIZE_WORDS else i
+
+
 def _group_after(words: list[str], first: int) -> tuple[str, int]:
     """(group noun, index after it) of the noun phrase after a number: "120 passengers" ->
-    passenger, "8 crew members" -> crew, "40 people" -> "" (people in general)."""
-    i = first
+    passenger, "8 crew members" -> crew, "a 22-member Indian crew" -> crew, "40 people" -> ""
+    (people in general)."""
+    i = _past_size_word(words, first)
     while i < len(words) and words[i] in _DETERMINERS:
         i += 1
     head, end = None, first

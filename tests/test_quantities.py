@@ -187,6 +187,8 @@ COMPATIBLE = [
     ("The 984-foot ship struck the pier.", "The 300-metre ship struck the pier.", True),
     # a hedged figure has its hedge's slack, not a conversion's on top of it
     ("The clinic is about 23 miles from the city.", "The clinic is about 46 kilometers from the city.", False),
+    # "a 22-member crew" counts the crew
+    ("The ship's 22-member crew stayed aboard.", "The ship's 21-member crew stayed aboard.", False),
     # "68 others injured": other people, no group of their own
     ("Two people died and 68 others were injured.", "70 people were injured.", False),
 ]
