@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, utils
 from .claims import party_of
 from .names import TYPO_MIN_LENGTH, fold, name_words, person_parts, phonetic, same_person, spelling_variant
 from . import facts
-from .facts import CHANGE_OVER_TIME_WEIGHT, as_of, person_spellings, quote
+from .facts import CHANGE_OVER_TIME_WEIGHT, as_of, measured, person_spellings, quote, upper_first
 from .config import Settings
 from .errors import FactcheckError
 from .dates import dates_compatible
@@ -572,8 +572,8 @@ def quantity_discrepancy(a: Claim, b: Claim, qa, qb, pair: Alignment, ctx: Conte
                          question: tuple[str, ...] | None = None) -> Discrepancy | None:
     pa, pb = as_of(a, ctx, qa), as_of(b, ctx, qb)
     measure = counted(qa) if qa.measure else counted(qb)
-    if qa.unit and qa.unit not in ("%", "pp") and qa.unit not in CURRENCY_UNITS:
-        measure = f"{measure} (in {qa.unit}s)"
+    if qa.unit and qa.unit not in CURRENCY_UNITS:
+        measure = measured(measure, qa.unit)  # "length or distance (ship)"
     detail = dict(measure=measure, a=qa.text, b=qb.text, question=question or count_question(qa, qb, a, b, ctx),
                   value_a=fmt_value(qa), value_b=fmt_value(qb))
     if pa and pb and pa != pb and (qa.measure in EVENT_MEASURES or qb.measure in EVENT_MEASURES):
@@ -581,7 +581,7 @@ def quantity_discrepancy(a: Claim, b: Claim, qa, qb, pair: Alignment, ctx: Conte
         (early, qe, de), (late, ql, dl) = sorted([(a, qa, pa), (b, qb, pb)], key=lambda x: x[2])
         if moved_up(qe, ql) and same_voice(a, b):
             return None
-        text = (f"{measure.capitalize()} changed between reports: {ctx.where(early)} said {qe.text!r} "
+        text = (f"{upper_first(measure)} changed between reports: {ctx.where(early)} said {qe.text!r} "
                 f"({fmt_interval(qe)}) as of {de:%d %b %Y}; {ctx.where(late)} says {ql.text!r} "
                 f"({fmt_interval(ql)}) as of {dl:%d %b %Y}. Check which figure is current.")
         d = make("quantity", a, b, min(0.95, pair.score), text, **detail, change_over_time=True)

@@ -45,9 +45,29 @@ def fact_id(question: Sequence[str]) -> str:
     return stable_id("fact", *question, length=12)
 
 
+# What a figure in a base unit measures: "the length or distance (ship)", not "(in ms)".
+UNIT_NOUNS = {"m": "length or distance", "km/h": "speed", "kg": "weight", "hour": "duration", "day": "duration",
+              "month": "duration", "year": "duration"}
 # Questions of a measured thing by its base unit: "What length or distance (ship)?", not "How many ms?".
 UNIT_QUESTIONS = {"m": "What length or distance", "km/h": "What speed", "kg": "What weight",
                   "hour": "How long", "day": "How long", "month": "How long", "year": "How long"}
+
+
+def upper_first(text: str) -> str:
+    """The text with its first letter a capital, the rest as written ("length or distance (Bernburg–Magdeburg)")."""
+    return text[:1].upper() + text[1:]
+
+
+def thing_name(word: str) -> str:
+    """A measured thing in words: a noun as it is, two places as "Bernburg–Magdeburg" (a distance
+    between them)."""
+    return "–".join(p.title() for p in word.split("|")) if "|" in word else word
+
+
+def measured(word: str, unit: str | None) -> str:
+    """What a figure measures, in words: "length or distance (ship)", "duration (deliberated)"; the
+    word alone for a count."""
+    return f"{UNIT_NOUNS.get(unit, unit + 's')} ({thing_name(word)})" if unit and unit not in ("%", "pp") else word
 # Figures on a scale rather than counts: "What magnitude?", not "How many: magnitude?".
 SCALES = {"magnitude", "aftershock magnitude"}
 
@@ -59,7 +79,8 @@ def plain_question(question: Sequence[str], label: str = "") -> str:
         _, what, group, whose = (rest + ["", "", "", ""])[:4]
         if ":" in what:  # a count of a thing: "unit:noun"
             unit, noun = what.split(":", 1)
-            thing = (label or noun).split(" (in ")[0]
+            inner = re.search(r"\(([^()]*)\)$", label or "")
+            thing = inner.group(1) if inner and label.startswith(UNIT_NOUNS.get(unit, "\0")) else thing_name(label or noun)
             if thing in SCALES:
                 return f"What {thing}?"
             if unit in UNIT_QUESTIONS:
@@ -465,7 +486,7 @@ def explain(question: tuple[str, ...], top: Discrepancy, sides: list[dict], othe
     kind = question[0]
     if top.kind == "omission":
         return top.explanation
-    lead = {"count": f"{str(top.detail.get('measure') or 'the figure').capitalize()}",
+    lead = {"count": upper_first(str(top.detail.get('measure') or 'the figure')),
             "date": "Different dates for one event", "time": "Different times for one moment",
             "identifier": f"Different {question[-1]} numbers", "cause": "Conflicting accounts of one event",
             "actor": "Different actors for one event", "polarity": "Opposite statements",

@@ -836,6 +836,8 @@ def test_a_distance_between_two_places_is_one_question():
     (d,) = compare.compare(ctx)
     assert d.detail["question"] == ["count", "", "m:eastmoor|lindau", "", ""]
     assert sorted(s["value"] for s in d.detail["sides"]) == ["about 23 miles", "about 46 kilometers"]
+    assert d.detail["question_text"] == "What length or distance (Eastmoor–Lindau)?"
+    assert d.explanation.startswith("Length or distance (Eastmoor–Lindau): different figures")
     near = with_places(claim("The clinic in Eastmoor lies about 22 miles from Lindau.", "s2",
                              published=date(2024, 12, 21)), "Eastmoor", "Lindau")
     ctx = compare.Context(settings=Settings(checks=("count",)), claims={c.claim_id: c for c in (a, near)},
