@@ -1046,29 +1046,58 @@ def attribution_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Disc
 VEHICLE_KINDS = {**dict.fromkeys(("truck", "pickup", "lorry"), "truck"), **dict.fromkeys(("van", "minivan"), "van"),
                  **dict.fromkeys(("car", "sedan", "suv", "jeep", "hatchback"), "car"), "bus": "bus",
                  **dict.fromkeys(("motorcycle", "motorbike", "scooter"), "motorcycle"), "tractor": "tractor"}
+# Makers of cars (general knowledge): "a black BMW" is a car, and its make an answer of its own.
+CAR_MAKES = {"bmw": "BMW", "mercedes": "Mercedes-Benz", "mercedes-benz": "Mercedes-Benz", "audi": "Audi",
+             "volkswagen": "Volkswagen", "vw": "Volkswagen", "toyota": "Toyota", "honda": "Honda", "nissan": "Nissan",
+             "hyundai": "Hyundai", "kia": "Kia", "tesla": "Tesla", "chevrolet": "Chevrolet", "chevy": "Chevrolet",
+             "renault": "Renault", "peugeot": "Peugeot", "citroen": "Citroën", "opel": "Opel", "skoda": "Škoda",
+             "volvo": "Volvo", "mazda": "Mazda", "subaru": "Subaru", "porsche": "Porsche", "fiat": "Fiat",
+             "jaguar": "Jaguar", "lexus": "Lexus", "dodge": "Dodge", "chrysler": "Chrysler", "cadillac": "Cadillac"}
 _VEHICLE = r"(?P<vehicle>" + "|".join(sorted(VEHICLE_KINDS, key=len, reverse=True)) + r")s?\b"
+_MAKE = r"(?P<make>" + "|".join(sorted(CAR_MAKES, key=len, reverse=True)) + r")\b"
+_RAM_VERB = r"(?:plowed|ploughed|drove|rammed|slammed|barrell?ed|careered|sped|raced|smashed|crashed|ran|tore)"
 # A vehicle driven into people: "drove a pickup truck into a crowd", "plowed through a crowd with a
-# pickup truck", "drove the van at high speed into the crowd".
+# pickup truck", "drove the van at high speed into the crowd"; or the vehicle doing it: "a van
+# plowed into a crowd", "a black BMW barrelled through revellers".
 RAMMING = re.compile(rf"(?i)\b(?:drove|driving|drive|rammed|ramming|plowed|ploughed|slammed|steered)\s+"
                      rf"(?:(?:into|through)\s+(?:a|the)\s+(?:\w+\s+){{0,2}}crowd\w*\s+with\s+)?(?:a|an|the|his|her|their)\s+"
-                     rf"(?:[\w-]+\s+){{0,4}}?{_VEHICLE}")
+                     rf"(?:[\w-]+\s+){{0,4}}?{_VEHICLE}|"
+                     rf"\b(?:a|an|the|his|her)\s+(?:[\w-]+\s+){{0,3}}?{_VEHICLE.replace('?P<vehicle>', '?P<subject>')}\s+"
+                     rf"{_RAM_VERB}\s+(?:for\s+\S+\s+\w+\s+)?"
+                     rf"(?:into|through)\b")
+RAMMING_MAKE = re.compile(rf"(?i)\b(?:drove|driving|drive|rammed|ramming|plowed|ploughed|slammed|steered)\s+"
+                          rf"(?:a|an|the|his|her|their)\s+(?:[\w-]+\s+){{0,3}}?{_MAKE}|"
+                          rf"\b(?:a|an|the|his|her)\s+(?:[\w-]+\s+){{0,2}}?{_MAKE.replace('?P<make>', '?P<subject_make>')}"
+                          rf"(?:\s+[\w-]+){{0,2}}?\s+{_RAM_VERB}\s+"
+                          rf"(?:for\s+\S+\s+\w+\s+)?(?:into|through)\b")
 CROWD = re.compile(r"(?i)\b(?:crowd\w*|pedestrians|revell?ers|shoppers|protesters|market|people)\b")
+
+
+def rammed(c: Claim) -> tuple[str, str]:
+    """(kind, make) of the vehicle a claim says was driven into people ("a black Mercedes SUV
+    ploughed into crowds": car, Mercedes-Benz); "" for what it does not say. A make alone is a car."""
+    if not CROWD.search(c.text):
+        return "", ""
+    kind = RAMMING.search(c.text)
+    make = RAMMING_MAKE.search(c.text)
+    return (VEHICLE_KINDS[(kind["vehicle"] or kind["subject"]).lower()] if kind else "car" if make else "",
+            CAR_MAKES[(make["make"] or make["subject_make"]).lower()] if make else "")
 
 
 @check("vehicle", scope="corpus")
 def vehicle_check(ctx: Context) -> Iterable[Discrepancy]:
     """Outlets of one story name different kinds of vehicle driven into people (a van in one, a
-    pickup truck in another): the vehicle of a ramming, not the others a story mentions."""
-    def vehicle(c: Claim) -> str:
-        m = RAMMING.search(c.text)
-        return VEHICLE_KINDS[m["vehicle"].lower()] if m and CROWD.search(c.text) else ""
-
-    for story, (ka, ca), (kb, cb) in rival_answers(ctx, vehicle):
-        a, b = ca[0], cb[0]
-        text = (f"Different vehicles: {ctx.where(a)} says a {ka} ({quote(a.text, 100)}); "
-                f"{ctx.where(b)} says a {kb} ({quote(b.text, 100)}).")
-        yield make("identifier", a, b, 0.7, text, ("vehicle", story), ka, kb,
-                   claims_a=sorted(c.claim_id for c in ca), claims_b=sorted(c.claim_id for c in cb))
+    pickup truck in another), or different makes of it (a Mercedes against a BMW): the vehicle of a
+    ramming, not the others a story mentions."""
+    for part, what in ((0, "vehicle"), (1, "vehicle make")):
+        for story, (ka, ca), (kb, cb) in rival_answers(ctx, lambda c: rammed(c)[part]):
+            a, b = ca[0], cb[0]
+            text = (f"Different {'vehicles' if part == 0 else 'makes of the vehicle'}: {ctx.where(a)} says "
+                    f"{'a ' if part == 0 else ''}{ka} ({quote(a.text, 100)}); {ctx.where(b)} says "
+                    f"{'a ' if part == 0 else ''}{kb} ({quote(b.text, 100)}).")
+            question = ("vehicle", story) if part == 0 else ("vehicle", story, "make")
+            yield make("identifier", a, b, 0.7, text, question, ka, kb,
+                       claims_a=sorted(c.claim_id for c in ca), claims_b=sorted(c.claim_id for c in cb))
 
 
 def rival_answers(ctx: Context, answer_of: Callable[[Claim], str]) -> Iterator[tuple[str, tuple, tuple]]:

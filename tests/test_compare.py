@@ -705,6 +705,17 @@ def test_outlets_name_different_vehicles_driven_into_a_crowd():
                   claim("He drove a truck into the market crowd.", "s3"), only=["vehicle"]) == []
 
 
+def test_the_vehicle_doing_the_ramming_and_its_make():
+    """The vehicle may be the sentence's subject ("a van plowed into a crowd"); a make alone is a
+    car ("drove a black BMW through the crowd"), and two makes are a question of their own."""
+    found = corpus(claim("Police said a van plowed into a crowd at the market on Friday.", "s1"),
+                   claim("The man drove a black BMW through the crowded market, police said.", "s2"),
+                   claim("A black Mercedes SUV ploughed for 400 metres into crowds of shoppers.", "s3"),
+                   only=["vehicle"])
+    assert sorted((d.detail["question_text"], tuple(sorted(s["value"] for s in d.detail["sides"]))) for d in found) == [
+        ("What make of vehicle?", ("BMW", "Mercedes-Benz")), ("What vehicle?", ("car", "van"))]
+
+
 def test_train_numbers_one_digit_apart_are_a_likely_typo():
     assert compare.identifiers("Bogies of 12864 Bengaluru-Howrah Superfast Express derailed.") == {"train": frozenset({"12864"})}
     assert compare.identifiers("Bengaluru-Howrah Superfast Express (12862) passed on the main line.") == \
