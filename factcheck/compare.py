@@ -529,7 +529,8 @@ def historic(c: Claim, ctx: Context) -> bool:
     published = ctx.sources[c.source_id].published
     asides = [m.span() for m in RELATIVE_ASIDE.finditer(c.text)]
     old = [d for d in c.dates if published and d.resolved and d.end and (published - d.end).days > HISTORIC_DAYS
-           and not any(lo <= c.text.find(d.text) < hi for lo, hi in asides)]
+           and not any(lo <= c.text.find(d.text) < hi for lo, hi in asides)
+           and not ORIGIN_BEFORE.search(c.text, 0, max(0, c.text.find(d.text)))]
     dated = bool(old) and not any(SINCE_RE.search(c.text, 0, max(0, c.text.find(d.text)))
                                   or COMPARED_RE.search(c.text, max(0, c.text.find(d.text) - 40), max(0, c.text.find(d.text)))
                                   for d in old)
@@ -539,6 +540,10 @@ def historic(c: Claim, ctx: Context) -> bool:
 
 # A relative clause set off by commas: ", who settled in Germany in 2006 after fleeing,".
 RELATIVE_ASIDE = re.compile(r",\s*(?:who|which)\b[^,;]*,")
+# A date of a thing's origin ("a CRJ-700 regional jet manufactured in 2004", "constructed by the
+# Hyundai shipyard in 2015"): the thing's past, not the claim's.
+ORIGIN_BEFORE = re.compile(r"(?i)\b(?:built|manufactured|made|founded|established|delivered|constructed|"
+                           r"commissioned|launched|opened|born)\s+(?:[\w-]+\s+){0,5}?(?:in|on|since)?\s*\Z")
 
 
 # "since the beginning of the year": a count that runs up to now, not a figure of the past.
@@ -1098,6 +1103,40 @@ def vehicle_check(ctx: Context) -> Iterable[Discrepancy]:
             question = ("vehicle", story) if part == 0 else ("vehicle", story, "make")
             yield make("identifier", a, b, 0.7, text, question, ka, kb,
                        claims_a=sorted(c.claim_id for c in ca), claims_b=sorted(c.claim_id for c in cb))
+
+
+# Airliner types by their base model, as news names them (general knowledge): "Boeing 737-800" and
+# "Boeing 737" are one type, a "Bombardier CRJ-700" and a "CRJ700 jet" one, an "Embraer ERJ-145" another.
+AIRLINER_TYPES = [
+    (re.compile(r"\bBoeing\s+(7[0-9]7)\b|\b(7[0-9]7)(?:-\d+)?\s+(?:Dreamliner|MAX|jet|jetliner|aircraft|airliner|plane)\b"),
+     "Boeing {}"),
+    (re.compile(r"\b(?:Airbus\s+)?(A3[0-9]{2})(?:-\d+|neo)?\b"), "Airbus {}"),
+    (re.compile(r"\b(?:Bombardier\s+|Mitsubishi\s+)?CRJ[- ]?(\d{3,4})\b"), "Bombardier CRJ{}"),
+    (re.compile(r"\b(?:Embraer\s+)?(?:ERJ|EMB)[- ]?(\d{3})\b|\bEmbraer\s+E?(\d{3})\b"), "Embraer {}"),
+    (re.compile(r"\bATR[- ]?(42|72)\b"), "ATR {}"),
+    (re.compile(r"\b(?:Dash[- ]8|Q400)\b()"), "De Havilland Dash 8"),
+    (re.compile(r"\bSukhoi\s+(?:Superjet|SSJ)\b()"), "Sukhoi Superjet"),
+]
+
+
+def airliner(c: Claim) -> str:
+    """The one airliner type a claim names ("a PSA Airlines-operated Embraer ERJ-145": Embraer 145),
+    "" for none or several."""
+    found = {template.format(next((g for g in m.groups() if g), "")).strip()
+             for pattern, template in AIRLINER_TYPES for m in pattern.finditer(c.text)}
+    return found.pop() if len(found) == 1 else ""
+
+
+@check("aircraft", scope="corpus")
+def aircraft_check(ctx: Context) -> Iterable[Discrepancy]:
+    """Outlets of one story name different airliner types for its plane (an Embraer ERJ-145 against
+    a Bombardier CRJ-700); a story whose outlets name two types each (two planes) is left alone."""
+    for story, (ka, ca), (kb, cb) in rival_answers(ctx, airliner):
+        a, b = ca[0], cb[0]
+        text = (f"Different aircraft types: {ctx.where(a)} says {ka} ({quote(a.text, 100)}); "
+                f"{ctx.where(b)} says {kb} ({quote(b.text, 100)}).")
+        yield make("identifier", a, b, 0.7, text, ("aircraft", story), ka, kb,
+                   claims_a=sorted(c.claim_id for c in ca), claims_b=sorted(c.claim_id for c in cb))
 
 
 def rival_answers(ctx: Context, answer_of: Callable[[Claim], str]) -> Iterator[tuple[str, tuple, tuple]]:

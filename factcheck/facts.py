@@ -99,7 +99,8 @@ def plain_question(question: Sequence[str], label: str = "") -> str:
             "cause": f"What happened, and why{about}?", "actor": f"Who did it{about}?",
             "polarity": "Did it happen or not?", "spelling": f"How is {label or 'the name'} spelled?",
             "damage": "How badly was it hit?", "fate": "What became of the suspect?",
-            "role": f"Who is the {word}?", "vehicle": "What make of vehicle?" if rest[1:] == ["make"] else "What vehicle?", "age": f"How old is {label or 'the person'}?",
+            "role": f"Who is the {word}?", "vehicle": "What make of vehicle?" if rest[1:] == ["make"] else "What vehicle?",
+            "aircraft": "What aircraft type?", "age": f"How old is {label or 'the person'}?",
             }.get(kind, f"{kind}{about}?")
 
 
@@ -474,7 +475,7 @@ def _side_words(side: dict, kind: str, timeline: bool, ctx: Context) -> str:
             text += f", as of {' and '.join(side['as_of'])} (published {' and '.join(side['published'])})"
         else:
             text += f", published {' and '.join(side['published'])}"
-    if kind in ("cause", "polarity", "actor", "fate", "role", "vehicle", "age") and side["claims"]:
+    if kind in ("cause", "polarity", "actor", "fate", "role", "vehicle", "aircraft", "age") and side["claims"]:
         text += f": {quote(ctx.claims[side['claims'][0]].text, 110)}"
     return text
 
@@ -492,6 +493,7 @@ def explain(question: tuple[str, ...], top: Discrepancy, sides: list[dict], othe
             "actor": "Different actors for one event", "polarity": "Opposite statements",
             "damage": "Conflicting accounts of the damage", "fate": "Different accounts of the suspect's fate",
             "role": f"Different people named {question[-1]}", "vehicle": "Different makes of vehicle named" if question[-1] == "make" else "Different vehicles named",
+            "aircraft": "Different aircraft types named",
             "age": f"Different ages for {top.detail.get('person') or 'one person'}",
             "spelling": f"Name spelled {len(sides)} ways ({top.detail.get('relation', 'variant')})"}.get(kind, kind)
     dated = timeline or (kind == "count" and len({tuple(s["as_of"] or s["published"]) for s in sides}) > 1)

@@ -48,6 +48,9 @@ VAGUE_LOW_SLACK, VAGUE_HIGH_SLACK = 0.5, 2.0
 # Converted measurements (5 km vs 3.1 miles = 4,989 m) agree within this relative tolerance: enough
 # for rounding in a conversion, far below a real disagreement.
 UNIT_TOLERANCE = 0.05
+# Two measurements written in one unit agree within the rounding of a last digit (984 and 985 feet),
+# not within a conversion's tolerance (984 and 947 feet disagree).
+SAME_UNIT_TOLERANCE = 0.005
 # Tokens looked at before a number for a verb that names what it counts ("claimed the lives of 38")
 # and after it for a predicate ("38 ... were killed"); a noun phrase head is looked for in fewer.
 PRE_WINDOW, POST_WINDOW, HEAD_WINDOW = 5, 6, 4
@@ -765,8 +768,9 @@ def _interval(q: Quantity, converted: bool = True) -> tuple[float, float]:
         low, high = low - slack, high + up
     if q.vague:
         low, high = low * VAGUE_LOW_SLACK, high * VAGUE_HIGH_SLACK
-    if q.unit in _PHYSICAL and converted and q.low == q.high:  # a hedge ("about 23 miles") has its own slack
-        low, high = low * (1 - UNIT_TOLERANCE), high * (1 + UNIT_TOLERANCE)
+    if q.unit in _PHYSICAL and q.low == q.high:  # a hedge ("about 23 miles") has its own slack
+        tolerance = UNIT_TOLERANCE if converted else SAME_UNIT_TOLERANCE
+        low, high = low * (1 - tolerance), high * (1 + tolerance)
     return low, high
 
 

@@ -854,3 +854,24 @@ def test_a_distance_between_two_places_is_one_question():
     ctx = compare.Context(settings=Settings(checks=("count",)), claims={c.claim_id: c for c in (a, near)},
                           sources=sources, pairs=[])
     assert compare.compare(ctx) == []
+
+
+def test_outlets_name_different_airliner_types():
+    """One outlet calls the jet an Embraer ERJ-145, the others a Bombardier CRJ-700 (or a "CRJ700
+    jet"): one question, "What aircraft type?". A date of the plane's making is its past, not the
+    claim's; the Boeing 737-800 and the 737 are one type."""
+    sources = {sid: Source(sid, f"{sid}.txt", name, published=date(2025, 1, 30))
+               for sid, name in [("s1", "Outlet One"), ("s2", "Outlet Two"), ("s3", "Outlet Three")]}
+    claims = [claim("Flight 88, a regional Embraer ERJ-145 carrying 64 people, was landing.", published=date(2025, 1, 30)),
+              claim("The aircraft, a Bombardier CRJ-700 regional jet manufactured in 2004, was landing.", "s2",
+                    published=date(2025, 1, 30)),
+              claim("Officials said a CRJ700 jet collided with a helicopter.", "s3", published=date(2025, 1, 30))]
+    ctx = compare.Context(settings=Settings(checks=("aircraft",)), claims={c.claim_id: c for c in claims},
+                          sources=sources, pairs=[])
+    (d,) = compare.compare(ctx)
+    assert d.detail["question_text"] == "What aircraft type?"
+    assert [(s["value"], len(s["outlets"])) for s in d.detail["sides"]] == [("Bombardier CRJ700", 2), ("Embraer 145", 1)]
+    same = [claim("The Boeing 737-800 aircraft overran the runway."), claim("The Boeing 737 jet overran the runway.", "s2")]
+    ctx = compare.Context(settings=Settings(checks=("aircraft",)), claims={c.claim_id: c for c in same},
+                          sources=sources, pairs=[])
+    assert compare.compare(ctx) == []

@@ -185,6 +185,7 @@ COMPATIBLE = [
     # two lengths written in one unit differ by what they say; a conversion has its rounding
     ("The 984-foot ship struck the pier.", "The 947-foot-long ship struck the pier.", False),
     ("The 984-foot ship struck the pier.", "The 300-metre ship struck the pier.", True),
+    ("The 984-foot ship struck the pier.", "The 985-foot-long ship struck the pier.", True),  # a last digit's rounding
     # a hedged figure has its hedge's slack, not a conversion's on top of it
     ("The clinic is about 23 miles from the city.", "The clinic is about 46 kilometers from the city.", False),
     # "a 22-member crew" counts the crew
