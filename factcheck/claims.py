@@ -448,10 +448,23 @@ def canonical_keys(claims: Sequence[Claim]) -> list[Claim]:
 MISTAGGED_PEOPLE = ("ORG", "GPE", "LOC", "FAC", "NORP")
 
 
+# An age next to a name says it is a person's: "Maynor Yassir Suazo Sandoval, 38;", "38-year-old
+# Maynor Yasir Suazo-Sandoval".
+_AGE_AFTER_NAME = re.compile(r",\s+(?:aged\s+)?\d{1,3}(?!\d)(?=\s*(?:[,;)–—-]|\.(?!\d)|\Z)|\s+(?:of|from|and|who|was|is)\b)")
+_AGE_BEFORE_NAME = re.compile(r"\b\d{1,3}-year-old\s+\Z")
+
+
+def aged(text: str, name: str) -> bool:
+    """The text gives an age right next to ``name``."""
+    at = text.find(name)
+    return at >= 0 and bool(_AGE_AFTER_NAME.match(text, at + len(name)) or _AGE_BEFORE_NAME.search(text, 0, at))
+
+
 def as_people(claims: Sequence[Claim]) -> list[Claim]:
     """Claims whose entities are a person's name tagged as something else, retagged PERSON: a
-    full name whose person key the corpus tags as a person, or a single word that is the family
-    name of a person its own article names in full (never a country or nationality)."""
+    full name whose person key the corpus tags as a person or that the claim gives an age beside,
+    or a single word that is the family name of a person its own article names in full (never a
+    country or nationality)."""
     people = {e.key for c in claims for e in c.entities if e.label == "PERSON" and not e.key.endswith("|")}
     surnames: dict[str, set[str]] = defaultdict(set)
     for c in claims:
@@ -463,7 +476,7 @@ def as_people(claims: Sequence[Claim]) -> list[Claim]:
         if e.label not in MISTAGGED_PEOPLE or e.key.startswith("party:"):
             return e
         parts = person_parts(e.text)
-        if len(parts) >= 2 and (key := person_key(e.text)) in people:
+        if len(parts) >= 2 and ((key := person_key(e.text)) in people or aged(c.text, e.text)):
             return replace(e, label="PERSON", key=key)
         if len(parts) == 1 and parts[0] == e.text and fold(e.text).lower() in surnames[c.source_id]:
             return replace(e, label="PERSON", key=person_key(e.text))

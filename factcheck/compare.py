@@ -55,6 +55,7 @@ class Context:
     parts: set | None = None  # article_parts(self), once computed
     scopes: dict | None = None  # toll_scopes(self), once computed
     scope_stories: set | None = None  # the stories toll_scopes(self) found counted by country
+    past: dict | None = None  # claim id -> historic(claim), once decided
 
     def story(self, claim: Claim) -> str:
         return self.stories.get(claim.source_id, "")
@@ -525,12 +526,21 @@ def historic(c: Claim, ctx: Context) -> bool:
     """The claim is about the past of the story: dated well before its article ("the 1960 quake
     killed 12,000"), or placed there by its words ("three months after gunmen killed 145"). A date
     in a relative clause dates its noun's past, not the claim ("the suspect, who settled in Germany
-    in 2006, works in Bernburg, about 46 km from Magdeburg")."""
+    in 2006, works in Bernburg, about 46 km from Magdeburg"). Decided once per claim (``ctx.past``)."""
+    if ctx.past is None:
+        ctx.past = {}
+    if c.claim_id not in ctx.past:
+        ctx.past[c.claim_id] = _historic(c, ctx)
+    return ctx.past[c.claim_id]
+
+
+def _historic(c: Claim, ctx: Context) -> bool:
     published = ctx.sources[c.source_id].published
-    asides = [m.span() for m in RELATIVE_ASIDE.finditer(c.text)]
+    asides = [m.span() for m in RELATIVE_ASIDE.finditer(c.text)] if c.dates else []
     old = [d for d in c.dates if published and d.resolved and d.end and (published - d.end).days > HISTORIC_DAYS
            and not any(lo <= c.text.find(d.text) < hi for lo, hi in asides)
-           and not ORIGIN_BEFORE.search(c.text, 0, max(0, c.text.find(d.text)))]
+           and not ORIGIN_BEFORE.search(c.text, max(0, c.text.find(d.text) - ORIGIN_REACH),
+                                        max(0, c.text.find(d.text)))]
     dated = bool(old) and not any(SINCE_RE.search(c.text, 0, max(0, c.text.find(d.text)))
                                   or COMPARED_RE.search(c.text, max(0, c.text.find(d.text) - 40), max(0, c.text.find(d.text)))
                                   for d in old)
@@ -542,6 +552,7 @@ def historic(c: Claim, ctx: Context) -> bool:
 RELATIVE_ASIDE = re.compile(r",\s*(?:who|which)\b[^,;]*,")
 # A date of a thing's origin ("a CRJ-700 regional jet manufactured in 2004", "constructed by the
 # Hyundai shipyard in 2015"): the thing's past, not the claim's.
+ORIGIN_REACH = 60  # characters before a date looked at for its origin verb
 ORIGIN_BEFORE = re.compile(r"(?i)\b(?:built|manufactured|made|founded|established|delivered|constructed|"
                            r"commissioned|launched|opened|born)\s+(?:[\w-]+\s+){0,5}?(?:in|on|since)?\s*\Z")
 
@@ -1209,7 +1220,12 @@ DAMAGE_LOW = re.compile(r"(?i)\b(?:(?:only\s+)?(?:minimal|minor|superficial|slig
 
 def damage_level(c: Claim) -> str:
     """ "high" or "low" when the claim says how badly something was hit, else "" (both: "")."""
-    high, low = bool(DAMAGE_HIGH.search(c.text)), bool(DAMAGE_LOW.search(c.text))
+    return _damage_level(c.text)
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _damage_level(text: str) -> str:
+    high, low = bool(DAMAGE_HIGH.search(text)), bool(DAMAGE_LOW.search(text))
     return "high" if high and not low else "low" if low and not high else ""
 
 

@@ -153,6 +153,10 @@ def test_a_name_the_tagger_calls_a_place_or_body_is_a_person_where_the_story_say
     assert [(e.label, e.key) for e in out[3].entities] == [("PERSON", "person:lobach|r")]
     assert out[4].entities[0].label == "GPE", "no article of its own names a Lobach"
     assert out[2].entities[1].label == "GPE"
+    from factcheck.models import Claim as C
+    aged = canonical_keys([C("6", "s5", 0, "The victims were Maynor Yassir Suazo Sandoval, 38; and two others.", 0, 1,
+                             entities=(Entity("Maynor Yassir Suazo Sandoval", "ORG", "org:maynor yassir suazo sandoval"),))])
+    assert aged[0].entities[0].label == "PERSON", "an age beside a name says it is a person's"
 
 
 SPEAKERS = [
