@@ -186,6 +186,13 @@ def quantity_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrep
 FLOOR_RATIO = 1.5
 
 
+def same_source(a: Claim, b: Claim) -> bool:
+    """Two outlets credit their claims to one named source ("medical and security sources" in both)."""
+    def norm(s: str) -> str:
+        return " ".join(w for w in re.findall(r"[a-z]+", s.lower()) if w not in ("the", "a", "an"))
+    return bool(a.speaker and b.speaker) and a.source_id != b.source_id and norm(a.speaker) == norm(b.speaker)
+
+
 def floors_differ(qa, qb, a: Claim, b: Claim, ctx: Context) -> bool:
     """Two lower bounds of one toll that are two different counts: the same day (or undated), or a
     later one smaller than an earlier one. A floor that rose between reports is the toll rising."""
@@ -193,9 +200,11 @@ def floors_differ(qa, qb, a: Claim, b: Claim, ctx: Context) -> bool:
         return False
     if qa.group != qb.group or qa.part or qb.part:
         return False  # "at least 49 Tunisians" is part of "more than 1,100" dead, not another count of them
+    pa, pb = as_of(a, ctx, qa), as_of(b, ctx, qb)
+    if same_source(a, b) and pa == pb and qa.low != qb.low:
+        return True  # one source gives one floor on a day: "at least 530" and "at least 600" both its?
     if max(qa.low, qb.low) / min(qa.low, qb.low) < FLOOR_RATIO:
         return False
-    pa, pb = as_of(a, ctx, qa), as_of(b, ctx, qb)
     if pa and pb and pa != pb:
         later, earlier = (qa, qb) if pa > pb else (qb, qa)
         return later.low < earlier.low

@@ -875,3 +875,14 @@ def test_outlets_name_different_airliner_types():
     ctx = compare.Context(settings=Settings(checks=("aircraft",)), claims={c.claim_id: c for c in same},
                           sources=sources, pairs=[])
     assert compare.compare(ctx) == []
+
+
+def test_one_source_credited_with_two_floors_the_same_day_is_a_dispute():
+    """Two floors of one toll are two counts so far, unless both outlets credit one source: then
+    "at least 530" and "at least 600" the same day cannot both be its word."""
+    a = claim("Medical and security sources said at least 530 pilgrims had died.", speaker="medical and security sources")
+    b = claim("According to medical and security sources, at least 600 pilgrims died.", "s2",
+              speaker="medical and security sources")
+    assert kinds(corpus(a, b, only=["toll"])) == ["quantity"]
+    c = claim("Diplomats said at least 600 pilgrims died.", "s2", speaker="diplomats")
+    assert corpus(a, c, only=["toll"]) == [], "two sources' floors are two counts so far"
