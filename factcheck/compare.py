@@ -1529,7 +1529,7 @@ def polarity_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrep
         return None
     na, nb = bool(NEGATION.search(a.text)), bool(NEGATION.search(b.text))
     if na == nb:
-        return None
+        return direction_turned(a, b, pair, ctx)
     bare_a, bare_b = (NEGATION.sub(" ", x.text) for x in (a, b))
     if fuzz.token_sort_ratio(bare_a, bare_b, processor=utils.default_process) < POLARITY_SAME_RATIO:
         return None  # more differs than the negation: not the same statement turned around
@@ -1539,6 +1539,37 @@ def polarity_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrep
     words = " ".join(sorted(set(utils.default_process(NEGATION.sub(" ", pos.text)).split())))
     return make("polarity", a, b, min(0.8, pair.cosine), text, ("polarity", ctx.story(a), words),
                 "says it did not" if neg is a else "says it did", "says it did not" if neg is b else "says it did")
+
+
+# Words that turn a change or a comparison around (general English): "60, up from 41" and "60, down
+# from 41" cannot both be true.
+DIRECTION_SAME_RATIO = 70
+DIRECTION_ANTONYMS = [("up from", "down from"), ("rose", "fell"), ("risen", "fallen"), ("increased", "decreased"),
+                      ("higher", "lower"), ("more than", "fewer than"), ("above", "below")]
+
+
+def direction_turned(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepancy | None:
+    """One statement with its direction turned around ("the 60 deaths were up from an official
+    count of 41" / "down from"): the same words but for one antonym."""
+    for x, y in DIRECTION_ANTONYMS:
+        for first, second in ((a, b), (b, a)):
+            px, py = re.compile(rf"(?i)\b{x}\b"), re.compile(rf"(?i)\b{y}\b")
+            if not (px.search(first.text) and py.search(second.text)) or py.search(first.text) or px.search(second.text):
+                continue
+            turned = py.sub(x, second.text)
+            figures = {(q.low, q.high) for q in first.quantities}
+            # the same figures on both sides ("60 … up from 41" / "60 … down from 41") leave room for
+            # the rest to be reworded; without them, the statement must be the same but for the antonym
+            same = (DIRECTION_SAME_RATIO if len(figures) >= 2 and figures == {(q.low, q.high) for q in second.quantities}
+                    else POLARITY_SAME_RATIO)
+            if fuzz.token_sort_ratio(first.text, turned, processor=utils.default_process) < same:
+                continue
+            text = (f"Opposite statements: {ctx.where(first)} says {x!r} ({quote(first.text)}); "
+                    f"{ctx.where(second)} says {y!r} ({quote(second.text)}).")
+            words = " ".join(sorted(set(utils.default_process(first.text).split())))
+            return make("polarity", first, second, min(0.8, pair.cosine), text, ("polarity", ctx.story(a), words),
+                        f"says {x!r}", f"says {y!r}")
+    return None
 
 
 # --------------------------------------------------------------------------------------------

@@ -144,6 +144,13 @@ def test_actor(ta, tb, conflict):
 @pytest.mark.parametrize("ta,tb,conflict", [
     ("Russia intervened in the conflict.", "Russia did not intervene in the conflict.", True),
     ("Russia did not intervene in the conflict.", "Russia never intervened in the conflict.", False),
+    # a change turned around, the figures the same and the rest reworded
+    ("At least 60 Ruritanians died, diplomats said, up from an official tally of 41 given on Monday.",
+     "At least 60 Ruritanians died, diplomats said, down from an official count of 41 provided Monday.", True),
+    ("At least 60 Ruritanians died, diplomats said, up from an official tally of 41 given on Monday.",
+     "At least 60 Ruritanians died, diplomats said, up from an official count of 41 provided Monday.", False),
+    ("Prices rose sharply in the capital this week.", "Prices fell sharply in the capital this week.", True),
+    ("Prices rose sharply in the capital this week.", "Rents fell in the north after the storm.", False),
 ])
 def test_polarity(ta, tb, conflict):
     assert (kinds(run_pair(claim(ta), claim(tb, "s2"), only=["polarity"])) == ["polarity"]) is conflict
