@@ -533,7 +533,7 @@ def parse_quantities(text: str, *, skip_spans: Iterable[tuple[int, int]] = (),
     skip = list(skip_spans) + (date_spans(text) if skip_dates else [])
     found = list(_find_numbers(text, skip))
     if not found:
-        return []
+        return _zeros(text)
     tokens = _Tokens.of(text)
     out = []
     for n, q in enumerate(found):
@@ -545,7 +545,26 @@ def parse_quantities(text: str, *, skip_spans: Iterable[tuple[int, int]] = (),
         if out[n].part and _is_of(text, found[n], found[n + 1]) and out[n + 1].measure not in (None, out[n].measure) \
                 and out[n].measure in EVENT_MEASURES:
             out[n] = replace(out[n], part=False)
-    return _so_far(text, _with_totals(text, tokens, found, _place_parts(text, found, out)))
+    return _so_far(text, _with_totals(text, tokens, found, _place_parts(text, found, out))) + _zeros(text)
+
+
+# A toll of none, said in words: "none were injured", "no one was killed", "with no injuries
+# reported", "no deaths". An early "no immediate reports of casualties" says nothing yet.
+_ZERO = re.compile(r"(?i)\b(?:(?P<who>none|no\s+one|nobody)\s+(?:(?:of\s+(?:them|the\s+\w+)|else)\s+)?"
+                   r"(?:was|were|has\s+been|have\s+been|had\s+been)\s+(?:\w+ly\s+)?"
+                   r"(?P<verb>killed|injured|hurt|wounded|arrested|detained)|"
+                   r"(?<!immediate\s)\bno\s+(?:other\s+)?(?P<noun>deaths|fatalities|injuries|arrests)"
+                   r"(?=\s+(?:were|have\s+been|had\s+been|was)\s+reported|\s+reported|\s+among|[,.;]|\s+on\s+board))")
+_ZERO_MEASURE = {"killed": "dead", "injured": "injured", "hurt": "injured", "wounded": "injured",
+                 "arrested": "arrested", "detained": "arrested", "deaths": "dead", "fatalities": "dead",
+                 "injuries": "injured", "arrests": "arrested"}
+
+
+def _zeros(text: str) -> list[Quantity]:
+    if "no" not in text.lower():
+        return []
+    return [Quantity(m.group(0), 0.0, 0.0, None, _ZERO_MEASURE[(m["verb"] or m["noun"]).lower()], False)
+            for m in _ZERO.finditer(text)]
 
 
 # Words that say a toll is a count in progress ("62 bodies collected as of 12:13 p.m.", "the toll
@@ -840,6 +859,8 @@ def fmt_value(q: Quantity) -> str:
     """A quantity's value with its unit and vagueness: "38", "at least 40", "51%", "9.5 hours", "dozens
     (about 24–99)"; a figure written in another unit than its base one in the unit it was written in
     ("984 ft", not "299.9232 m")."""
+    if q.low == q.high == 0 and not re.search(r"\d", q.text):
+        return "none"  # "none were injured"
     value = fmt_interval(q)
     written = written_unit(q)
     if q.unit and written and written[1] != 1 and written in WRITTEN_LABELS and not q.vague:

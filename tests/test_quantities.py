@@ -188,6 +188,9 @@ COMPATIBLE = [
     ("The 984-foot ship struck the pier.", "The 985-foot-long ship struck the pier.", True),  # a last digit's rounding
     # a hedged figure has its hedge's slack, not a conversion's on top of it
     ("The clinic is about 23 miles from the city.", "The clinic is about 46 kilometers from the city.", False),
+    # a toll of none, said in words, against a count; an early "no immediate reports" says nothing
+    ("None were injured, according to the operator.", "Two people were injured in the crash.", False),
+    ("No one was killed in the blast.", "The blast killed three people.", False),
     # "a 22-member crew" counts the crew
     ("The ship's 22-member crew stayed aboard.", "The ship's 21-member crew stayed aboard.", False),
     # "68 others injured": other people, no group of their own
@@ -366,3 +369,9 @@ def test_a_figure_is_shown_in_the_unit_it_was_written_in():
     assert [fmt_value(q) for q in parse_quantities("The 984-foot ship sailed 250 km in 45 minutes at 30 mph.")] == [
         "984 ft", "250 km", "45 minutes", "30 mph"]
     assert [fmt_value(q) for q in parse_quantities("The runway is 199 meters long.")] == ["199 m"]
+
+
+def test_an_early_report_of_no_casualties_yet_is_no_count():
+    assert parse_quantities("There were no immediate reports of injuries.") == []
+    assert [(q.measure, q.low) for q in parse_quantities("The ship had 21 crew, with no injuries reported.")][-1:] == [
+        ("injured", 0.0)]
