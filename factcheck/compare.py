@@ -395,6 +395,10 @@ def counted_nouns(q, c: Claim) -> list[tuple[str, str]]:
         return []
     if q.unit == "m" and (between := places_apart(q, c, at)):
         return [(f"m:{between}", between)]
+    if q.unit in ("year", "month", "day", "hour") and (record := RECORD_SPAN.search(c.text, max(0, at - 100), at)):
+        # "the deadliest crash in 20 years" and "the first major crash in 16 years" are two records
+        word = " ".join(record["superlative"].lower().split())
+        return [(f"{q.unit}:{word}", word)]
     before = re.split(r"[,;:.!?—–()]", c.text[:at])[-1]
     after = re.split(r"[,;:.!?—–()]", c.text[at + len(q.text):])[0]
     words = re.findall(r"\b[a-z]{4,}\b", before)[-MEASURED_BEFORE:] + re.findall(r"\b[a-z]{4,}\b", after)[:MEASURED_AFTER]
@@ -413,6 +417,12 @@ DISTANCE_FROM = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:(?:north|south|east|west|no
                            r"south-?west|northeast|northwest|southeast|southwest|away|outside|inland|upstream|"
                            r"downstream)\s+)?(?:from|of|outside)\s+(?:the\s+)?(?:(?:city|town|capital)\s+of\s+)?"
                            r"(?P<place>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
+
+
+# A span that measures a record: "the deadliest US air crash in 20 years", "the first major crash in 16 years".
+RECORD_SPAN = re.compile(r"(?i)\b(?P<superlative>deadliest|worst|first|biggest|largest|highest|lowest|strongest|"
+                         r"longest|heaviest|fastest|most\s+\w+)\b[^,;.]{0,60}?\b(?:in|since|for)\s+(?:(?:more\s+than|"
+                         r"nearly|almost|over|about|the\s+past|the\s+last)\s+)?\Z")
 
 
 def places_apart(q, c: Claim, at: int) -> str:

@@ -109,7 +109,7 @@ _CORE = re.compile(rf"""
 _BOUND_BEFORE = re.compile(r"""(?ix)\b(?P<mod>
     at\s+least|no\s+fewer\s+than|no\s+less\s+than|a\s+minimum\s+of|
     more\s+than|over|above|in\s+excess\s+of|upwards\s+of|exceeding|greater\s+than|
-    exceeded|exceeds|surpassed|surpasses|topped|tops|crossed|
+    exceeded|exceeds|surpassed|surpasses|surpassing|topped|tops|topping|crossed|crossing|
     up\s+to|at\s+most|no\s+more\s+than|as\s+many\s+as|as\s+much\s+as|as\s+high\s+as|a\s+maximum\s+of|
     fewer\s+than|less\s+than|under|below|
     just\s+over|just\s+under|about|around|nearly|almost|some|roughly|approximately|an\s+estimated|
@@ -119,7 +119,7 @@ _MODIFIERS = {  # modifier -> kind of bound
     "at least": "min", "no fewer than": "min", "no less than": "min", "a minimum of": "min",
     "more than": "gt", "over": "gt", "above": "gt", "in excess of": "gt", "upwards of": "gt",
     "exceeding": "gt", "greater than": "gt", "exceeded": "gt", "exceeds": "gt", "surpassed": "gt", "surpasses": "gt",
-    "topped": "gt", "tops": "gt", "crossed": "gt",
+    "topped": "gt", "tops": "gt", "crossed": "gt", "surpassing": "gt", "topping": "gt", "crossing": "gt",
     "up to": "max", "at most": "max", "no more than": "max", "as many as": "max", "as much as": "max",
     "as high as": "max", "a maximum of": "max",
     "fewer than": "lt", "less than": "lt", "under": "lt", "below": "lt",
@@ -196,7 +196,8 @@ _HEAD_STOP = _STOP | set("in on at to for from by with of into over under about 
 # Participles and adjectives that follow a noun phrase ("80% of tankers bound for", "3 miles long").
 _HEAD_STOP |= set("bound held made taken known left born seen given found built sent brought kept "
                   "long wide high deep tall old away thick heavy more less "
-                  "believed feared thought presumed confirmed reported estimated expected".split())
+                  "believed feared thought presumed confirmed reported estimated expected "
+                  "remain remains remained stay stays stayed".split())
 # Adverbs after a noun phrase ("60 Jordanians also died", "17 in Nairobi alone").
 _HEAD_STOP |= set("also too alone still already again reportedly each apiece".split())
 _DETERMINERS = set("of the its their his her our my your these those them all whom a an".split())
@@ -626,7 +627,8 @@ PEOPLE_NOUNS = GENERIC_GROUPS | {"officer", "soldier", "police", "policeman", "p
 _GROUP_NOUNS = {"passengers", "passenger", "survivors", "detainees"}
 # "two of them", "five of the detainees": a part of a group counted elsewhere.
 _PART_AFTER = re.compile(r"\s+(?:of|among)\s+(?:them|those|these|whom|which|the\s+dead|the\s+victims|"
-                         r"the\s+(?:injured|wounded|missing|detained|arrested|displaced|evacuated|hospitali[sz]ed)|"
+                         r"the\s+(?:injured|wounded|missing|unaccounted(?:\s+for)?|detained|arrested|displaced|evacuated|"
+                         r"hospitali[sz]ed)|"
                          r"the\s+(?:[a-z]+\s+)?[a-z]+s)\b", re.I)
 _PART_BEFORE = re.compile(r"(?i)\b(?:including|includ(?:ed|es)|among\s+them|among\s+whom|among\s+the\s+dead|"
                           r"of\s+whom|of\s+which|of\s+those|of\s+them|"

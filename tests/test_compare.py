@@ -893,3 +893,20 @@ def test_one_source_credited_with_two_floors_the_same_day_is_a_dispute():
     assert kinds(corpus(a, b, only=["toll"])) == ["quantity"]
     c = claim("Diplomats said at least 600 pilgrims died.", "s2", speaker="diplomats")
     assert corpus(a, c, only=["toll"]) == [], "two sources' floors are two counts so far"
+
+
+def test_two_records_are_two_questions():
+    """"The deadliest crash in 20 years" and "the first major crash in 16 years" are both true: a
+    span that measures a record is asked of its record; the same record given two spans is a dispute."""
+    sources = {sid: Source(sid, f"{sid}.txt", name, published=date(2025, 1, 30))
+               for sid, name in [("s1", "Outlet One"), ("s2", "Outlet Two"), ("s3", "Outlet Three")]}
+    deadliest = claim("It was the deadliest US air crash in 20 years, officials said.", published=date(2025, 1, 30))
+    first = claim("It was the first major US air crash in 16 years.", "s2", published=date(2025, 1, 30))
+    other = claim("It was the deadliest US air crash in 24 years.", "s3", published=date(2025, 1, 30))
+
+    def found(*claims):
+        ctx = compare.Context(settings=Settings(checks=("count",)), claims={c.claim_id: c for c in claims},
+                              sources=sources, pairs=[])
+        return compare.compare(ctx)
+    assert found(deadliest, first) == []
+    assert [d.detail["question"][2] for d in found(deadliest, other)] == ["year:deadliest"]

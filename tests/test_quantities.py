@@ -191,6 +191,9 @@ COMPATIBLE = [
     # a toll of none, said in words, against a count; an early "no immediate reports" says nothing
     ("None were injured, according to the operator.", "Two people were injured in the crash.", False),
     ("No one was killed in the blast.", "The blast killed three people.", False),
+    # "surpassing 50 degrees" is a floor; "two of the unaccounted for" a part of them
+    ("Temperatures surpassing 50 degrees Celsius were recorded.", "Temperatures hit 51.8 degrees Celsius.", True),
+    ("Two of the unaccounted for were identified on Wednesday.", "Six people remain unaccounted for.", True),
     # "a 22-member crew" counts the crew
     ("The ship's 22-member crew stayed aboard.", "The ship's 21-member crew stayed aboard.", False),
     # "68 others injured": other people, no group of their own
