@@ -27,7 +27,7 @@ from .clean import sentence_pieces, visible, visible_positions
 from .config import Settings
 from .dates import parse_dates
 from .models import Body, Claim, Entity, Paragraph, Source, code_fingerprint, stable_id
-from .names import TITLES, first_names_of, fold, merge_person_keys, person_key, person_parts
+from .names import TITLES, aged, first_names_of, fold, merge_person_keys, person_key, person_parts
 from .nlp import SPACY_MODEL, load_nlp  # noqa: F401  (SPACY_MODEL: re-exported)
 from .quantities import parse_quantities
 
@@ -446,18 +446,6 @@ def canonical_keys(claims: Sequence[Claim]) -> list[Claim]:
 # Labels the small tagger gives a person's name now and then ("Yevgenia Shishkova" an ORG, "Lobach"
 # a GPE) in a corpus that tags the same name a person elsewhere.
 MISTAGGED_PEOPLE = ("ORG", "GPE", "LOC", "FAC", "NORP")
-
-
-# An age next to a name says it is a person's: "Maynor Yassir Suazo Sandoval, 38;", "38-year-old
-# Maynor Yasir Suazo-Sandoval".
-_AGE_AFTER_NAME = re.compile(r",\s+(?:aged\s+)?\d{1,3}(?!\d)(?=\s*(?:[,;)–—-]|\.(?!\d)|\Z)|\s+(?:of|from|and|who|was|is)\b)")
-_AGE_BEFORE_NAME = re.compile(r"\b\d{1,3}-year-old\s+\Z")
-
-
-def aged(text: str, name: str) -> bool:
-    """The text gives an age right next to ``name``."""
-    at = text.find(name)
-    return at >= 0 and bool(_AGE_AFTER_NAME.match(text, at + len(name)) or _AGE_BEFORE_NAME.search(text, 0, at))
 
 
 def as_people(claims: Sequence[Claim]) -> list[Claim]:

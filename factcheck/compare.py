@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, utils
 
 from .claims import party_of
 from .things import THING_SYNONYMS, airliner, rammed
-from .names import TYPO_MIN_LENGTH, fold, name_words, person_parts, phonetic, same_person, spelling_variant
+from .names import AGE_AFTER_NAME, AGE_BEFORE_NAME, TYPO_MIN_LENGTH, fold, name_words, person_parts, phonetic, same_person, spelling_variant
 from . import facts
 from .facts import CHANGE_OVER_TIME_WEIGHT, as_of, measured, person_spellings, quote, upper_first
 from .config import Settings
@@ -563,8 +563,6 @@ def _historic(c: Claim, ctx: Context) -> bool:
                         for m in BACKGROUND_RE.finditer(c.text))
 
 
-# A relative clause set off by commas: ", who settled in Germany in 2006 after fleeing,".
-RELATIVE_ASIDE = re.compile(r",\s*(?:who|which)\b[^,;]*,")
 # A date of a thing's origin ("a CRJ-700 regional jet manufactured in 2004", "constructed by the
 # Hyundai shipyard in 2015"): the thing's past, not the claim's.
 ORIGIN_REACH = 60  # characters before a date looked at for its origin verb
@@ -848,8 +846,11 @@ DATED_WINDOW = 100
 # A date right after a speech verb dates the saying ("said on Tuesday", "told AFP Saturday").
 SAID_ON = re.compile(r"(?i)\b(?:said|says|saying|told\s+(?:[\w-]+\s+){1,3}?|announced|stated|added|confirmed)"
                      r"\s+(?:(?:on|late|early)\s+)?\Z")
-# A relative clause the date is in dates its own noun ("deliberations, which began on Wednesday").
-RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who)\b[^,;]*\Z")
+# A relative clause set off by a comma (", which began on Wednesday"): ``RELATIVE_CLAUSE`` the one a
+# date is in (it dates its own noun), ``RELATIVE_ASIDE`` one closed by a comma again (an aside).
+_RELATIVE = r",\s*(?:who|which)\b[^,;]*"
+RELATIVE_CLAUSE = re.compile(_RELATIVE + r"\Z")
+RELATIVE_ASIDE = re.compile(_RELATIVE + ",")
 
 
 def dated_happenings(text: str, date_text: str) -> frozenset[str]:
@@ -1107,9 +1108,10 @@ def rival_answers(ctx: Context, answer_of: Callable[[Claim], str]) -> Iterator[t
     story with two answers or more, the two best supported (by outlets), each with its claims,
     unless the same outlets give both. Figures of the past are no answer."""
     said: dict[str, dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
-    for c in sorted(ctx.claims.values(), key=lambda c: c.claim_id):
-        if (value := answer_of(c)) and not historic(c, ctx):
-            said[ctx.story(c)][value].append(c)
+    for story, claims in story_claims(ctx).items():
+        for c in claims:
+            if (value := answer_of(c)) and not historic(c, ctx):
+                said[story][value].append(c)
     for story, answers in sorted(said.items()):
         if len(answers) < 2:
             continue
@@ -1295,10 +1297,9 @@ def role_check(ctx: Context) -> Iterable[Discrepancy]:
 # "35-year-old Alejandro Hernandez Fuentes", "Sam Lilley, the flight's 28-year-old first officer".
 _AGE_NAME = (r"(?P<name>(?<![\w-])[A-Z][\w'’.-]*(?:\s+(?:(?:al|el|de|da|del|van|von|bin|ibn)\s+)?"
              r"(?:(?:al|el)-)?[A-Z][\w'’-]*){0,4})")
-AGE_AFTER = re.compile(_AGE_NAME + r",\s+(?:aged\s+)?(?P<age>\d{1,3})(?=\s*(?:[,;)–—-]|\.(?!\d)|\Z)|"
-                       r"\s+(?:of|from|and|who|was|is|had|has)\b)")
+AGE_AFTER = re.compile(_AGE_NAME + AGE_AFTER_NAME)
 AGE_APPOSED = re.compile(_AGE_NAME + r",\s+(?:a|an|the)\s+(?:[\w'’-]+\s+){0,3}?(?P<age>\d{1,3})-year-old\b")
-AGE_BEFORE = re.compile(r"\b(?P<age>\d{1,3})-year-old\s+" + _AGE_NAME)
+AGE_BEFORE = re.compile(AGE_BEFORE_NAME + _AGE_NAME)
 # Words that begin a capitalised run but name no one ("On Friday, 13", "In March, 40").
 NOT_A_NAME = re.compile(r"(?i)^(?:on|in|at|by|since|until|from|the|and|but|among|figure|skaters?|"
                         r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
@@ -1486,16 +1487,16 @@ def polarity_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrep
 # Words that turn a change or a comparison around (general English): "60, up from 41" and "60, down
 # from 41" cannot both be true.
 DIRECTION_SAME_RATIO = 70
-DIRECTION_ANTONYMS = [("up from", "down from"), ("rose", "fell"), ("risen", "fallen"), ("increased", "decreased"),
-                      ("higher", "lower"), ("more than", "fewer than"), ("above", "below")]
+DIRECTION_ANTONYMS = [(x, y, re.compile(rf"(?i)\b{x}\b"), re.compile(rf"(?i)\b{y}\b")) for x, y in [
+    ("up from", "down from"), ("rose", "fell"), ("risen", "fallen"), ("increased", "decreased"),
+    ("higher", "lower"), ("more than", "fewer than"), ("above", "below")]]
 
 
 def direction_turned(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepancy | None:
     """One statement with its direction turned around ("the 60 deaths were up from an official
     count of 41" / "down from"): the same words but for one antonym."""
-    for x, y in DIRECTION_ANTONYMS:
+    for x, y, px, py in DIRECTION_ANTONYMS:
         for first, second in ((a, b), (b, a)):
-            px, py = re.compile(rf"(?i)\b{x}\b"), re.compile(rf"(?i)\b{y}\b")
             if not (px.search(first.text) and py.search(second.text)) or py.search(first.text) or px.search(second.text):
                 continue
             turned = py.sub(x, second.text)

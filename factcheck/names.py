@@ -248,3 +248,19 @@ def same_person(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
     last = short[-1]
     family = last in long_[1:] or (len(last) == 1 and any(w.startswith(last) for w in long_[1:]))
     return first and family
+
+
+# How news writes a person's age beside the name (one home for it: ``claims`` reads it to tell a
+# name is a person's, ``compare`` to read the age): after it, "Miguel Luna, 49;", "Lobach, 29, was";
+# before it, "35-year-old Alejandro Hernandez Fuentes".
+AGE_AFTER_NAME = (r",\s+(?:aged\s+)?(?P<age>\d{1,3})(?!\d)(?=\s*(?:[,;)–—-]|\.(?!\d)|\Z)|"
+                  r"\s+(?:of|from|and|who|was|is|had|has)\b)")
+AGE_BEFORE_NAME = r"\b(?P<age>\d{1,3})-year-old\s+"
+_AFTER = re.compile(AGE_AFTER_NAME)
+_BEFORE = re.compile(AGE_BEFORE_NAME + r"\Z")
+
+
+def aged(text: str, name: str) -> bool:
+    """The text gives an age right next to ``name``."""
+    at = text.find(name)
+    return at >= 0 and bool(_AFTER.match(text, at + len(name)) or _BEFORE.search(text, 0, at))
