@@ -75,6 +75,9 @@ LEAD_OVERLAP_MIN_AFTER_GAP = 0.10
 OVERLAP_MIN_SECTION_WORDS = 25
 # Lines looked ahead from a headline for a story-card sign (time stamp, outlet line).
 CARD_LOOKAHEAD = 4
+# A paragraph after a repeated line must have this many distinct content words to show, by its
+# overlap with the lead, that the article goes on (a card's one-line summary proves nothing).
+CAPTION_PROSE_MIN_WORDS = 12
 # Furniture is short in characters too: 25 words of widget text run to 200-300 characters. A longer
 # line is never furniture, and the furniture patterns (some backtrack over runs of spaces) are not
 # tried on it, so classifying a line costs time linear in its length.
@@ -481,21 +484,24 @@ def _pick_title(head: list[Line], *, skip: int | None, wanted: str) -> str:
 def _article_end(lines: list[Line], start: int, title: str) -> int:
     """Index of the first line after the article (an end marker or an appended story), or len(lines)."""
     for i in range(start + 1, len(lines)):
-        if END_MARKER_RE.match(lines[i].text) and lines[i].kind != "prose":
+        if END_MARKER_RE.match(lines[i].text) and lines[i].kind != "prose" and not _link_gap(lines, start, i, title):
             return i
-        if lines[i].kind in ("label", "other") and _starts_story_card(lines, i, title):
+        if lines[i].kind in ("label", "other") and _starts_story_card(lines, start, i, title):
             return i
     return _end_by_overlap(lines, start, len(lines), title)
 
 
-def _starts_story_card(lines: list[Line], i: int, title: str) -> bool:
-    """A headline repeated on the next line, or followed by a time stamp / dateline: another story."""
+def _starts_story_card(lines: list[Line], start: int, i: int, title: str) -> bool:
+    """A headline repeated on the next line, or followed by a time stamp / dateline: another story.
+    A repeated line whose next paragraph goes on with the article's own words is the article's
+    caption or standfirst, printed twice by the page ("Capt. Sumeet Sabharwal and First Officer
+    Clive Kunder" above a paragraph about the two pilots), not a card."""
     key = norm(lines[i].text)
     if not key or key == title:
         return False
     following = list(islice(_non_blank(lines, i + 1, len(lines)), CARD_LOOKAHEAD))
     if following and norm(following[0].text) == key:
-        return True
+        return not _goes_on(lines, start, i, title)
     for ln in following:
         if ln.reason == "time stamp":
             return True
@@ -510,10 +516,33 @@ def _non_blank(lines: list[Line], start: int, end: int, step: int = 1) -> Iterat
     return (lines[k] for k in range(start, end, step) if lines[k].kind != "blank")
 
 
+def _link_gap(lines: list[Line], start: int, i: int, title: str) -> bool:
+    """An end marker ("READ MORE") whose links the page has lost, with the article's own prose right
+    after it: a gap in the article, not its end."""
+    nxt = next(_non_blank(lines, i + 1, len(lines)), None)  # cards after a marker start with a headline
+    return nxt is not None and nxt.kind == "prose" and _goes_on(lines, start, i, title, LEAD_OVERLAP_MIN)
+
+
+def _lead(lines: list[Line], start: int, end: int, title: str) -> tuple[list[int], set[str]]:
+    """The lead's paragraphs (indexes) and the content words of the title and the lead."""
+    lead_idx = [i for i in range(start, end) if lines[i].kind == "prose"][:LEAD_PARAGRAPHS]
+    return lead_idx, content_words(title + " " + " ".join(lines[i].text for i in lead_idx))
+
+
+def _goes_on(lines: list[Line], start: int, i: int, title: str, bar: float = LEAD_OVERLAP_MIN_AFTER_GAP) -> bool:
+    """The first paragraph of article prose after line ``i`` shares the lead's words as the article's
+    own sections do (by default as they do after a gap of furniture, ``LEAD_OVERLAP_MIN_AFTER_GAP``)."""
+    _, lead = _lead(lines, start, i, title)
+    nxt = next((ln for ln in _non_blank(lines, i + 1, len(lines)) if ln.kind == "prose"), None)
+    if nxt is None or not lead:
+        return False
+    section = content_words(nxt.text)
+    return len(section) >= CAPTION_PROSE_MIN_WORDS and lead_overlap(section, lead) >= bar
+
+
 def _end_by_overlap(lines: list[Line], start: int, end: int, title: str) -> int:
     """The first section (heading + prose) that shares too few words with the lead, or ``end``."""
-    lead_idx = [i for i in range(start, end) if lines[i].kind == "prose"][:LEAD_PARAGRAPHS]
-    lead = content_words(title + " " + " ".join(lines[i].text for i in lead_idx))
+    lead_idx, lead = _lead(lines, start, end, title)
     for first, last in _sections(lines, start, end):
         section = content_words(" ".join(ln.text for ln in lines[first:last]))
         if first < lead_idx[-1] or len(section) < OVERLAP_MIN_SECTION_WORDS:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import jellyfish
@@ -73,14 +73,16 @@ def person_parts(name: str) -> list[str]:
 
 
 def person_key(name: str) -> str:
-    """``person:<surname>|<first initial>`` ("person:aliyev|i"), the initial romanised (Qorgan: k);
-    a bare surname has no initial
+    """``person:<surname>|<first initial>`` ("person:aliyev|i"), the initial romanised (Qorgan: k),
+    a hyphenated surname keyed by its last part (Suazo-Sandoval and al-Jalajel meet Sandoval and
+    Al Jalajel); a bare surname has no initial
     ("person:aliyev|") and is resolved later against the full names of its story. "" when the
     phrase holds no name at all."""
     parts = person_parts(name)
     if not parts:
         return ""
     surname = fold(parts[-1]).lower()
+    surname = surname.rsplit("-", 1)[-1] if len(surname.rsplit("-", 1)[-1]) >= 2 else surname
     initial = romanise(parts[0])[:1] if len(parts) > 1 else ""  # Dzhambulat and Jambulat: j
     return f"person:{surname}|{initial}"
 
@@ -158,6 +160,22 @@ def spelling_variant(x: str, y: str) -> str:
     return "different"
 
 
+def short_name_slip(x: str, y: str) -> str:
+    """``spelling_variant`` of two first names, where a short one a letter off is a slip too (Wes /
+    West Moore): asked only when no article writes both, since one that does names two people."""
+    relation = spelling_variant(x, y)
+    fx, fy = fold(x).lower(), fold(y).lower()
+    if (relation == "different" and min(len(fx), len(fy)) >= SHORT_NAME_MIN_LENGTH and fx[0] == fy[0]
+            and Levenshtein.distance(fx, fy) == 1):
+        return "typo"
+    return relation
+
+
+# First names this short are a slip of one another only with the rest of the name the same and never
+# both in one article (two people, Dan and Dana Smith, are named side by side).
+SHORT_NAME_MIN_LENGTH = 3
+
+
 def _feminine_pair(x: str, y: str) -> bool:
     short, long_ = sorted((x, y), key=len)
     return long_ == short + "a" and short.endswith(("ov", "ev", "in", "yn"))
@@ -207,10 +225,34 @@ def merge_person_keys(keys: Counter, first_names: dict[str, set[str]] | None = N
 
 
 def _merge_blocks(keys: Counter) -> dict[str, str]:
-    blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for key in keys:
-        surname, initial = split_key(key)
-        blocks[(romanise(initial)[:1], phonetic(surname)[:1] or surname[:1])].append(key)
+    """Keys merged block by block: first by the sound of the surname's start, then what is left by
+    the surname's letters after the first, so a long surname with its first letter slipped
+    (Fernandez / Hernandez) meets too."""
+    out = _merge_within(keys, list(keys), _sound_block)
+    again = _merge_within(keys, [k for k in keys if out[k] == k], _tail_block)
+    return {key: again.get(canon, canon) for key, canon in out.items()}
+
+
+# A surname this long with only its first letter different is one name slipped (Fernandez /
+# Hernandez); shorter ones are often two names (Lane / Kane).
+FIRST_LETTER_MIN_LENGTH = 7
+
+
+def _sound_block(key: str) -> tuple[str, str]:
+    surname, initial = split_key(key)
+    return romanise(initial)[:1], phonetic(surname)[:1] or surname[:1]
+
+
+def _tail_block(key: str) -> tuple[str, str] | None:
+    surname, initial = split_key(key)
+    return (romanise(initial)[:1], surname[1:]) if len(surname) >= FIRST_LETTER_MIN_LENGTH else None
+
+
+def _merge_within(keys: Counter, candidates: list[str], block_of: Callable[[str], tuple | None]) -> dict[str, str]:
+    blocks: dict[tuple, list[str]] = defaultdict(list)
+    for key in candidates:
+        if (block := block_of(key)) is not None:
+            blocks[block].append(key)
     out: dict[str, str] = {}
     for members in blocks.values():
         members.sort(key=lambda k: (-keys[k], k))

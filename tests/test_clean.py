@@ -147,6 +147,33 @@ def test_advertisement_between_sections_does_not_end_the_article(seeds):
     assert "Advertisement" not in text
 
 
+def test_a_caption_printed_twice_does_not_end_the_article():
+    """A photo caption the page prints twice, then the article going on about the same people: a
+    repeated caption, not another story's card (a card's repeated headline is followed by another
+    story's words, and still ends the article)."""
+    raw = ("Ferry captains had 30 years at sea between them\n\n"
+           "Captain Maren Holt and her mate Ivo Strand had 30 years at sea between them, the ferry company said.\n\n"
+           "Captain Maren Holt and (left) mate Ivo Strand\nCaptain Maren Holt and (left) mate Ivo Strand\n\n"
+           "Captain Maren Holt and mate Ivo Strand had crossed the strait to the islands thousands of times "
+           "before the ferry ran aground on Sunday, the company said in a statement to the press.\n")
+    assert "thousands of times" in kept_text(Source(source_id="x", name="caption.txt", outlet="x", raw=raw))
+    card = raw.replace("Captain Maren Holt and mate Ivo Strand had crossed the strait to the islands thousands of times "
+                       "before the ferry ran aground on Sunday, the company said in a statement to the press.",
+                       "Wind farm developers said on Monday that the new turbines off the northern coast will power "
+                       "forty thousand homes once the cables reach the mainland grid next spring.")
+    card = card.replace("Captain Maren Holt and (left) mate Ivo Strand", "Turbines to power forty thousand homes")
+    assert "turbines" not in kept_text(Source(source_id="x", name="card.txt", outlet="x", raw=card))
+
+
+def test_a_read_more_whose_links_were_lost_does_not_end_the_article():
+    raw = ("Ferry captain goes on trial\n\n"
+           "The captain of the ferry that ran aground off the islands went on trial on Monday, charged with negligence.\n"
+           "READ MORE\n"
+           "Prosecutors say the captain ignored two warnings about the weather before the ferry left the islands' "
+           "harbour, and that the crew had not slept.\n")
+    assert "ignored two warnings" in kept_text(Source(source_id="x", name="more.txt", outlet="x", raw=raw))
+
+
 def test_short_sentence_next_to_prose_is_body():
     raw = ("Mill closes\n\nThe last working mill in the valley closed on Friday after 140 years, its owners said.\n"
            "Nobody was hurt.\nWorkers will be offered jobs at the company's other site, a spokesman said.\n")

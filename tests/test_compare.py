@@ -188,6 +188,57 @@ def test_name_variant_says_which_spelling_most_sources_use():
     assert "'Ilham Aliyev' is used by more sources (2 of 3)" in d.explanation
 
 
+def test_a_short_first_name_a_letter_off_is_a_slip_unless_one_article_names_both():
+    a = claim("Maryland Gov. West Moore said the ship lost power.", people=["West Moore"])
+    b = claim("Gov. Wes Moore spoke to the families.", "s2", people=["Wes Moore"])
+    (d,) = corpus(a, b, only=["name_variant"])
+    assert "likely misspelling" in d.explanation
+    both = claim("Dan Moore and his sister Dana Moore were on the bridge.", "s3", people=["Dan Moore", "Dana Moore"])
+    dan = claim("Dan Moore was rescued.", people=["Dan Moore"])
+    assert corpus(both, dan, only=["name_variant"]) == [], "an article that names both names two people"
+
+
+def test_a_hyphenated_surname_is_compared_word_by_word():
+    a = claim("The body of Maynor Yasir Suazo-Sandoval was recovered.", people=["Maynor Yasir Suazo-Sandoval"])
+    b = claim("The victims were identified as Maynor Yassir Suazo Sandoval, 38.", "s2",
+              people=["Maynor Yassir Suazo Sandoval"])
+    c = claim("Maynor Yasir Suazo Sandoval was recovered on Friday.", "s3", people=["Maynor Yasir Suazo Sandoval"])
+    (d,) = corpus(a, b, only=["name_variant"])
+    assert "Maynor Yassir Suazo Sandoval" in d.detail["spellings"] and "transliteration" in d.explanation
+    assert corpus(a, c, only=["name_variant"]) == [], "a hyphen alone is typography"
+
+
+def test_the_story_itself_named_a_year_on_is_no_background():
+    """A trial report a year after the attack: "last year's attack" is the story, not its past (a
+    claim dated well before the story's first article still is)."""
+    first, trial = date(2024, 12, 21), date(2025, 11, 10)
+    sources = {"s1": replace(SOURCES["s1"], published=first), "s2": replace(SOURCES["s2"], published=trial)}
+    day_one = claim("The attack happened at 19:04, police said.", published=first)
+    year_on = claim("Last year's attack happened at 19:02 when the market was crowded.", "s2", published=trial)
+    older = claim("A similar attack in 2016 happened at 20:02.", "s2", start=300, published=trial)
+    ctx = compare.Context(settings=Settings(checks=("time",)), claims={c.claim_id: c for c in (day_one, year_on, older)},
+                          sources=sources, pairs=[])
+    assert not compare.historic(year_on, ctx) and compare.historic(older, ctx)
+    (d,) = compare.compare(ctx)
+    assert {d.detail["a"], d.detail["b"]} == {"19:04", "19:02"}
+
+
+def test_a_toll_higher_a_month_on_has_risen_but_closer_reports_are_compared():
+    day, later = date(2024, 12, 21), date(2025, 11, 10)
+    sources = {"s1": replace(SOURCES["s1"], published=day), "s2": replace(SOURCES["s2"], published=later),
+               "s3": replace(SOURCES["s3"], published=date(2024, 12, 23))}
+    five = claim("The attack killed five people.", published=day)
+    six = claim("The attack killed six people.", "s2", published=later)
+    ctx = compare.Context(settings=Settings(checks=("toll",)), claims={c.claim_id: c for c in (five, six)},
+                          sources=sources, pairs=[])
+    assert compare.compare(ctx) == []
+    soon = claim("The attack killed six people.", "s3", published=date(2024, 12, 23))
+    ctx = compare.Context(settings=Settings(checks=("toll",)), claims={c.claim_id: c for c in (five, soon)},
+                          sources=sources, pairs=[])
+    (d,) = compare.compare(ctx)
+    assert d.detail["change_over_time"]
+
+
 def test_omission_only_when_the_other_outlet_covers_the_event():
     a = claim("The crash on Dec. 25, 2024 killed 38 of the 67 people aboard.")
     b = claim("The plane crashed near Aktau after trying to land.", "s2")
@@ -341,6 +392,18 @@ def test_one_toll_is_compared_across_the_story_aligned_or_not():
     b = claim("Twenty people died in the assault on the church and the police post.", "s2")
     (d,) = corpus(a, b, only=["toll"])
     assert d.kind == "quantity" and "19" in d.explanation and "20" in d.explanation
+
+
+@pytest.mark.parametrize("narrowed", ["Cases were reported in nine countries neighbouring Congo.",
+                                      "Cases were reported in nine other countries.",
+                                      "Cases were reported in nine nearby countries."])
+def test_a_count_narrowed_to_some_of_the_things_is_no_rival_of_the_whole(narrowed):
+    congo = Entity("Congo", "GPE", "congo")
+    whole = replace(claim("The virus has spread to 13 countries, including Congo."), entities=(congo,))
+    other = replace(claim("The virus has spread to 16 countries, including Congo.", "s3"), entities=(congo,))
+    some = replace(claim(narrowed, "s2"), entities=(congo,))
+    (d,) = corpus(whole, other, some, only=["count"])
+    assert sorted(s["value"] for s in d.detail["sides"]) == ["13", "16"]
 
 
 def test_counts_of_one_thing_are_compared_across_the_story():

@@ -41,6 +41,8 @@ def test_spelling_variant(x, y, relation):
     ("’s Aliyev", "person:aliyev|"),
     ("’s", ""),
     ("Łukasz Ødegård", "person:odegard|l"),
+    ("Maynor Yasir Suazo-Sandoval", "person:sandoval|m"),  # a hyphenated surname by its last part
+    ("Fahad al-Jalajel", "person:jalajel|f"),
 ])
 def test_person_key(name, key):
     assert person_key(name) == key
@@ -55,6 +57,24 @@ def test_both_parts_varying_merge_into_the_most_used_spelling():
     merged = merge_person_keys(keys)
     assert merged["person:aymbetov|q"] == "person:aimbetov|k"
     assert merged["person:aliyev|h"] == "person:aliyev|h"
+
+
+def test_a_long_surname_with_its_first_letter_slipped_merges_but_a_short_one_does_not():
+    keys = Counter({"person:hernandez|c": 2, "person:fernandez|c": 1, "person:lane|s": 1, "person:kane|s": 1,
+                    "person:fernandez|a": 1})
+    merged = merge_person_keys(keys)
+    assert merged["person:fernandez|c"] == "person:hernandez|c"
+    assert merged["person:kane|s"] == "person:kane|s", "Lane and Kane are two names"
+    assert merged["person:fernandez|a"] == "person:fernandez|a", "another first initial is another person"
+
+
+@pytest.mark.parametrize("x, y, relation", [
+    ("Wes", "West", "typo"), ("Jon", "Joe", "typo"), ("Dan", "Ann", "different"), ("Al", "Ali", "different"),
+    ("Ilham", "Ilhan", "typo"), ("Heydar", "Ilham", "different"),
+])
+def test_short_first_names_a_letter_apart_are_a_slip(x, y, relation):
+    from factcheck.names import short_name_slip
+    assert short_name_slip(x, y) == relation
 
 
 def test_one_surname_under_two_initials_meets_when_the_first_names_are_one_name():
