@@ -272,8 +272,38 @@ def toll_scopes(ctx: Context) -> dict[tuple[str, str], str]:
     return ctx.scopes
 
 
+# Where the people of a toll were: a crash's dead "on the ground" are a group of their own, not the
+# toll of those aboard or the whole.
+ON_THE_GROUND = re.compile(r"(?i)\bon\s+the\s+ground\b")
+ABOARD = re.compile(r"(?i)\b(?:aboard|on\s*board|onboard|passengers?|crew)\b")
+# Characters between a toll figure and the "on the ground" it is of.
+GROUND_REACH = 45
+
+
+def on_the_ground(q, c: Claim) -> bool:
+    """The toll figure is of the people on the ground: the one nearest an "on the ground" of its
+    sentence, within a few words and with no "aboard" between ("19 people killed on the ground",
+    "On the ground, the death toll was around 33, taking the total to over 270": 33, not 270)."""
+    at = c.text.find(q.text)
+    if at < 0 or q.measure not in EVENT_MEASURES or not ON_THE_GROUND.search(c.text):
+        return False
+    # every figure of the sentence, a toll or not: "259 people on board and 19 on the ground" puts 19 there
+    figures = [(x, c.text.find(x.text)) for x in c.quantities if c.text.find(x.text) >= 0]
+    for m in ON_THE_GROUND.finditer(c.text):
+        def gap(pos: int, text: str) -> int:
+            return m.start() - (pos + len(text)) if pos < m.start() else pos - m.end()
+        near = min(figures, key=lambda f: gap(f[1], f[0].text))
+        if near[0] is q or (near[0].text == q.text and near[1] == at):
+            between = c.text[min(at + len(q.text), m.end()):max(at, m.start())]
+            return gap(at, q.text) <= GROUND_REACH and not ABOARD.search(between)
+    return False
+
+
 def scoped(q, c: Claim, ctx: Context):
-    """The figure with the country it is of as its group, where the story counts by country."""
+    """The figure with the country it is of as its group, where the story counts by country; a toll
+    of the people on the ground with that group."""
+    if on_the_ground(q, c):
+        return replace(q, group="on the ground", part=False)
     scope = toll_scopes(ctx).get((c.claim_id, q.text))
     if not scope and q.group and q.measure in EVENT_MEASURES and ctx.story(c) in counted_by_country(ctx):
         nation = party_of(q.group)  # "600 Egyptians" is Egypt's toll where the story counts by country
@@ -396,6 +426,8 @@ def counted_nouns(q, c: Claim) -> list[tuple[str, str]]:
     at = c.text.find(q.text)
     if at < 0 or not one_of_unit(q, c):  # with two lengths in a sentence, which one is meant is a guess
         return []
+    if q.unit == "year" and (q.text.lower().endswith("-year-old") or AGE_AFTER.match(c.text, at + len(q.text))):
+        return []  # "a 50-year-old doctor": an age (the age check's question), not how long something lasted
     if q.unit == "m" and (between := places_apart(q, c, at)):
         return [(f"m:{between}", between)]
     if q.unit in ("year", "month", "day", "hour") and (record := RECORD_SPAN.search(c.text, max(0, at - 100), at)):
@@ -419,6 +451,9 @@ def counted_nouns(q, c: Claim) -> list[tuple[str, str]]:
 # other countries", "nearby villages"): some of the things counted, not all of them.
 NARROWED = re.compile(r"(?i)\s+(?:(?P<before>other|neighbou?ring|nearby|surrounding|bordering|adjacent)\s+)?"
                       r"[a-z]+(?:\s+(?P<after>neighbou?ring|bordering|surrounding|adjacent\s+to|near|around))?\b")
+
+
+AGE_AFTER = re.compile(r"(?i)-?\s*old\b")  # "50 years old"
 
 
 # A distance from a place: "about 130 kilometers (80 miles) southwest of Berlin", "46 km from Magdeburg".
@@ -778,7 +813,8 @@ def clock_times(text: str) -> tuple[tuple[int, int, int], ...]:
 HAPPENINGS = {"crash", "land", "depart", "explod", "explosion", "collaps", "erupt", "strik", "struck", "attack",
               "bomb", "launch", "arriv", "declar", "mayday", "began", "start", "die", "kill", "rescu", "evacu",
               "sank", "sink", "derail", "shot", "shoot", "storm", "raid", "arrest", "announc", "deliver",
-              "verdict", "took", "takeoff", "hijack", "fire", "open", "clos", "hit", "happen"}
+              "verdict", "took", "takeoff", "hijack", "fire", "open", "clos", "hit", "happen",
+              "call"}  # "police were called at 3.20pm"
 
 
 # Words for one happening: a plane that collided with a wall or slammed into it crashed.
@@ -796,9 +832,9 @@ def happenings(text: str) -> frozenset[str]:
     return frozenset(HAPPENING_SYNONYMS.get(w, w) for w in event_words(text)) & HAPPENINGS
 
 
-# "takes off", "took off", "left port", "pulled away from the pier": a departure (not "took" of
+# "takes off", "took off", "lifted off", "left port", "pulled away from the pier": a departure (not "took" of
 # "took place", nor "left" of "left two dead").
-TAKE_OFF = re.compile(r"\b(?:(?:takes|taking|took|take|taken)\s+off|(?:left|leaves|leaving|leave)\s+(?:the\s+|\w+\s+)?"
+TAKE_OFF = re.compile(r"\b(?:(?:takes|taking|took|take|taken|lifts|lifted|lifting|lift)\s+off|lift-off|liftoff|(?:left|leaves|leaving|leave)\s+(?:the\s+|\w+\s+)?"
                       r"(?:port|pier|dock|harbou?r|airport|station|gate|berth)|(?:pulled|pulls|pulling)\s+"
                       r"(?:away|out)\s+(?:from|of))\b")
 

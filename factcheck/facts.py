@@ -88,7 +88,8 @@ def plain_question(question: Sequence[str], label: str = "") -> str:
             return f"How many {unit}s ({thing})?" if unit else f"How many: {thing}?"
         if what in ("member", "members") and group and not group.startswith("in "):
             return f"How many {group} members?"  # "22 crew members": the crew
-        who = (f" ({group})" if group.startswith("in ") else f" ({plural(group)})") if group and group != what else ""
+        # a place or a phrase ("in Egypt", "on the ground") as written; a noun in the plural
+        who = (f" ({group})" if " " in group else f" ({plural(group)})") if group and group != what else ""
         by = f" for {whose.split(':')[-1].split('|')[0].title()}" if whose else ""
         if what in ("%", "pp"):
             return f"What share{who}{by}?"

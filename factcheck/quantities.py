@@ -200,6 +200,8 @@ _HEAD_STOP |= set("bound held made taken known left born seen given found built 
                   "remain remains remained stay stays stayed".split())
 # Adverbs after a noun phrase ("60 Jordanians also died", "17 in Nairobi alone").
 _HEAD_STOP |= set("also too alone still already again reportedly each apiece".split())
+# Days after a figure say when, not what is counted ("the toll touched 270 Saturday", "three overnight").
+_HEAD_STOP |= set("monday tuesday wednesday thursday friday saturday sunday today yesterday tonight overnight".split())
 _DETERMINERS = set("of the its their his her our my your these those them all whom a an".split())
 _IRREGULAR = {"people": "people", "persons": "people", "men": "man", "women": "woman", "children": "child",
               "feet": "foot", "police": "police", "staff": "staff", "crew": "crew", "personnel": "personnel",

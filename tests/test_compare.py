@@ -239,6 +239,19 @@ def test_a_toll_higher_a_month_on_has_risen_but_closer_reports_are_compared():
     assert d.detail["change_over_time"]
 
 
+def test_the_dead_on_the_ground_are_a_question_of_their_own():
+    """A crash's dead on the ground are not the toll of those aboard or the whole: 19 on the ground
+    is no rival of 260 dead, but 19 against about 33 on the ground is."""
+    hospital = claim("The final toll of 260 comprises 241 passengers aboard the aircraft and 19 people killed on the ground.")
+    whole = claim("The crash killed 260 people, officials said.", "s2")
+    ground = claim("On the ground, the death toll was around 33, taking the total number of dead to over 250.", "s3")
+    found = corpus(hospital, whole, ground, only=["toll"])
+    asked = {d.detail["question_text"]: sorted(s["value"] for s in d.detail["sides"]) for d in found}
+    assert asked == {"How many dead (on the ground)?": ["19", "30–36"]}, asked
+    board = claim("The crash killed 259 people on board and 19 on the ground.", "s2")
+    assert not compare.on_the_ground(board.quantities[0], board), "the 19 is nearest the ground, not the 259 aboard"
+
+
 def test_omission_only_when_the_other_outlet_covers_the_event():
     a = claim("The crash on Dec. 25, 2024 killed 38 of the 67 people aboard.")
     b = claim("The plane crashed near Aktau after trying to land.", "s2")
@@ -358,6 +371,10 @@ def test_one_omission_row_per_fact_naming_every_silent_outlet():
     # leaving port and pulling away from the pier are one departure; a converted time is one time
     ("The freighter had left Eastport port at 1 am local time.", "The freighter pulled away from the pier just before 12:45 a.m.", True),
     ("The incident occurred at 19:04, police said.", "The attack happened at 19:12 (18:12 GMT) in the square.", True),
+    # a call for help is a moment of its own; lifting off is departing
+    ("Police were called to the market at 3.20pm on Saturday.", "Emergency services were called just before 4pm.", True),
+    ("Police were called to the market at 3.50pm on Saturday.", "Emergency services were called just before 4pm.", False),
+    ("The jet lifted off at 13:08 from the main runway.", "The jet departed from the main runway at 13:38.", True),
 ])
 def test_clock_times(ta, tb, conflict):
     found = corpus(claim(ta), claim(tb, "s2"), only=["time"])
@@ -404,6 +421,14 @@ def test_a_count_narrowed_to_some_of_the_things_is_no_rival_of_the_whole(narrowe
     some = replace(claim(narrowed, "s2"), entities=(congo,))
     (d,) = corpus(whole, other, some, only=["count"])
     assert sorted(s["value"] for s in d.detail["sides"]) == ["13", "16"]
+
+
+def test_an_age_is_no_duration():
+    a = claim("The regional premier said the man was a lone attacker, a 50-year-old doctor.")
+    b = claim("A 51-year-old doctor has gone on trial charged with six counts of murder.", "s2")
+    assert corpus(a, b, only=["count"]) == []
+    assert compare.counted_nouns(claim("He is 50 years old, the doctor said.").quantities[0],
+                                 claim("He is 50 years old, the doctor said.")) == []
 
 
 def test_counts_of_one_thing_are_compared_across_the_story():

@@ -104,6 +104,9 @@ QUANTITIES = [
     ("A couple who fled the fighting spoke to reporters.", []),
     ("Scores of people died and 3m refugees fled.", [Q(40, 99, "dead", vague=True), Q(3e6, 3e6, "displaced")]),
     ("Fares rose from 10 to 20 percent.", [Q(10, 10), Q(20, 20, None, "%")]),
+    # a day after a figure says when, not what is counted
+    ("The toll reached 270 Saturday, doctors said.", [Q(270, 270, "dead")]),
+    ("Police arrested 40 Tuesday night.", [Q(40, 40, "arrested")]),
 ]
 
 
