@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, utils
 
 from .claims import party_of
 from .things import THING_SYNONYMS, airliner, rammed
-from .names import AGE_AFTER_NAME, AGE_BEFORE_NAME, TYPO_MIN_LENGTH, fold, name_words, person_parts, phonetic, same_person, short_name_slip, spelling_variant
+from .names import AGE_AFTER_NAME, AGE_BEFORE_NAME, TYPO_MIN_LENGTH, fold, name_words, person_parts, phonetic, same_person, short_name_slip, spelling_variant, years_old
 from . import facts
 from .facts import CHANGE_OVER_TIME_WEIGHT, as_of, measured, person_spellings, quote, upper_first
 from .config import Settings
@@ -426,7 +426,7 @@ def counted_nouns(q, c: Claim) -> list[tuple[str, str]]:
     at = c.text.find(q.text)
     if at < 0 or not one_of_unit(q, c):  # with two lengths in a sentence, which one is meant is a guess
         return []
-    if q.unit == "year" and (q.text.lower().endswith("-year-old") or AGE_AFTER.match(c.text, at + len(q.text))):
+    if q.unit == "year" and years_old(c.text, at, q.text):
         return []  # "a 50-year-old doctor": an age (the age check's question), not how long something lasted
     if q.unit == "m" and (between := places_apart(q, c, at)):
         return [(f"m:{between}", between)]
@@ -451,9 +451,6 @@ def counted_nouns(q, c: Claim) -> list[tuple[str, str]]:
 # other countries", "nearby villages"): some of the things counted, not all of them.
 NARROWED = re.compile(r"(?i)\s+(?:(?P<before>other|neighbou?ring|nearby|surrounding|bordering|adjacent)\s+)?"
                       r"[a-z]+(?:\s+(?P<after>neighbou?ring|bordering|surrounding|adjacent\s+to|near|around))?\b")
-
-
-AGE_AFTER = re.compile(r"(?i)-?\s*old\b")  # "50 years old"
 
 
 # A distance from a place: "about 130 kilometers (80 miles) southwest of Berlin", "46 km from Magdeburg".

@@ -306,3 +306,12 @@ def aged(text: str, name: str) -> bool:
     """The text gives an age right next to ``name``."""
     at = text.find(name)
     return at >= 0 and bool(_AFTER.match(text, at + len(name)) or _BEFORE.search(text, 0, at))
+
+
+_OLD = re.compile(r"(?i)-?\s*old\b")
+
+
+def years_old(text: str, at: int, figure: str) -> bool:
+    """The figure of years at ``at`` in the text is someone's age ("a 50-year-old doctor", "he is 50
+    years old"), not how long something lasted."""
+    return figure.lower().endswith("-year-old") or bool(_OLD.match(text, at + len(figure)))
