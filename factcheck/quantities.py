@@ -167,7 +167,7 @@ _UNIT_AFTER = re.compile(r"""(?ix)
 _CUES = {
     **dict.fromkeys("killed killing kill kills dead died die dying deaths death fatalities fatality "
                     "lives perished slain toll murdered massacred".split(), ("dead", True)),
-    **dict.fromkeys("injured injuring injure injuries wounded wounding hurt".split(), ("injured", True)),
+    **dict.fromkeys("injured injuring injure injuries wounded wounding hurt wounds".split(), ("injured", True)),
     **dict.fromkeys("arrested arresting arrest arrests detained detaining detain detainees".split(),
                     ("arrested", True)),
     **dict.fromkeys("missing unaccounted".split(), ("missing", True)),
@@ -185,7 +185,8 @@ EVENT_MEASURES = frozenset(m for m, _ in _CUES.values())
 _STRONG_MEASURES = frozenset(m for m, strong in _CUES.values() if strong)
 _CUE_PAIRS = {("on", "board"): ("aboard", False), ("rounded", "up"): ("arrested", True),
               ("into", "custody"): ("arrested", True), ("death", "toll"): ("dead", True),
-              ("injury", "toll"): ("injured", True)}
+              ("injury", "toll"): ("injured", True),
+              ("in", "hospital"): ("hospitalised", True)}  # "eight others remain in hospital"
 # Words that end a window: the clause moves on to something else.
 _STOP = set("and but or after before when while because although since than whereas including "
             ", ; : . ! ? ( ) — –".split())
@@ -502,6 +503,8 @@ def _measure(text: str, tokens: _Tokens, found: list[_Found], n: int) -> str | N
     In "X of Y" ("killing 38 of 67 people aboard") X takes the verb before it (or the predicate
     after Y), and Y only the noun phrase that follows it."""
     q = found[n]
+    if _AGED.search(text, q.start, q.end):
+        return tokens.head_after(q.end)  # "her eight-month-old baby remains in hospital": a baby, not a toll
     pre = tokens.cues_before(q.start)
     if n + 1 < len(found) and _is_of(text, q, found[n + 1]):
         post = tokens.cues_after(found[n + 1].end)
@@ -515,6 +518,15 @@ def _measure(text: str, tokens: _Tokens, found: list[_Found], n: int) -> str | N
         return "aftershock magnitude" if re.search(r"(?i)\baftershocks?\b", text) else "magnitude"
     return (_pick(post, True) or _pick(pre, True) or tokens.toll_before(q.start) or _pick(post, False)
             or _pick(pre, False) or tokens.head_after(q.end))
+
+
+# An age written onto its number ("a nine-month-old baby", "40-year-old"): the number is the age of
+# the noun after it, never a toll whatever the sentence goes on to say.
+_AGED = re.compile(r"(?i)-(?:year|month|week|day)s?-old$")
+# A number a count changed by ("rose by three", "up by 12"): the change, not the count (a rate's change,
+# "rose by 5%", is the figure itself).
+_BY_CHANGE = re.compile(r"(?i)\b(?:rose|risen|rises|rising|increased|increases|grew|climbed|jumped|went\s+up|up|"
+                        r"fell|fallen|dropped|decreased|declined|down)\s+by\s+$")
 
 
 def _is_of(text: str, a: _Found, b: _Found) -> bool:
@@ -543,6 +555,9 @@ def parse_quantities(text: str, *, skip_spans: Iterable[tuple[int, int]] = (),
         group, part = _group(text, tokens, found, n)
         out.append(Quantity(_text(text, q), q.low, q.high, q.unit, _measure(text, tokens, found, n), q.vague,
                             group=group, part=part))
+    for n, q in enumerate(found):
+        if q.unit is None and _BY_CHANGE.search(text, max(0, q.start - 30), q.start):
+            out[n] = replace(out[n], part=True)  # "rose by three overnight": a change of the count, not the count
     for n in range(len(out) - 1):
         # "killing 38 of 67 people aboard": 38 is the whole of the dead, a part only of the aboard
         if out[n].part and _is_of(text, found[n], found[n + 1]) and out[n + 1].measure not in (None, out[n].measure) \
@@ -837,6 +852,12 @@ def quantities_compatible(a: Quantity, b: Quantity) -> bool | None:
         return None  # 600 Egyptians and "included 58 from Egypt": two parts, of wholes unknown
     if part_a != part_b:  # a part and its whole: the part cannot be larger
         return low_a <= high_b if part_a else low_b <= high_a
+    if a.unit and a.low is None and b.low is None and a.high is not None and b.high is not None:
+        # "speeds of up to 34 km/h" against "up to 48 km/h": two tops of one measured thing; each says
+        # what the most was, and they differ as two figures do (a count's "up to 50 missing" is a ceiling)
+        top_a, top_b = a.high, b.high * factor
+        slack = UNIT_TOLERANCE if converted else SAME_UNIT_TOLERANCE
+        return abs(top_a - top_b) <= slack * max(abs(top_a), abs(top_b))
     return low_a <= high_b and low_b <= high_a
 
 

@@ -431,6 +431,18 @@ def test_an_age_is_no_duration():
                                  claim("He is 50 years old, the doctor said.")) == []
 
 
+def test_questions_of_a_measured_thing_that_share_a_figure_are_one_fact():
+    """The noun words near a speed differ ("accused", "speeds"), but one outlet's 34 km/h against
+    another's 48 km/h and a third's 30 mph is one question, the top speed."""
+    a = claim("He is accused of driving at speeds of up to 34km/h through the market.")
+    b = claim("He is accused of driving a rented car at up to 48km/h through the market.", "s2")
+    c = claim("The indictment says he drove at speeds of up to 30 mph through the market.", "s3")
+    events = [Alignment(*sorted([x.claim_id, y.claim_id]), 0.6, 0.6) for x, y in ((a, b), (a, c), (b, c))]
+    found = corpus(a, b, c, events=events, only=["count"])
+    assert len(found) == 1 and sorted(s["value"] for s in found[0].detail["sides"]) == [
+        "up to 30 mph / up to 48 km/h", "up to 34 km/h"], [d.detail["sides"] for d in found]
+
+
 def test_counts_of_one_thing_are_compared_across_the_story():
     """Six bombs on Fordow and a dozen bombs on Fordow are two answers to one question; the hours a
     jury deliberated, however worded, too. Different things counted, or one claim counting the

@@ -107,12 +107,23 @@ QUANTITIES = [
     # a day after a figure says when, not what is counted
     ("The toll reached 270 Saturday, doctors said.", [Q(270, 270, "dead")]),
     ("Police arrested 40 Tuesday night.", [Q(40, 40, "arrested")]),
+    # in hospital, with wounds; an age written onto its number counts its noun, never a toll
+    ("Eight others remain in hospital.", [Q(8, 8, "hospitalised")]),
+    ("Twelve others who suffered stab wounds were treated by paramedics.", [Q(12, 12, "injured")]),
+    ("Her eight-month-old baby remains in hospital after surgery.", [Q(8, 8, "baby", "month")]),
 ]
 
 
 @pytest.mark.parametrize("text, expected", QUANTITIES, ids=[t[:40] for t, _ in QUANTITIES])
 def test_parse_quantities(text, expected):
     assert read(text) == expected
+
+
+def test_a_change_of_a_count_is_no_count():
+    rose = parse_quantities("The number of people in hospital rose by three overnight, taking the total to 12.")
+    assert [(q.text, q.part) for q in rose] == [("three", True), ("12", False)]
+    rate = parse_quantities("Prices rose by 5% in March.")
+    assert [(q.text, q.part) for q in rate] == [("5%", False)], "a rate's change is the figure itself"
 
 
 def test_quantity_text_is_what_the_sentence_says():
@@ -201,6 +212,10 @@ COMPATIBLE = [
     ("The ship's 22-member crew stayed aboard.", "The ship's 21-member crew stayed aboard.", False),
     # "68 others injured": other people, no group of their own
     ("Two people died and 68 others were injured.", "70 people were injured.", False),
+    # two tops of one measured thing differ as two figures do; a count's "up to" is a ceiling
+    ("He drove at speeds of up to 34 km/h.", "He drove at speeds of up to 48 km/h.", False),
+    ("He drove at speeds of up to 48 km/h.", "He drove at speeds of up to 30 mph.", True),
+    ("Up to 50 people remain missing.", "Up to 40 people remain missing.", True),
 ]
 
 
