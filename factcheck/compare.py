@@ -647,6 +647,8 @@ SINCE_RE = re.compile(r"\b(?:since|from)\s+the\s+(?:beginning|start)\s+of\s+(?:t
 
 
 def counted(q) -> str:
+    if q.measure == "member" and q.group:
+        return f"{q.group} members"  # "21 crew members"
     measure = q.measure or "the count"
     return f"{measure} ({q.group})" if q.group and q.group != q.measure else measure
 

@@ -283,8 +283,16 @@ def _is_number(m: re.Match, text: str) -> bool:
         if _IN_PLACE.match(text, end) and re.search(r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten)\b\s+"
                                                    r"(?:\w+\s+){0,2}in\s+[A-Z]", text[:start]):
             return True  # "…, two in Yaracuy, one in Aragua": a count in a breakdown by place
+        if _ONE_OF_TOLL.match(text, end):
+            return True  # "one of the crew members suffered minor injuries": one of them counted hurt
         return bool(following) and (following[1].lower() in _ONE_NOUNS or following[1].lower() in _CUES)
     return True
+
+
+# "One of the crew members suffered minor injuries", "one of them was killed": one of a group, said
+# to be hurt or killed, is a count of one (a part of the group), unlike "one of the lawyers said".
+_ONE_OF_TOLL = re.compile(r"(?i)\s+of\s+(?:the\s+|them\s+|those\s+)(?:[\w'’-]+\s+){0,3}?(?:(?:was|were|has\s+been|had\s+been)\s+)?"
+                          r"(?:suffered\s+(?:\w+\s+)?(?P<hurt>injur)|(?P<injured>injured|hurt|wounded)|(?P<dead>killed|died))")
 
 
 def _unit(text: str, end: int, cur: str | None) -> tuple[str | None, float, int]:
@@ -556,6 +564,8 @@ def parse_quantities(text: str, *, skip_spans: Iterable[tuple[int, int]] = (),
         out.append(Quantity(_text(text, q), q.low, q.high, q.unit, _measure(text, tokens, found, n), q.vague,
                             group=group, part=part))
     for n, q in enumerate(found):
+        if (one := _ONE_OF_TOLL.match(text, q.end)) and text[q.start:q.end].lower() == "one":
+            out[n] = replace(out[n], measure="dead" if one["dead"] else "injured", part=True)
         if q.unit is None and _BY_CHANGE.search(text, max(0, q.start - 30), q.start):
             out[n] = replace(out[n], part=True)  # "rose by three overnight": a change of the count, not the count
     for n in range(len(out) - 1):

@@ -443,6 +443,14 @@ def test_questions_of_a_measured_thing_that_share_a_figure_are_one_fact():
         "up to 30 mph / up to 48 km/h", "up to 34 km/h"], [d.detail["sides"] for d in found]
 
 
+def test_crew_members_and_a_member_crew_count_one_crew():
+    a = claim("The ship's 22-member Indian crew stayed with the ship after the collision.")
+    b = claim("The ship's 21 crew members, all from India, stayed with the ship after the collision.", "s2")
+    events = [Alignment(*sorted([a.claim_id, b.claim_id]), 0.6, 0.6)]
+    (d,) = corpus(a, b, events=events, only=["count", "quantity"])
+    assert sorted(s["value"] for s in d.detail["sides"]) == ["21", "22"] and "crew" in d.detail["question_text"]
+
+
 def test_counts_of_one_thing_are_compared_across_the_story():
     """Six bombs on Fordow and a dozen bombs on Fordow are two answers to one question; the hours a
     jury deliberated, however worded, too. Different things counted, or one claim counting the

@@ -111,6 +111,9 @@ QUANTITIES = [
     ("Eight others remain in hospital.", [Q(8, 8, "hospitalised")]),
     ("Twelve others who suffered stab wounds were treated by paramedics.", [Q(12, 12, "injured")]),
     ("Her eight-month-old baby remains in hospital after surgery.", [Q(8, 8, "baby", "month")]),
+    # one of a group said to be hurt or killed is a count of one; "one of the lawyers said" is not
+    ("One of the crew members suffered minor injuries in the crash.", [Q(1, 1, "injured")]),
+    ("One of them was killed in the crossfire.", [Q(1, 1, "dead")]),
 ]
 
 
