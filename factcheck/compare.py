@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, utils
 
 from .claims import party_of
 from .things import THING_SYNONYMS, airliner, rammed
-from .names import AGE_AFTER_NAME, AGE_BEFORE_NAME, TYPO_MIN_LENGTH, fold, name_words, person_parts, phonetic, same_person, short_name_slip, spelling_variant, years_old
+from .names import AGE_AFTER_NAME, AGE_BEFORE_NAME, TITLES, TYPO_MIN_LENGTH, fold, name_words, person_parts, phonetic, same_person, short_name_slip, spelling_variant, years_old
 from . import facts
 from .facts import CHANGE_OVER_TIME_WEIGHT, as_of, measured, person_spellings, quote, upper_first
 from .config import Settings
@@ -1380,8 +1380,10 @@ def role_check(ctx: Context) -> Iterable[Discrepancy]:
 _AGE_NAME = (r"(?P<name>(?<![\w-])[A-Z][\w'’.-]*(?:\s+(?:(?:al|el|de|da|del|van|von|bin|ibn)\s+)?"
              r"(?:(?:al|el)-)?[A-Z][\w'’-]*){0,4})")
 AGE_AFTER = re.compile(_AGE_NAME + AGE_AFTER_NAME)
-AGE_APPOSED = re.compile(_AGE_NAME + r",\s+(?:a|an|the)\s+(?:[\w'’-]+\s+){0,3}?(?P<age>\d{1,3})-year-old\b")
-AGE_BEFORE = re.compile(AGE_BEFORE_NAME + _AGE_NAME)
+AGE_APPOSED = re.compile(_AGE_NAME + r"[,:]\s+(?:[Aa]|[Aa]n|[Tt]he)\s+(?:[\w'’-]+\s+){0,3}?(?P<age>\d{1,3})-year-old\b")
+# "55-year-old captain Sumeet Sabharwal": a rank or post between the age and the name
+_TITLE_WORDS = r"(?:(?i:" + "|".join(sorted(TITLES - {"the"}, key=len, reverse=True)) + r")\.?\s+){0,2}"
+AGE_BEFORE = re.compile(AGE_BEFORE_NAME + _TITLE_WORDS + _AGE_NAME)
 # Words that begin a capitalised run but name no one ("On Friday, 13", "In March, 40").
 NOT_A_NAME = re.compile(r"(?i)^(?:on|in|at|by|since|until|from|the|and|but|among|figure|skaters?|"
                         r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
@@ -1390,19 +1392,30 @@ NOT_A_NAME = re.compile(r"(?i)^(?:on|in|at|by|since|until|from|the|and|but|among
 AGE_BIRTHDAY_DAYS = 30
 
 
-def aged_people(c: Claim, places: frozenset[str]) -> list[tuple[tuple[str, ...], str, int]]:
-    """(name words, name as written, age) of each person a claim gives an age next to the name.
+# An age given by its decade: "Ramesh, who is in his late 30s", "Smith, in her early 60s,".
+AGE_DECADE = re.compile(_AGE_NAME + r",\s+(?:who\s+(?:is|was)\s+|aged\s+)?in\s+(?:(?:his|her|their)\s+)?"
+                        r"(?P<when>early|mid|late)[\s-]*(?P<decade>[1-9])0s\b")
+DECADE_PARTS = {"early": (0, 3), "mid": (4, 6), "late": (7, 9)}
+
+
+def aged_people(c: Claim, places: frozenset[str]) -> list[tuple[tuple[str, ...], str, tuple[int, int, str]]]:
+    """(name words, name as written, (youngest, oldest, as written)) of each person a claim gives an
+    age next to the name ("Miguel Luna, 49": 49 to 49; "Ramesh, who is in late 30s": 37 to 39).
     A run of capitals that is a place the story's tagger knows ("Lilburn, Georgia") is no one."""
     out = []
-    for pattern in (AGE_AFTER, AGE_APPOSED, AGE_BEFORE):
+    for pattern in (AGE_AFTER, AGE_APPOSED, AGE_BEFORE, AGE_DECADE):
         for m in pattern.finditer(c.text):
             words = m["name"].split()
             while words and NOT_A_NAME.match(words[0].strip(".,")):
                 words = words[1:]
             name = " ".join(person_parts(" ".join(words)))  # "Capt. Rebecca Lobach": Rebecca Lobach
             parts = name_words(name)
-            age = int(m["age"])
-            if not parts or not 0 < age < 120 or name.lower() in places or party_of(name):
+            if pattern is AGE_DECADE:
+                first, last = DECADE_PARTS[m["when"].lower()]
+                age = (int(m["decade"]) * 10 + first, int(m["decade"]) * 10 + last, f"{m['when'].lower()} {m['decade']}0s")
+            else:
+                age = (int(m["age"]), int(m["age"]), m["age"])
+            if not parts or not 0 < age[0] < 120 or name.lower() in places or party_of(name):
                 continue
             if pattern is AGE_BEFORE and len(parts) < 2:
                 continue  # "50-year-old Saudi-born psychiatrist": no name
@@ -1452,7 +1465,7 @@ def story_claims(ctx: Context) -> dict[str, list[Claim]]:
 
 
 def _age_conflicts(story: str, group: list, ctx: Context) -> Iterable[Discrepancy]:
-    by_age: dict[int, list] = defaultdict(list)
+    by_age: dict[tuple[int, int, str], list] = defaultdict(list)
     for m in group:
         by_age[m[2]].append(m)
     if len(by_age) < 2:
@@ -1464,17 +1477,17 @@ def _age_conflicts(story: str, group: list, ctx: Context) -> Iterable[Discrepanc
     for i, x in enumerate(ages):
         for y in ages[i + 1:]:
             ax, by = by_age[x], by_age[y]
-            if {m[3].source_id for m in ax} & {m[3].source_id for m in by}:
-                continue
-            if y - x == 1:  # only reports close in time: a birthday may lie between the others
+            if {m[3].source_id for m in ax} & {m[3].source_id for m in by} or y[0] <= x[1]:
+                continue  # one article's two ages; or two that agree ("late 30s" and 38)
+            if y[0] - x[1] == 1:  # only reports close in time: a birthday may lie between the others
                 ax, by = ([m for m in ms if any(close_in_time(m[3], o[3], ctx) for o in others)]
                           for ms, others in ((ax, by), (by, ax)))
                 if not ax:
                     continue
             a, b = ax[0][3], by[0][3]
-            text = (f"Different ages for {person}: {x} according to {ctx.where(a)} ({quote(a.text, 90)}); "
-                    f"{y} according to {ctx.where(b)} ({quote(b.text, 90)}).")
-            yield make("quantity", a, b, 0.8, text, ("age", story, key), str(x), str(y), person=person,
+            text = (f"Different ages for {person}: {x[2]} according to {ctx.where(a)} ({quote(a.text, 90)}); "
+                    f"{y[2]} according to {ctx.where(b)} ({quote(b.text, 90)}).")
+            yield make("quantity", a, b, 0.8, text, ("age", story, key), x[2], y[2], person=person,
                        claims_a=sorted({m[3].claim_id for m in ax}), claims_b=sorted({m[3].claim_id for m in by}))
 
 

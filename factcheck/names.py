@@ -29,7 +29,7 @@ TITLES = {"president", "prime", "minister", "mr", "mrs", "ms", "dr", "gen", "gen
           # ranks and posts written before a name ("First Officer Samuel Lilley", "Capt. Rebecca Lobach")
           "capt", "captain", "first", "officer", "warrant", "sgt", "sergeant", "lt", "lieutenant", "col",
           "colonel", "cpl", "corporal", "pvt", "coach", "pilot", "prof", "professor", "inspector",
-          "detective", "constable", "commissioner", "mayor", "executive", "director"}
+          "detective", "constable", "commissioner", "mayor", "executive", "director", "co-pilot", "copilot"}
 # Name parts shorter than this are never merged as one-letter typos (Kim / Kin are two names).
 TYPO_MIN_LENGTH = 4
 # A long name part may lose two letters to a typo (Alethea / Athea) and still be the same name.

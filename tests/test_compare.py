@@ -926,6 +926,23 @@ def test_one_person_given_two_ages_is_a_disputed_age():
         ["40", "49"], ["33", "35"]], "a bare family name joins its full name"
 
 
+@pytest.mark.parametrize("text, age", [
+    ("55-year-old captain Omar Haddad had planned to retire.", "55"),      # a rank between age and name
+    ("Co-pilot Omar Haddad: The 55-year-old had 3,400 hours of flying.", "55"),  # after a colon
+    ("Haddad, who is in his late 50s, walked out of the wreckage.", "late 50s"),  # a decade
+])
+def test_ages_written_other_ways_are_read(text, age):
+    named = claim("The captain, Omar Haddad, 61, had flown for the airline for 30 years.", "s2")
+    (d,) = corpus(claim(text), named, only=["age"])
+    assert sorted(s["value"] for s in d.detail["sides"]) == sorted([age, "61"])
+
+
+def test_an_age_by_its_decade_agrees_with_an_age_inside_it():
+    a = claim("Haddad, who is in his late 30s, walked out of the wreckage.")
+    b = claim("The lone survivor, Omar Haddad, 38, walked out of the wreckage.", "s2")
+    assert corpus(a, b, only=["age"]) == []
+
+
 def test_two_people_of_one_family_name_or_a_birthday_are_no_dispute():
     lane = claim("Skaters Spencer Vane, 16, and his coach Ann Vane, 45, were aboard.")
     other = claim("Among the dead was Spencer Vane, 16, of Easton.", "s2")
