@@ -175,6 +175,7 @@ _CUES = {
     **dict.fromkeys("evacuated evacuating".split(), ("evacuated", True)),
     **dict.fromkeys("rescued survived survivors".split(), ("survived", True)),
     **dict.fromkeys("hospitalised hospitalized".split(), ("hospitalised", True)),
+    **dict.fromkeys("stabbed".split(), ("stabbed", True)),  # the dead and the wounded of a stabbing
     **dict.fromkeys("charged charging indicted prosecuted".split(), ("charged", True)),
     **dict.fromkeys("convicted sentenced jailed".split(), ("convicted", True)),
     **dict.fromkeys("recovered retrieved".split(), ("recovered", True)),
@@ -186,7 +187,9 @@ _STRONG_MEASURES = frozenset(m for m, strong in _CUES.values() if strong)
 _CUE_PAIRS = {("on", "board"): ("aboard", False), ("rounded", "up"): ("arrested", True),
               ("into", "custody"): ("arrested", True), ("death", "toll"): ("dead", True),
               ("injury", "toll"): ("injured", True),
-              ("in", "hospital"): ("hospitalised", True)}  # "eight others remain in hospital"
+              ("in", "hospital"): ("hospitalised", True), ("stabbed", "to"): ("dead", True),
+              ("fatally", "stabbed"): ("dead", True), ("fatally", "shot"): ("dead", True),
+              ("fatally", "wounded"): ("dead", True)}  # "eight others remain in hospital"
 # Words that end a window: the clause moves on to something else.
 _STOP = set("and but or after before when while because although since than whereas including "
             ", ; : . ! ? ( ) — –".split())
@@ -201,6 +204,9 @@ _HEAD_STOP |= set("bound held made taken known left born seen given found built 
                   "remain remains remained stay stays stayed".split())
 # Adverbs after a noun phrase ("60 Jordanians also died", "17 in Nairobi alone").
 _HEAD_STOP |= set("also too alone still already again reportedly each apiece".split())
+# A pronoun starts a clause of its own ("14 of the 17 people he stabbed"): the noun phrase has ended
+# (not "it", "we" or "us", which are also IT, WE and US written in capitals).
+_HEAD_STOP |= set("he she they you him them".split())
 # Days after a figure say when, not what is counted ("the toll touched 270 Saturday", "three overnight").
 _HEAD_STOP |= set("monday tuesday wednesday thursday friday saturday sunday today yesterday tonight overnight".split())
 _DETERMINERS = set("of the its their his her our my your these those them all whom a an".split())
@@ -519,7 +525,8 @@ def _measure(text: str, tokens: _Tokens, found: list[_Found], n: int) -> str | N
         return _pick(pre, True) or _pick(post, True) or _pick(post, False) or tokens.head_after(found[n + 1].end)
     post = tokens.cues_after(q.end)
     if n > 0 and _is_of(text, found[n - 1], q):
-        return _pick(post, False) or tokens.head_after(q.end)
+        # "38 of 67 people aboard": the group; "14 of the 17 people stabbed that day were female": those stabbed
+        return _pick(post, False) or _participle(text, q, post) or tokens.head_after(q.end)
     if _POPULATION_BEFORE.search(text, max(0, q.start - 40), q.start):
         return "population"
     if _MAGNITUDE_BEFORE.search(text, max(0, q.start - 40), q.start) or _MAGNITUDE_AFTER.match(text, q.end):
@@ -535,6 +542,14 @@ _AGED = re.compile(r"(?i)-(?:year|month|week|day)s?-old$")
 # "rose by 5%", is the figure itself).
 _BY_CHANGE = re.compile(r"(?i)\b(?:rose|risen|rises|rising|increased|increases|grew|climbed|jumped|went\s+up|up|"
                         r"fell|fallen|dropped|decreased|declined|down)\s+by\s+$")
+
+
+def _participle(text: str, q: _Found, post: list[tuple[str, bool]]) -> str | None:
+    """The predicate right after the noun a number counts, a participle of it ("17 people stabbed",
+    "50 protesters detained"), not a verb of the sentence further on."""
+    m = re.match(r"\s+(?:[\w'’-]+\s+){0,2}?(\w+ed)\b", text[q.end:])
+    cue = _CUES.get(m.group(1).lower()) if m else None
+    return cue[0] if cue and cue[1] else None
 
 
 def _is_of(text: str, a: _Found, b: _Found) -> bool:

@@ -114,12 +114,23 @@ QUANTITIES = [
     # one of a group said to be hurt or killed is a count of one; "one of the lawyers said" is not
     ("One of the crew members suffered minor injuries in the crash.", [Q(1, 1, "injured")]),
     ("One of them was killed in the crossfire.", [Q(1, 1, "dead")]),
+    # the people stabbed are counted as such; stabbed to death, or fatally, they are the dead
+    ("He stabbed 16 people in the shopping centre.", [Q(16, 16, "stabbed")]),
+    ("Three people were stabbed to death.", [Q(3, 3, "dead")]),
+    ("A man who fatally stabbed six people was shot.", [Q(6, 6, "dead")]),
 ]
 
 
 @pytest.mark.parametrize("text, expected", QUANTITIES, ids=[t[:40] for t, _ in QUANTITIES])
 def test_parse_quantities(text, expected):
     assert read(text) == expected
+
+
+def test_the_whole_of_x_of_y_takes_the_participle_after_its_noun():
+    q = parse_quantities("All up, 14 of the 17 people he stabbed were female.")
+    assert [(x.text, x.measure, x.group, x.part) for x in q] == [("14", "stabbed", "", True), ("17", "stabbed", "", False)]
+    aboard = parse_quantities("The attack killed 38 of 67 people aboard.")
+    assert [(x.measure, x.part) for x in aboard] == [("dead", False), ("aboard", False)]
 
 
 def test_a_change_of_a_count_is_no_count():
