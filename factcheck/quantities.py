@@ -684,6 +684,13 @@ _GROUP_LINK = re.compile(r"(?i)\s*(?:,\s*(?:and|plus)?|and|plus|as\s+well\s+as)\
 _SIZE_WORDS = {"member", "strong", "person", "man"}
 
 
+# A second group joined to the counted one with no number of its own ("242 passengers and crew",
+# "300 staff and students"): the count is of both together.
+_JOINED_GROUP = re.compile(r"^(?:and|&)\s+(?:the\s+)?(?:crew|crews|staff|students|teachers|passengers|workers|"
+                           r"children|women|men|civilians|soldiers|officers|members|employees|pilgrims|residents|"
+                           r"journalists|protesters|police|personnel)\b")
+
+
 def _past_size_word(words: list[str], i: int) -> int:
     return i + 2 if i + 2 < len(words) and words[i] == "-" and words[i + 1] in _SIZE_WORDS else i
 
@@ -708,6 +715,8 @@ def _group_after(words: list[str], first: int) -> tuple[str, int]:
         head, end = w, j + 1
     if head is None or head == "others":  # "two dead and 68 others injured": people ("10 other bodies": more of them)
         return "", first if head is None else end
+    if _JOINED_GROUP.match(" ".join(words[end:end + 4])):
+        return "", end  # "242 passengers and crew": both groups together, the whole
     noun = _singular(head.removesuffix("'s").removesuffix("’s"))
     return ("" if noun in GENERIC_GROUPS or noun + "s" in GENERIC_GROUPS else noun), end
 

@@ -133,6 +133,13 @@ def test_the_whole_of_x_of_y_takes_the_participle_after_its_noun():
     assert [(x.measure, x.part) for x in aboard] == [("dead", False), ("aboard", False)]
 
 
+def test_a_group_joined_to_another_without_a_number_is_the_whole():
+    both = parse_quantities("There was one survivor out of 242 passengers and crew on board the jet.")
+    assert [(q.text, q.measure, q.group) for q in both] == [("242", "aboard", "")]
+    parts = parse_quantities("The ferry carried 120 passengers and 8 crew.")
+    assert [(q.text, q.group) for q in parts][:2] == [("120", "passenger"), ("8", "crew")]
+
+
 def test_a_change_of_a_count_is_no_count():
     rose = parse_quantities("The number of people in hospital rose by three overnight, taking the total to 12.")
     assert [(q.text, q.part) for q in rose] == [("three", True), ("12", False)]
