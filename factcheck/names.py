@@ -308,10 +308,13 @@ def aged(text: str, name: str) -> bool:
     return at >= 0 and bool(_AFTER.match(text, at + len(name)) or _BEFORE.search(text, 0, at))
 
 
+# An age written onto its number ("a nine-month-old baby", "40-year-old"): the age of the noun after
+# it (the quantity parser never makes it a toll), or followed by "old" ("he is 50 years old").
+AGED_FIGURE = re.compile(r"(?i)-(?:year|month|week|day)s?-old$")
 _OLD = re.compile(r"(?i)-?\s*old\b")
 
 
 def years_old(text: str, at: int, figure: str) -> bool:
-    """The figure of years at ``at`` in the text is someone's age ("a 50-year-old doctor", "he is 50
-    years old"), not how long something lasted."""
-    return figure.lower().endswith("-year-old") or bool(_OLD.match(text, at + len(figure)))
+    """The figure at ``at`` in the text is someone's age ("a 50-year-old doctor", "he is 50 years
+    old"), not how long something lasted."""
+    return bool(AGED_FIGURE.search(figure)) or bool(_OLD.match(text, at + len(figure)))

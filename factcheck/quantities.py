@@ -35,6 +35,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from .dates import date_spans
+from .names import AGED_FIGURE
 from .models import Quantity
 
 log = logging.getLogger(__name__)
@@ -517,7 +518,7 @@ def _measure(text: str, tokens: _Tokens, found: list[_Found], n: int) -> str | N
     In "X of Y" ("killing 38 of 67 people aboard") X takes the verb before it (or the predicate
     after Y), and Y only the noun phrase that follows it."""
     q = found[n]
-    if _AGED.search(text, q.start, q.end):
+    if AGED_FIGURE.search(text[q.start:q.end]):
         return tokens.head_after(q.end)  # "her eight-month-old baby remains in hospital": a baby, not a toll
     pre = tokens.cues_before(q.start)
     if n + 1 < len(found) and _is_of(text, q, found[n + 1]):
@@ -535,9 +536,6 @@ def _measure(text: str, tokens: _Tokens, found: list[_Found], n: int) -> str | N
             or _pick(pre, False) or tokens.head_after(q.end))
 
 
-# An age written onto its number ("a nine-month-old baby", "40-year-old"): the number is the age of
-# the noun after it, never a toll whatever the sentence goes on to say.
-_AGED = re.compile(r"(?i)-(?:year|month|week|day)s?-old$")
 # A number a count changed by ("rose by three", "up by 12"): the change, not the count (a rate's change,
 # "rose by 5%", is the figure itself).
 _BY_CHANGE = re.compile(r"(?i)\b(?:rose|risen|rises|rising|increased|increases|grew|climbed|jumped|went\s+up|up|"
@@ -684,11 +682,14 @@ _GROUP_LINK = re.compile(r"(?i)\s*(?:,\s*(?:and|plus)?|and|plus|as\s+well\s+as)\
 _SIZE_WORDS = {"member", "strong", "person", "man"}
 
 
-# A second group joined to the counted one with no number of its own ("242 passengers and crew",
-# "300 staff and students"): the count is of both together.
-_JOINED_GROUP = re.compile(r"^(?:and|&)\s+(?:the\s+)?(?:crew|crews|staff|students|teachers|passengers|workers|"
-                           r"children|women|men|civilians|soldiers|officers|members|employees|pilgrims|residents|"
-                           r"journalists|protesters|police|personnel)\b")
+def _joined_group(words: list[str], end: int) -> bool:
+    """A second group of people joined to the counted one with no number of its own ("242 passengers
+    and crew", "300 staff and students"): the count is of both together."""
+    rest = words[end:end + 3]
+    if not rest or rest[0] not in ("and", "&"):
+        return False
+    nxt = rest[2] if len(rest) > 2 and rest[1] == "the" else rest[1] if len(rest) > 1 else ""
+    return bool(nxt) and nxt[0].isalpha() and _singular(nxt) in PEOPLE_NOUNS
 
 
 def _past_size_word(words: list[str], i: int) -> int:
@@ -715,7 +716,7 @@ def _group_after(words: list[str], first: int) -> tuple[str, int]:
         head, end = w, j + 1
     if head is None or head == "others":  # "two dead and 68 others injured": people ("10 other bodies": more of them)
         return "", first if head is None else end
-    if _JOINED_GROUP.match(" ".join(words[end:end + 4])):
+    if _joined_group(words, end):
         return "", end  # "242 passengers and crew": both groups together, the whole
     noun = _singular(head.removesuffix("'s").removesuffix("’s"))
     return ("" if noun in GENERIC_GROUPS or noun + "s" in GENERIC_GROUPS else noun), end
