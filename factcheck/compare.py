@@ -26,7 +26,7 @@ from .errors import FactcheckError
 from .dates import dates_compatible
 from .models import Alignment, Claim, Discrepancy, FactCluster, Source, stable_id
 from .quantities import (CURRENCIES, EVENT_MEASURES, INCREMENT, PEOPLE_NOUNS, fmt_interval, fmt_value,
-                         quantities_compatible, written_unit)
+                         quantities_compatible, superseded, written_unit)
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +166,7 @@ def quantity_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrep
     parts = article_parts(ctx)
     for qa in (scoped(q, a, ctx) for q in a.quantities):
         for qb in (scoped(q, b, ctx) for q in b.quantities):
-            if no_answer(qa, a) or no_answer(qb, b) or (a.claim_id, qa.text) in parts or (b.claim_id, qb.text) in parts:
+            if not compared(qa, a) or not compared(qb, b) or (a.claim_id, qa.text) in parts or (b.claim_id, qb.text) in parts:
                 continue
             toll = qa.measure in EVENT_MEASURES and same_people
             if not (toll or (close and (qa.measure or qa.unit) and only_one(qa, a) and only_one(qb, b)
@@ -230,6 +230,13 @@ def no_answer(q, c: Claim) -> bool:
     at = c.text.find(q.text)
     return at >= 0 and (at > 0 and bool(HYPOTHETICAL_BEFORE.search(c.text, max(0, at - 40), at))
                         or bool(COUNTING_PROGRESS.match(c.text, at + len(q.text))))
+
+
+def compared(q, c: Claim) -> bool:
+    """The figure is its outlet's answer to a question, to compare with others': neither an answer
+    to none (``no_answer``) nor one its outlet marks as an earlier figure it no longer holds
+    ("initially, officials said 10": still among the fact's answers, compared with nobody)."""
+    return not no_answer(q, c) and not superseded(q, c.text)
 
 
 # Where a toll names the one country it is of: "58 from Egypt", "Egypt accounted for 658", "Iran
@@ -503,13 +510,13 @@ def count_check(ctx: Context) -> Iterable[Discrepancy]:
     for c in sorted(ctx.claims.values(), key=lambda c: c.claim_id):
         if historic(c, ctx):
             continue
-        nouns = [(key, word, q) for q in c.quantities if not no_answer(q, c) for key, word in counted_nouns(q, c)]
+        nouns = [(key, word, q) for q in c.quantities if compared(q, c) for key, word in counted_nouns(q, c)]
         mine = Counter(key for key, _, _ in nouns)
         for key, word, q in nouns:
             if mine[key] == 1:
                 counts[(ctx.story(c), key)].append((c, replace(q, measure=word, group="")))
         for q in c.quantities:
-            if (q.measure or "") in HELD_COUNTS and (whose := holder(q, c)) and not no_answer(q, c):
+            if (q.measure or "") in HELD_COUNTS and (whose := holder(q, c)) and compared(q, c):
                 counts[(ctx.story(c), (q.measure, whose, q.unit or ""))].append((c, q))
     seen: set[tuple[str, str]] = set()
     for (story, noun), items in sorted(counts.items(), key=lambda x: (x[0][0], str(x[0][1]))):

@@ -19,7 +19,7 @@ from typing import Iterable, Protocol, Sequence
 
 from .models import Answer, Claim, Discrepancy, Fact, Source, stable_id
 from .names import first_names_of, merge_person_keys, person_parts
-from .quantities import fmt_value, quantities_compatible
+from .quantities import fmt_value, quantities_compatible, superseded
 
 
 class Context(Protocol):
@@ -221,12 +221,35 @@ def gather(edges: Iterable[Discrepancy], ctx: Context) -> list[Discrepancy]:
     return [d for d in found if d is not None and (d.kind == "omission" or len(d.detail["sides"]) >= 2)]
 
 
-def ranked(edges: list[Discrepancy]) -> list[Discrepancy]:
+def ranked(edges: list[Discrepancy], ctx: Context) -> list[Discrepancy]:
     """The fact's conflicting pairs, the one that best shows the dispute first: two outlets
-    disagreeing the same day before a figure that changed between reports, two exact figures
-    before a bound against a figure ("6" against "22" before "at least 5" against "22"), then by
-    score."""
-    return sorted(edges, key=lambda d: (bool(d.detail.get("change_over_time")), bounded(d), -d.score, d.discrepancy_id))
+    disagreeing the same day before a figure that changed between reports; figures that cannot
+    both be true before floors that differ ("6" against "at least 22" before "at least 5" against
+    "at least 22"); figures far apart before close ones ("6" against "at least 22" before "6"
+    against "5"); two exact figures before a bound against a figure; then by score."""
+    return sorted(edges, key=lambda d: (bool(d.detail.get("change_over_time")), not exclusive(d, ctx),
+                                        bounded(d), -d.score, d.discrepancy_id))
+
+
+def pair_figures(d: Discrepancy, ctx: Context) -> tuple:
+    """The two quantities a count's conflicting pair was read from (None where not found)."""
+    return (quantity_of(d.detail["value_a"], d.detail.get("claims_a") or [d.claim_a], ctx),
+            quantity_of(d.detail.get("value_b", ""), d.detail.get("claims_b") or [d.claim_b or ""], ctx))
+
+
+def exclusive(d: Discrepancy, ctx: Context) -> bool:
+    """The pair's two answers cannot both be true (for a count: their intervals do not meet)."""
+    if d.detail.get("question", [""])[0] != "count":
+        return True
+    qa, qb = pair_figures(d, ctx)
+    return qa is None or qb is None or quantities_compatible(qa, qb) is False
+
+
+def apart(d: Discrepancy, ctx: Context) -> float:
+    """How far apart a count's two figures are, up to ``GAP_FULL`` of the larger (1.0); 0 otherwise."""
+    if d.detail.get("question", [""])[0] != "count":
+        return 0.0
+    return relative_gap(*pair_figures(d, ctx)) or 0.0
 
 
 # How a figure's value reads when it is a bound, a range or a vague count ("at least 5", "180–220").
@@ -242,30 +265,14 @@ def bounded(d: Discrepancy) -> bool:
 # Severity kept by a conflict between figures of different reports: a toll that moved between
 # reports is worth a look, but less than two outlets disagreeing on the same day.
 CHANGE_OVER_TIME_WEIGHT = 0.6
-# Words by which an outlet marks a figure as an earlier one it no longer holds: "initially, officials
-# said 10", "at least 3,958 instead of 11,300 as was before reported", "in its previous report, 11,300".
-SUPERSEDED_BEFORE = re.compile(r"(?i)\b(?:initially|at\s+first|originally|previously|earlier|first|"
-                               r"instead\s+of|up\s+from|down\s+from|revised\s+from|previous\s+report|"
-                               r"earlier\s+(?:toll|figure|report|count))\b[^.;]{0,60}$")
-SUPERSEDED_AFTER = re.compile(r"(?i)^[^.;]{0,40}\b(?:as\s+(?:was\s+)?(?:before|previously|earlier|initially)"
-                              r"\s+reported|had\s+been\s+reported\s+earlier)\b")
 
 
-def figures_given(question: tuple[str, ...], ctx: Context) -> dict[str, set[str]]:
-    """source id -> the figures its claims give for a toll question."""
+def figures_given(question: tuple[str, ...], ctx: Context, *, earlier: bool = False) -> dict[str, set[str]]:
+    """source id -> the figures its claims give for a toll question as its own (or, with
+    ``earlier``, the figures it marks as earlier ones it no longer holds)."""
     out: dict[str, set[str]] = defaultdict(set)
     for c, q in (ctx.answers or {}).get(question, ()):
-        out[c.source_id].add(fmt_value(q))
-    return out
-
-
-def superseded_values(question: tuple[str, ...], ctx: Context) -> dict[str, set[str]]:
-    """source id -> the figures of a toll the outlet itself marks as earlier ones."""
-    out: dict[str, set[str]] = defaultdict(set)
-    for c, q in (ctx.answers or {}).get(question, ()):
-        at = c.text.find(q.text)
-        if at >= 0 and (SUPERSEDED_BEFORE.search(c.text[max(0, at - 80):at])
-                        or SUPERSEDED_AFTER.search(c.text[at + len(q.text):])):
+        if superseded(q, c.text) == earlier:
             out[c.source_id].add(fmt_value(q))
     return out
 
@@ -277,7 +284,7 @@ def superseded_as_change(question: tuple[str, ...], edges: list[Discrepancy], gr
     the conflicts between them are said as such, at lower severity, whoever else gives them."""
     if question[0] != "count":
         return edges
-    old = superseded_values(question, ctx)
+    old = figures_given(question, ctx, earlier=True)
     if not old:
         return edges
     side_of = {v: i for i, g in enumerate(groups) for v in g}
@@ -286,7 +293,9 @@ def superseded_as_change(question: tuple[str, ...], edges: list[Discrepancy], gr
     out = []
     for d in edges:
         pair = {side_of.get(d.detail["value_a"], -1), side_of.get(d.detail.get("value_b", ""), -2)}
-        told = any(pair <= given.get(sid, set()) and pair & earlier[sid] for sid in earlier)
+        # an outlet marks one side of the pair as its earlier figure and gives the other as its own
+        told = any(pair & earlier[sid] and (pair - earlier[sid]) and (pair - earlier[sid]) <= given.get(sid, set())
+                   for sid in earlier)
         if told and not d.detail.get("change_over_time"):
             d = Discrepancy(d.discrepancy_id, d.kind, round(d.severity * CHANGE_OVER_TIME_WEIGHT, 3), d.confidence,
                             d.explanation, d.claim_a, d.claim_b, {**d.detail, "change_over_time": True})
@@ -356,7 +365,7 @@ def disputed_fact(question: tuple[str, ...], edges: list[Discrepancy], ctx: Cont
     # an answer the checks found in conflict with nobody is on no side, even where it differs from
     # one: the checks decided that difference is none (a floor that rose between reports)
     others = [[v] for v in spread] + [[v] for v in sorted(rest)]
-    edges = ranked(superseded_as_change(question, edges, groups, ctx))
+    edges = ranked(superseded_as_change(question, edges, groups, ctx), ctx)
     top = edges[0]
     timeline = all(d.detail.get("change_over_time") for d in edges)
     lead = [next((i for i, g in enumerate(groups) if top.detail.get(v) in g), len(groups)) for v in ("value_a", "value_b")]
@@ -366,6 +375,9 @@ def disputed_fact(question: tuple[str, ...], edges: list[Discrepancy], ctx: Cont
                    else (lambda s: (s["lead"], -len(s["sources"]), natural(s["value"]))))
     for side in sides:
         side.pop("lead")
+        # the side's first claim gives the figure of the pair that best shows the dispute
+        shown = values[top.detail["value_a"]] | values.get(top.detail.get("value_b", ""), set())
+        side["claims"].sort(key=lambda cid: cid not in shown)
     other = sorted((side_record(" / ".join(g), set().union(*(values[v] for v in g)), ctx) for g in others),
                    key=lambda s: natural(s["value"]))
     label = sides[0]["value"] if question[0] == "spelling" else str(top.detail.get("person") or top.detail.get("measure") or "")
@@ -391,19 +403,23 @@ GAP_FULL, GAP_FLOOR = 0.3, 0.8
 HEDGED_WEIGHT = 0.9
 
 
+def relative_gap(qa, qb) -> float | None:
+    """The gap between two figures as a share of the larger, counted up to ``GAP_FULL`` (1.0 at
+    and past it); None when either is missing or zero."""
+    va = None if qa is None else qa.low if qa.low is not None else qa.high
+    vb = None if qb is None else qb.low if qb.low is not None else qb.high
+    if not va or not vb:
+        return None
+    return min(1.0, abs(va - vb) / max(abs(va), abs(vb)) / GAP_FULL)
+
+
 def gap_weight(qa, qb) -> float:
     """How much the gap between two disputed figures weighs: a relative gap of ``GAP_FULL`` or more
     counts fully, a small one down to ``GAP_FLOOR``; a bound or a range weighs less."""
-    if qa is None or qb is None:
+    if (gap := relative_gap(qa, qb)) is None:
         return 1.0
-    va = qa.low if qa.low is not None else qa.high
-    vb = qb.low if qb.low is not None else qb.high
-    if not va or not vb:
-        return 1.0
-    rel = abs(va - vb) / max(abs(va), abs(vb))
-    weight = GAP_FLOOR + (1 - GAP_FLOOR) * min(1.0, rel / GAP_FULL)
     hedged = any(q.low != q.high or q.vague for q in (qa, qb))
-    return weight * (HEDGED_WEIGHT if hedged else 1.0)
+    return (GAP_FLOOR + (1 - GAP_FLOOR) * gap) * (HEDGED_WEIGHT if hedged else 1.0)
 
 
 def quantity_of(value: str, claim_ids: Iterable[str], ctx: Context):

@@ -742,6 +742,30 @@ _PERIOD_AFTER = re.compile(r"(?i)\s+(?:[a-z]+\s+){0,2}?(?:for|over|during|in)\s+
                            r"five|\d+)\s+(?:[a-z]+\s+)?(?:days?|hours?|weeks?)\b")
 # Figures of what was added to a toll ("the new deaths reported yesterday included 58"): an
 # increment, a part of the toll.
+# Words by which an outlet marks a figure as an earlier one it no longer holds: "initially, officials
+# said 10", "at least 3,958 instead of 11,300 as was before reported", "in its previous report, 11,300",
+# "the initial death toll, which was tallied at 28" (not "earlier this week", a time of the report).
+_SUPERSEDED_BEFORE = re.compile(r"(?i)\b(?:initial(?:ly)?|at\s+first|original(?:ly)?|previous(?:ly)?|"
+                                r"earlier(?!\s+(?:this|that|on|in|today|yesterday|tonight|last)\b)|first\s+reported|"
+                                r"instead\s+of|up\s+from|down\s+from|revised\s+from)\b(?P<tail>[^.;]{0,60})$")
+_SUPERSEDED_AFTER = re.compile(r"(?i)^[^.;\d]{0,40}\b(?:as\s+(?:was\s+)?(?:before|previously|earlier|initially)"
+                               r"\s+reported|had\s+been\s+reported\s+earlier)\b")
+# A participle clause between the marker and the figure ("amended the earlier toll, remarking that
+# at least 3,958"): the figure is the new one ("in its previous report, said 11,300" is the old).
+_NEW_CLAUSE = re.compile(r"(?i),\s+\w+ing\b")
+
+
+def superseded(q: Quantity, text: str) -> bool:
+    """The sentence marks the figure as an earlier one its outlet no longer holds."""
+    at = text.find(q.text)
+    if at < 0:
+        return False
+    before = _SUPERSEDED_BEFORE.search(text, max(0, at - 80), at)
+    if before and not _NEW_CLAUSE.search(before.group("tail").lstrip(" ,")):
+        return True
+    return bool(_SUPERSEDED_AFTER.search(text[at + len(q.text):]))
+
+
 INCREMENT = re.compile(r"(?i)\b(?:new|additional|more)\s+(?:deaths|fatalities|casualties|injuries|arrests|cases)\b"
                         r"[^.;:]{0,40}$")
 # A group a part of the dead is said to be: "at least 323 of those who died were Egyptians".

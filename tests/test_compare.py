@@ -628,6 +628,37 @@ def test_figures_an_outlet_marks_as_earlier_changed_between_reports():
     assert not plain.detail["change_over_time"] and plain.severity > d.severity
 
 
+def test_a_figure_its_own_outlet_calls_earlier_is_compared_with_nobody():
+    """"The initial death toll, which was tallied at 28" against a later 179 elsewhere is no
+    dispute: the outlet itself says the 28 is an old figure. The 28 stays among the fact's answers."""
+    from factcheck import facts
+
+    old = claim("The figure is more than double the initial death toll, which was tallied at 28.")
+    new = claim("Out of the 181 occupants, 179 were killed.", "s2")
+    ctx = compare.Context(settings=Settings(), claims={c.claim_id: c for c in (old, new)}, sources=SOURCES, pairs=[])
+    assert corpus(old, new, only=["toll"]) == []
+    answers = {x.value for f in facts.fact_table(compare.compare(ctx), ctx) if f.question == "How many dead?"
+               for x in f.answers}
+    assert {"28", "179"} <= answers
+
+
+@pytest.mark.parametrize("text, figure, earlier", [
+    ("Initially, eight men were reported missing.", "eight", True),
+    ("The Libyan authorities had previously reported that the toll reached 7,000.", "7,000", True),
+    ("However, the OCHA, in its previous report, said at least 11,300 people died.", "at least 11,300", True),
+    ("The UN amended the earlier death toll, remarking that at least 3,958 people have died instead of 11,300 "
+     "as was before reported.", "at least 3,958", False),
+    ("The UN amended the earlier death toll, remarking that at least 3,958 people have died instead of 11,300 "
+     "as was before reported.", "11,300", True),
+    ("Arab diplomats told AFP earlier this week that Egypt accounted for 658 deaths.", "658", False),
+    ("The attack killed 10 people, police said.", "10", False),
+])
+def test_figures_marked_as_earlier_ones(text, figure, earlier):
+    from factcheck.quantities import parse_quantities, superseded
+    (q,) = [q for q in parse_quantities(text) if q.text == figure]
+    assert superseded(q, text) is earlier
+
+
 def test_the_fact_table_holds_every_toll_and_every_person_two_outlets_name():
     from factcheck import facts
 
