@@ -763,6 +763,68 @@ def date_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepancy
     return None
 
 
+# Happenings a story has one of, whose day every outlet should give alike: the crash, the
+# derailment, the collapse, the verdict (protests, attacks and strikes recur from day to day).
+ONCE_HAPPENINGS = {"crash", "derail", "collaps", "sank", "sink", "erupt", "hijack", "verdict", "explod"}
+# Days apart within which two days given for one such happening are one day misreported; further
+# apart, the two sentences are more likely of two happenings (an earlier crash).
+SAME_HAPPENING_DAYS = 3
+
+
+# Characters either side of a day, within its clause, in which the happening it dates is looked for.
+DAY_WINDOW = 60
+# A day right before a speech verb dates the saying ("the Railway Board on Sunday said").
+SAID_AFTER = re.compile(r"(?i)\s*(?:(?:night|morning|evening|afternoon)\s+)?(?:said|says|announced|stated|told|confirmed)\b")
+
+
+def day_happenings(text: str, date_text: str) -> frozenset[str]:
+    """The happenings a day in a sentence dates: those named in its own clause, near it ("climbed to
+    288 on Saturday" dates the toll, not the collision 80 characters before); none for a day that
+    dates a saying."""
+    at = text.find(date_text)
+    end = at + len(date_text)
+    if at < 0 or SAID_ON.search(text, 0, at) or SAID_AFTER.match(text, end):
+        return frozenset()
+    start = max(text.rfind(",", 0, at), text.rfind(";", 0, at), at - DAY_WINDOW, -1) + 1
+    stops = [i for i in (text.find(",", end), text.find(";", end)) if i >= 0]
+    return happenings(text[start:min(stops + [end + DAY_WINDOW])])
+
+
+@check("day", scope="corpus")
+def day_check(ctx: Context) -> Iterable[Discrepancy]:
+    """Two outlets put a happening the story has one of on different days ("killed on Wednesday when
+    the plane crashed" against "collided with the college shortly after take-off on Thursday"): claims
+    that give one named day (written out, or a weekday within a week of the other) dating the same
+    happening, a few days apart at most. An outlet that gives the other's day elsewhere for the same
+    happening tells two days of it (the crash, and the day the wreck was found)."""
+    dated: dict[str, list[tuple[Claim, object]]] = defaultdict(list)
+    for c in sorted(ctx.claims.values(), key=lambda c: c.claim_id):
+        if len(c.dates) != 1 or historic(c, ctx):
+            continue
+        d = c.dates[0]
+        if not (d.resolved and d.granularity == "day" and d.start and d.start == d.end):
+            continue
+        for word in day_happenings(c.text, d.text) & ONCE_HAPPENINGS:
+            dated[f"{ctx.story(c)}|{word}"].append((c, d))
+    for key in sorted(dated):
+        items = dated[key]
+        days_of = defaultdict(set)
+        for c, d in items:
+            days_of[c.source_id].add(d.start)
+        for i, (a, da) in enumerate(items):
+            for b, db in items[i + 1:]:
+                if a.source_id == b.source_id or da.start == db.start \
+                        or abs((da.start - db.start).days) > SAME_HAPPENING_DAYS \
+                        or not (named_day(da, db) and named_day(db, da)) \
+                        or da.start in days_of[b.source_id] or db.start in days_of[a.source_id]:
+                    continue
+                happening = key.split("|")[-1]
+                text = (f"Different days for the same happening: {ctx.where(a)} says {da.text!r} ({da.start}), "
+                        f"{ctx.where(b)} says {db.text!r} ({db.start}).")
+                yield make("date", a, b, 0.6, text, ("date", ctx.story(a), happening), date_value(da), date_value(db),
+                           a=da.text, b=db.text, happening=happening)
+
+
 def date_value(d) -> str:
     """A date as an answer: its words and the day or span they were read as ("July 11 (2024-07-11)")."""
     span = d.start.isoformat() if d.start == d.end else f"{d.start}–{d.end}"

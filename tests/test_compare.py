@@ -628,6 +628,28 @@ def test_figures_an_outlet_marks_as_earlier_changed_between_reports():
     assert not plain.detail["change_over_time"] and plain.severity > d.severity
 
 
+def test_two_days_for_the_one_crash_of_a_story_are_a_dispute():
+    """The story's crash on Wednesday in one outlet and on Thursday in another, however differently
+    the sentences are worded, is one fact with two answers."""
+    friday = date(2025, 7, 4)
+    a = claim("At least 265 people were killed on Wednesday when the plane crashed near the airport.", published=friday)
+    b = claim("The jet collided with a medical college shortly after take-off on Thursday.", "s2", published=friday)
+    (d,) = corpus(a, b, only=["day"])
+    assert d.kind == "date" and d.detail["question"][2] == "crash"
+    assert sorted(side["value"] for side in d.detail["sides"]) == ["Thursday (2025-07-03)", "Wednesday (2025-07-02)"]
+
+
+@pytest.mark.parametrize("other", [
+    "The toll in the triple-train collision near the railway station in the district climbed to 288 on Thursday.",  # far
+    "The Railway Board on Thursday said both trains that crashed were within their speed limit.",  # the saying's day
+    "The plane crashed on Wednesday, killing everyone on board.",  # the same day
+])
+def test_days_that_date_something_else_or_agree_are_no_crash_dispute(other):
+    friday = date(2025, 7, 4)
+    a = claim("At least 265 people were killed on Wednesday when the plane crashed near the airport.", published=friday)
+    assert corpus(a, claim(other, "s2", published=friday), only=["day"]) == []
+
+
 def test_a_figure_its_own_outlet_calls_earlier_is_compared_with_nobody():
     """"The initial death toll, which was tallied at 28" against a later 179 elsewhere is no
     dispute: the outlet itself says the 28 is an old figure. The 28 stays among the fact's answers."""
