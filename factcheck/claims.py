@@ -25,7 +25,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from .clean import sentence_pieces, visible, visible_positions
 from .config import Settings
-from .dates import parse_dates
+from .dates import MONTHS, WEEKDAYS, parse_dates
 from .models import Body, Claim, Entity, Paragraph, Source, code_fingerprint, stable_id
 from .names import TITLES, aged, first_names_of, fold, merge_person_keys, person_key, person_parts
 from .nlp import SPACY_MODEL, load_nlp  # noqa: F401  (SPACY_MODEL: re-exported)
@@ -355,11 +355,37 @@ def entities_of(tokens) -> list[Entity]:
         label = "PERSON" if ent in names else entity_label(ent)
         if label not in ENTITY_LABELS:
             continue
+        if label == "PERSON" and ent not in names:
+            ent = whole_name(ent, start, end)
         text = re.sub(r"['’]s$", "", ent.text).strip()
         key = raw_key(text, label)
         if key:
             out.append(Entity(text=text, label=label, key=key))
     return out
+
+
+# Words a person's name has at most, once its edges are mended.
+NAME_MAX_WORDS = 4
+
+
+def whole_name(ent, start: int, end: int):
+    """A person's name with the parts the small model left out at its edges ("national, Vishwas
+    [Kumar Ramesh]", "[Vishwash Kumar] Ramesh, 40"): capitalised proper nouns right before or
+    after it, in no other entity, that are no title ("President", "Captain") and no possessive."""
+    doc = ent.doc
+
+    def part(i: int) -> bool:
+        t = doc[i]
+        return (start <= i <= end and t.pos_ == "PROPN" and t.is_alpha and t.text.istitle()
+                and t.ent_type_ in ("", "PERSON") and t.text.lower() not in TITLES
+                and t.text.lower() not in MONTHS and t.text.lower() not in WEEKDAYS)
+    first, last = ent.start, ent.end
+    while last - first < NAME_MAX_WORDS and first - 1 >= 0 and part(first - 1) and doc[first - 1].whitespace_:
+        first -= 1
+    while last - first < NAME_MAX_WORDS and last < len(doc) and part(last) and doc[last - 1].whitespace_ \
+            and not (last + 1 < len(doc) and doc[last + 1].text in ("'s", "’s")):
+        last += 1
+    return doc[first:last] if (first, last) != (ent.start, ent.end) else ent
 
 
 def hyphenated_names(doc, start: int, end: int) -> list:

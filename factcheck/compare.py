@@ -1711,12 +1711,40 @@ def name_variant_check(ctx: Context) -> Iterable[Discrepancy]:
                     yield from _variant(key, x, y, spellings, ctx)
 
 
+# Letters each of two name words has at least to be read as one word written apart.
+JOINED_PART_MIN = 3
+NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+
+
+def joined_parts(px: list[str], py: list[str]) -> tuple[list[str], list[str]]:
+    """Two names one word apart with two words of the longer joined into one ("Vishwash Kumar"
+    as "Viswashkumar"), where the joined pair is the one most like the other's word there; the
+    names as they were when no such pair is near."""
+    longer, shorter = (px, py) if len(px) > len(py) else (py, px)
+    best, at = 0.0, -1
+    for i in range(len(shorter)):
+        if not all(len(w.strip(".")) >= JOINED_PART_MIN and w.lower().strip(".") not in NAME_SUFFIXES
+                   for w in longer[i:i + 2]):
+            continue  # an initial or a suffix ("Donald J Trump", "Roland Butler Jr") is a word of its own
+        joined = longer[:i] + [longer[i] + longer[i + 1].lower()] + longer[i + 2:]
+        if all(spelling_variant(a, b) != "different" for a, b in zip(joined, shorter)):
+            score = fuzz.ratio(joined[i].lower(), shorter[i].lower())
+            if score > best:
+                best, at = score, i
+    if at < 0:
+        return px, py
+    joined = longer[:at] + [longer[at] + longer[at + 1].lower()] + longer[at + 2:]
+    return (joined, shorter) if longer is px else (shorter, joined)
+
+
 def _variant(key: str, x: str, y: str, spellings, ctx: Context) -> Iterable[Discrepancy]:
     px, py = x.split(), y.split()
     if len(px) != len(py):  # "Suazo-Sandoval" against "Suazo Sandoval": compared word by word
         px, py = re.split(r"[\s-]+", x), re.split(r"[\s-]+", y)
-    if len(px) != len(py) or utils.default_process(x) == utils.default_process(y):
-        return  # a difference of case or punctuation is typography, not spelling
+    if abs(len(px) - len(py)) == 1:  # "Viswashkumar Ramesh" against "Vishwash Kumar Ramesh"
+        px, py = joined_parts(px, py)
+    if len(px) != len(py) or utils.default_process(x.replace(" ", "")) == utils.default_process(y.replace(" ", "")):
+        return  # a difference of case, punctuation or spacing is typography, not spelling
     apart = not ({c.source_id for c in spellings[x]} & {c.source_id for c in spellings[y]})
     relations = [short_name_slip(a, b) if apart and i == 0 else spelling_variant(a, b)
                  for i, (a, b) in enumerate(zip(px, py))]

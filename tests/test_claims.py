@@ -413,6 +413,21 @@ def test_hyphenated_given_names_are_people_and_companies_are_not(text, people, o
     assert [e.text for e in found if e.label == "ORG"] == orgs
 
 
+@pytest.mark.parametrize("text, people", [
+    ("A 40-year-old British national, Vishwas Kumar Ramesh, had emerged as the lone survivor.",
+     ["Vishwas Kumar Ramesh"]),  # the tagger's span lacks the first name
+    ("Vishwash Kumar Ramesh, a 40-year-old British national of Indian origin, emerged as the lone survivor.",
+     ["Vishwash Kumar Ramesh"]),
+    ("Kenyan President William Ruto said Wednesday that he will not sign.", ["William Ruto"]),  # a title
+    ("Captain Sumeet Sabharwal had 8,200 hours of flying experience.", ["Sumeet Sabharwal"]),
+])
+def test_a_name_the_tagger_cut_short_is_read_whole(text, people):
+    from factcheck.claims import entities_of
+    from factcheck.nlp import load_nlp
+
+    assert [e.text for e in entities_of(list(load_nlp()(text))) if e.label == "PERSON"] == people
+
+
 def test_a_clock_time_and_its_zone_stay_in_the_sentence():
     """The small parser ends a sentence at "p.m." before any capital; a zone written after the
     time continues it, and a new sentence after a time still starts."""

@@ -208,6 +208,19 @@ def test_a_hyphenated_surname_is_compared_word_by_word():
     assert corpus(a, c, only=["name_variant"]) == [], "a hyphen alone is typography"
 
 
+@pytest.mark.parametrize("x, y, expected", [
+    ("Vishwash Kumar Ramesh", "Viswashkumar Ramesh", "likely misspelling"),  # joined, and an h dropped
+    ("Vishwash Kumar Ramesh", "Vishwashkumar Ramesh", None),  # joined only: typography
+    ("Donald J Trump", "Donald Trump", None),  # an initial is a word of its own
+    ("Roland Butler Jr", "Roland Butler", None),  # and so is a suffix
+])
+def test_names_written_with_two_words_joined_are_compared_joined(x, y, expected):
+    a = claim(f"{x} spoke on Monday about the crash.", people=[x])
+    b = claim(f"{y} spoke on Monday about the crash.", "s2", people=[y])
+    found = corpus(a, b, only=["name_variant"])
+    assert [expected in d.explanation for d in found] == ([True] if expected else [])
+
+
 def test_the_story_itself_named_a_year_on_is_no_background():
     """A trial report a year after the attack: "last year's attack" is the story, not its past (a
     claim dated well before the story's first article still is)."""
