@@ -789,7 +789,8 @@ def _with_totals(text: str, tokens: "_Tokens", found: list[_Found], qs: list[Qua
                 and len({q.measure for q in members if q.measure in _STRONG_MEASURES}) <= 1 \
                 and len({q.measure for q in members if q.measure in EVENT_MEASURES}) <= 1:
             measure = _shared_measure(members)
-            members = [q if q.measure == measure else replace(q, measure=measure) for q in members]
+            if measure is not None:
+                members = [q if q.measure == measure else replace(q, measure=measure) for q in members]
             out.extend(members)
             low = sum(q.low for q in members) if all(q.low is not None for q in members) else None
             high = sum(q.high for q in members) if all(q.high is not None for q in members) else None
@@ -816,12 +817,13 @@ def _joined(text: str, tokens: "_Tokens", found: list[_Found], n: int, qs: list[
 
 
 def _shared_measure(qs: Sequence[Quantity]) -> str | None:
-    """The predicate of a list of groups: the strong cue any of them has, else a weak one."""
+    """The predicate of a list of groups: the strong cue any of them has, else a weak one; None
+    when none has one ("98 Indians, 32 Indonesians": each counts its own noun)."""
     strong = [q.measure for q in qs if q.measure in _STRONG_MEASURES]
     if strong:
         return strong[0]
     weak = [q.measure for q in qs if q.measure in EVENT_MEASURES]
-    return weak[0] if weak else qs[0].measure
+    return weak[0] if weak else None
 
 
 # A round figure is rounded: "10,000 missing" is 10,100 written by another desk, within this share

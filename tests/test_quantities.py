@@ -140,6 +140,16 @@ def test_a_group_joined_to_another_without_a_number_is_the_whole():
     assert [(q.text, q.group) for q in parts][:2] == [("120", "passenger"), ("8", "crew")]
 
 
+def test_a_list_of_groups_with_no_predicate_counts_each_its_own_noun():
+    """"98 Indians, 32 Indonesians and 60 Jordanians" with nothing said of them counts three nouns, not
+    Indians three times; with a predicate ("were killed") all three are the dead."""
+    bare = parse_quantities("Pilgrims from many countries: 98 Indians, 32 Indonesians and 60 Jordanians.")
+    assert [(q.text, q.measure) for q in bare if not q.total] == [("98", "indian"), ("32", "indonesian"),
+                                                                 ("60", "jordanian")]
+    killed = parse_quantities("Some 98 Indians, 32 Indonesians and 60 Jordanians were killed.")
+    assert {q.measure for q in killed} == {"dead"}
+
+
 def test_a_change_of_a_count_is_no_count():
     rose = parse_quantities("The number of people in hospital rose by three overnight, taking the total to 12.")
     assert [(q.text, q.part) for q in rose] == [("three", True), ("12", False)]
