@@ -544,8 +544,9 @@ _BY_CHANGE = re.compile(r"(?i)\b(?:rose|risen|rises|rising|increased|increases|g
 
 def _participle(text: str, q: _Found, post: list[tuple[str, bool]]) -> str | None:
     """The predicate right after the noun a number counts, a participle of it ("17 people stabbed",
-    "50 protesters detained"), not a verb of the sentence further on."""
-    m = re.match(r"\s+(?:[\w'’-]+\s+){0,2}?(\w+ed)\b", text[q.end:])
+    "50 protesters detained", "the six people who were killed"), not a verb of the sentence further on."""
+    m = re.match(r"\s+(?:[\w'’-]+\s+){0,2}?(?:(?:who|that)\s+(?:were|was|had\s+been|have\s+been)\s+)?(\w+ed)\b",
+                 text[q.end:])
     cue = _CUES.get(m.group(1).lower()) if m else None
     return cue[0] if cue and cue[1] else None
 

@@ -131,6 +131,8 @@ def test_the_whole_of_x_of_y_takes_the_participle_after_its_noun():
     assert [(x.text, x.measure, x.group, x.part) for x in q] == [("14", "stabbed", "", True), ("17", "stabbed", "", False)]
     aboard = parse_quantities("The attack killed 38 of 67 people aboard.")
     assert [(x.measure, x.part) for x in aboard] == [("dead", False), ("aboard", False)]
+    who = parse_quantities("Five of the six people who were killed were women.")
+    assert [(x.measure, x.part) for x in who] == [("dead", True), ("dead", False)], "five are some of the six dead"
 
 
 def test_a_group_joined_to_another_without_a_number_is_the_whole():
