@@ -536,6 +536,12 @@ def _measure(text: str, tokens: _Tokens, found: list[_Found], n: int) -> str | N
             or _pick(pre, False) or tokens.head_after(q.end))
 
 
+# Where some of the dead died: "five victims were pronounced dead at the scene", "two died later in
+# hospital": a part of the toll.
+_WHERE_DIED = re.compile(r"(?i)[^.;:\d]{0,60}?(?P<died>\b(?:died|dead|killed|perished)\s+)?\b(?:at\s+the\s+scene|on\s+the\s+spot|(?:later\s+)?in\s+(?:the\s+)?hospital|"
+                         r"on\s+arrival)\b")
+
+
 # A number a count changed by ("rose by three", "up by 12"): the change, not the count (a rate's change,
 # "rose by 5%", is the figure itself).
 _BY_CHANGE = re.compile(r"(?i)\b(?:rose|risen|rises|rising|increased|increases|grew|climbed|jumped|went\s+up|up|"
@@ -578,6 +584,8 @@ def parse_quantities(text: str, *, skip_spans: Iterable[tuple[int, int]] = (),
         out.append(Quantity(_text(text, q), q.low, q.high, q.unit, _measure(text, tokens, found, n), q.vague,
                             group=group, part=part))
     for n, q in enumerate(found):
+        if (where := _WHERE_DIED.match(text, q.end)) and (out[n].measure == "dead" or where["died"]):
+            out[n] = replace(out[n], part=True)  # "five died at the scene": some of the dead, the others later
         if (one := _ONE_OF_TOLL.match(text, q.end)) and text[q.start:q.end].lower() == "one":
             out[n] = replace(out[n], measure="dead" if one["dead"] else "injured", part=True)
         if q.unit is None and _BY_CHANGE.search(text, max(0, q.start - 30), q.start):

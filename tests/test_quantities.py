@@ -135,6 +135,17 @@ def test_the_whole_of_x_of_y_takes_the_participle_after_its_noun():
     assert [(x.measure, x.part) for x in who] == [("dead", True), ("dead", False)], "five are some of the six dead"
 
 
+@pytest.mark.parametrize("text, part", [
+    ("Five victims and the assailant were pronounced dead at the scene.", True),
+    ("Two people died later in hospital.", True),
+    ("The attack killed six people.", False),
+    ("Police arrived at the scene where 40 people had gathered.", False),
+])
+def test_the_dead_of_one_place_are_a_part_of_the_toll(text, part):
+    (q,) = parse_quantities(text)
+    assert q.part is part
+
+
 def test_a_group_joined_to_another_without_a_number_is_the_whole():
     both = parse_quantities("There was one survivor out of 242 passengers and crew on board the jet.")
     assert [(q.text, q.measure, q.group) for q in both] == [("242", "aboard", "")]
