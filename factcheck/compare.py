@@ -448,12 +448,18 @@ def counted_nouns(q, c: Claim) -> list[tuple[str, str]]:
     words = re.findall(r"\b[a-z]{4,}\b", before)[-MEASURED_BEFORE:] + re.findall(r"\b[a-z]{4,}\b", after)[:MEASURED_AFTER]
     if q.measure:
         words.append(q.measure.lower())
+    # "a combined flying experience of 9,300 hours": the sum of several holders', no one's own
+    together = "~combined" if COMBINED.search(before) or COMBINED.search(after) else ""
     out = {}
     for w in words:
-        if w not in STOPWORDS and w not in HEDGE_WORDS and w not in GENERAL_NOUNS:
+        if w not in STOPWORDS and w not in HEDGE_WORDS and w not in GENERAL_NOUNS and not COMBINED.fullmatch(w):
             w = THING_SYNONYMS.get(w, w)
-            out.setdefault(f"{q.unit}:{w[:NOUN_STEM]}", w)
+            out.setdefault(f"{q.unit}:{w[:NOUN_STEM]}{together}", w)
     return sorted(out.items())
+
+
+# Words that make a measured figure the sum of several holders' ("a combined 9,300 hours", "together").
+COMBINED = re.compile(r"(?i)\b(?:combined|together|altogether|jointly|between\s+them)\b")
 
 
 # A count narrowed to things near or besides another ("four countries neighbouring Congo", "three

@@ -663,6 +663,16 @@ def test_days_that_date_something_else_or_agree_are_no_crash_dispute(other):
     assert corpus(a, claim(other, "s2", published=friday), only=["day"]) == []
 
 
+def test_a_combined_figure_is_no_rival_of_one_holders_own():
+    """"The two pilots had a combined flying experience of 9,300 hours" sums two people's hours: the
+    first officer's own 3,403 hours is no other answer to it; two combined figures still meet."""
+    combined = claim("The captain and the first officer had a combined flying experience of 9,300 hours.")
+    own = claim("The first officer had 3,403 hours of flying experience.", "s2")
+    other = claim("The two pilots had nearly 12,000 hours of combined flying experience.", "s3")
+    assert corpus(combined, own, only=["count"]) == []
+    assert len(corpus(combined, other, only=["count"])) == 1
+
+
 def test_a_figure_its_own_outlet_calls_earlier_is_compared_with_nobody():
     """"The initial death toll, which was tallied at 28" against a later 179 elsewhere is no
     dispute: the outlet itself says the 28 is an old figure. The 28 stays among the fact's answers."""
