@@ -423,8 +423,8 @@ def counted_nouns(q, c: Claim) -> list[tuple[str, str]]:
         return []
     if not q.unit:
         noun = (q.measure or "").lower()
-        if noun == "member" and q.group:
-            noun = q.group.lower()  # "21 crew members" counts the crew, as "a 22-member crew" does
+        if q.group and (noun == "member" or q.group.endswith(" " + noun)):
+            noun = q.group.lower()  # "21 crew members" counts the crew, as "a 22-member crew" does; "10 cabin crew" some
         if not noun or noun in GENERAL_NOUNS or len(noun) < 3:
             return []
         at = c.text.find(q.text)

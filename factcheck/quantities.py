@@ -705,6 +705,11 @@ def _past_size_word(words: list[str], i: int) -> int:
     return i + 2 if i + 2 < len(words) and words[i] == "-" and words[i + 1] in _SIZE_WORDS else i
 
 
+# Groups named by a compound that are a part of the group its last word names (general knowledge):
+# "two pilots and 10 cabin crew" are 12 crew.
+NARROW_GROUPS = {("cabin", "crew"): "cabin crew", ("flight", "crew"): "flight crew", ("ground", "crew"): "ground crew"}
+
+
 def _group_after(words: list[str], first: int) -> tuple[str, int]:
     """(group noun, index after it) of the noun phrase after a number: "120 passengers" ->
     passenger, "8 crew members" -> crew, "a 22-member Indian crew" -> crew, "40 people" -> ""
@@ -728,6 +733,8 @@ def _group_after(words: list[str], first: int) -> tuple[str, int]:
     if _joined_group(words, end):
         return "", end  # "242 passengers and crew": both groups together, the whole
     noun = _singular(head.removesuffix("'s").removesuffix("’s"))
+    if end - 2 >= i and (words[end - 2], noun) in NARROW_GROUPS:
+        return NARROW_GROUPS[(words[end - 2], noun)], end  # "10 cabin crew": some of the crew
     return ("" if noun in GENERIC_GROUPS or noun + "s" in GENERIC_GROUPS else noun), end
 
 
@@ -805,12 +812,20 @@ def _with_totals(text: str, tokens: "_Tokens", found: list[_Found], qs: list[Qua
             high = sum(q.high for q in members) if all(q.high is not None for q in members) else None
             words_end = _group_after(tokens.words, bisect.bisect_left(tokens.starts, found[run[-1]].end))[1]
             end = tokens.ends[words_end - 1] if words_end > 0 else found[run[-1]].end
+            if _ONE_MORE.match(text, max(end, found[run[-1]].end)):
+                n = run[-1] + 1
+                continue  # "169 Indians, 53 British, seven Portuguese and a Canadian": the list goes on, no sum
             out.append(Quantity(text[found[run[0]].start:max(end, found[run[-1]].end)].strip(), low, high,
                                 members[0].unit, measure, any(q.vague for q in members), total=True))
         else:
             out.extend(members)
         n = run[-1] + 1
     return out
+
+
+# A list of counted groups that goes on with one more named without a number ("... and a Canadian").
+_ONE_MORE = re.compile(r"(?i)\s*(?:,\s*)?(?:and\s+|plus\s+)?(?:a|an)\s+(?!(?:total|further|number|few|couple|dozen|"
+                       r"handful|hundred|thousand|million|half)\b)[a-z]+\b")
 
 
 def _joined(text: str, tokens: "_Tokens", found: list[_Found], n: int, qs: list[Quantity]) -> bool:

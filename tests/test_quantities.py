@@ -146,6 +146,20 @@ def test_the_dead_of_one_place_are_a_part_of_the_toll(text, part):
     assert q.part is part
 
 
+def test_a_list_that_goes_on_without_a_number_gives_no_sum():
+    """"169 Indians, 53 British, seven Portuguese and a Canadian": the sum of the numbers is not the
+    list's total; "60 passengers and 4 crew, a total of 64" still sums."""
+    listed = parse_quantities("There were 169 Indian passengers, 53 British, seven Portuguese and a Canadian on board.")
+    assert not any(q.total for q in listed)
+    summed = parse_quantities("There were 60 passengers and 4 crew, a total of 64.")
+    assert [q.low for q in summed if q.total] == [64]
+
+
+def test_cabin_crew_are_some_of_the_crew():
+    (pilots, cabin) = parse_quantities("The flight had two pilots and 10 cabin crew.")[:2]
+    assert cabin.group == "cabin crew"
+
+
 def test_a_group_joined_to_another_without_a_number_is_the_whole():
     both = parse_quantities("There was one survivor out of 242 passengers and crew on board the jet.")
     assert [(q.text, q.measure, q.group) for q in both] == [("242", "aboard", "")]
