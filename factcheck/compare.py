@@ -443,6 +443,14 @@ def counted_nouns(q, c: Claim) -> list[tuple[str, str]]:
         # "the deadliest crash in 20 years" and "the first major crash in 16 years" are two records
         word = " ".join(record["superlative"].lower().split())
         return [(f"{q.unit}:{word}", word)]
+    if q.unit in ("year", "month", "day", "hour") and (since := INTERVAL_FROM.match(c.text, at + len(q.text))):
+        # "30 seconds after take-off" and "50 seconds into the flight" time two intervals; "three
+        # minutes later" one from a moment another sentence gave
+        if not since["what"]:
+            return []
+        what = TAKE_OFF.sub(" takeoff ", " " + since["what"].lower().replace("-", " ")).split()[0]
+        what = HAPPENING_SYNONYMS.get(stem(what), stem(what))
+        return [(f"{q.unit}:{since['rel'].lower()} {what}", f"{since['rel'].lower()} {what}")]
     before = re.split(r"[,;:.!?—–()]", c.text[:at])[-1]
     after = re.split(r"[,;:.!?—–()]", c.text[at + len(q.text):])[0]
     words = re.findall(r"\b[a-z]{4,}\b", before)[-MEASURED_BEFORE:] + re.findall(r"\b[a-z]{4,}\b", after)[:MEASURED_AFTER]
@@ -460,6 +468,13 @@ def counted_nouns(q, c: Claim) -> list[tuple[str, str]]:
 
 # Words that make a measured figure the sum of several holders' ("a combined 9,300 hours", "together").
 COMBINED = re.compile(r"(?i)\b(?:combined|together|altogether|jointly|between\s+them)\b")
+
+
+# The moment a span of time is counted from or to, written right after it: "30 seconds after take-off",
+# "four minutes prior to landing", "50 seconds into the flight"; none for "three minutes later".
+INTERVAL_FROM = re.compile(r"(?i)(?:\s+and\s+\d+\s+(?:seconds?|minutes?))?\s+(?:(?:later|earlier|afterwards?)\b|"
+                           r"(?P<rel>after|before|prior\s+to|into|since|until|ahead\s+of)\s+"
+                           r"(?:(?:the|a|an|its|his|her|their)\s+)?(?P<what>[a-z][\w-]*(?:\s+off\b)?))")
 
 
 # A count narrowed to things near or besides another ("four countries neighbouring Congo", "three

@@ -147,6 +147,7 @@ UNITS = {
     "km/h": ("km/h", 1), "mph": ("km/h", 1.609344),
     "year": ("year", 1), "decade": ("year", 10), "century": ("year", 100), "month": ("month", 1),
     "week": ("day", 7), "day": ("day", 1), "hour": ("hour", 1), "minute": ("hour", 1 / 60),
+    "second": ("hour", 1 / 3600),
 }
 CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "eur": "EUR", "gbp": "GBP", "rub": "RUB", "azn": "AZN",
               "€": "EUR", "£": "GBP", "¥": "JPY", "dollar": "USD",
@@ -160,7 +161,7 @@ _UNIT_AFTER = re.compile(r"""(?ix)
   | [\s-]?(?P<u>km/h|mph|km|kilomet(?:er|re)s?|miles?|mi|met(?:er|re)s?|m|cm|feet|foot|ft|yards?|
            kg|kilos?|kilograms?|grams?|lbs?|pounds|tonnes?|tons?)\b(?!-old)
   | \s(?P<cur>dollars?|euros?|pounds\s+sterling|rubles?|roubles?|manats?|yen|yuan|rupees?|lira)\b
-  | [\s-](?P<time>years?|decades?|centuries|century|months?|weeks?|days?|hours?|minutes?)\b(?P<old>-old)?
+  | [\s-](?P<time>years?|decades?|centuries|century|months?|weeks?|days?|hours?|minutes?|seconds?)\b(?P<old>-old)?
 """)
 
 # Cue words naming what a number counts: word -> (measure, strong?). Strong cues are predicates
@@ -275,6 +276,8 @@ def _is_number(m: re.Match, text: str) -> bool:
         return bool(_UNIT_AFTER.match(text, end))  # "5km" and "95%" are glued but fine
     if _ID_BEFORE.search(text, max(0, start - 12), start):
         return False
+    if _CLOCK_BEFORE.search(text, max(0, start - 16), start):
+        return False  # "at 3.32pm and 57 seconds": the seconds of a clock time, no span
     if start > 1 and text[start - 1] == "-" and re.search(r"[A-Za-z]\w*$", text[max(0, start - 12):start - 1]):
         return False  # COVID-19, Su-25, J2-8243
     if start > 1 and text[start - 1] == "-" and (prev := re.search(r"\d+$", text[max(0, start - 12):start - 1])):
@@ -294,6 +297,10 @@ def _is_number(m: re.Match, text: str) -> bool:
             return True  # "one of the crew members suffered minor injuries": one of them counted hurt
         return bool(following) and (following[1].lower() in _ONE_NOUNS or following[1].lower() in _CUES)
     return True
+
+
+# A clock time the number goes on ("3.32pm and 57 seconds").
+_CLOCK_BEFORE = re.compile(r"(?i)(?:\d[ap]\.?m\.?|\d[:.]\d\d)\s+and\s+$")
 
 
 # "One of the crew members suffered minor injuries", "one of them was killed": one of a group, said
@@ -961,7 +968,7 @@ def fmt_interval(q: Quantity) -> str:
 # How a figure written in a unit other than its base unit is shown: in the unit it was written in.
 WRITTEN_LABELS = {("m", 0.3048): "ft", ("m", 1609.344): "miles", ("m", 1000): "km", ("m", 0.01): "cm",
                   ("m", 0.9144): "yards", ("kg", 0.45359237): "lb", ("kg", 1000): "tonnes", ("kg", 0.001): "g",
-                  ("km/h", 1.609344): "mph", ("hour", 1 / 60): "minutes", ("day", 7): "weeks",
+                  ("km/h", 1.609344): "mph", ("hour", 1 / 60): "minutes", ("hour", 1 / 3600): "seconds", ("day", 7): "weeks",
                   ("year", 10): "decades", ("year", 100): "centuries"}
 
 

@@ -663,6 +663,16 @@ def test_days_that_date_something_else_or_agree_are_no_crash_dispute(other):
     assert corpus(a, claim(other, "s2", published=friday), only=["day"]) == []
 
 
+@pytest.mark.parametrize("other, compared", [
+    ("The switches moved just 50 seconds into the flight.", False),  # another interval: into the flight
+    ("The plane crashed three minutes later, at 9.03 am.", False),  # from a moment another sentence gave
+    ("The jet crashed less than 20 seconds after taking off.", True),  # the same interval, worded otherwise
+])
+def test_a_span_of_time_is_compared_with_one_from_the_same_moment(other, compared):
+    a = claim("The jet crashed 34 seconds after take-off from the city airport.")
+    assert bool(corpus(a, claim(other, "s2"), only=["count"])) is compared
+
+
 def test_a_combined_figure_is_no_rival_of_one_holders_own():
     """"The two pilots had a combined flying experience of 9,300 hours" sums two people's hours: the
     first officer's own 3,403 hours is no other answer to it; two combined figures still meet."""

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factcheck.quantities import (APPROX_FRACTION, parse_quantities, quantities_compatible)
+from factcheck.quantities import (APPROX_FRACTION, fmt_value, parse_quantities, quantities_compatible)
 
 
 def Q(low, high, measure=None, unit=None, vague=False) -> tuple:
@@ -153,6 +153,12 @@ def test_a_list_that_goes_on_without_a_number_gives_no_sum():
     assert not any(q.total for q in listed)
     summed = parse_quantities("There were 60 passengers and 4 crew, a total of 64.")
     assert [q.low for q in summed if q.total] == [64]
+
+
+def test_seconds_are_a_span_of_time_and_a_clock_times_seconds_are_none():
+    (q,) = parse_quantities("The aircraft crashed just 34 seconds after departing.")
+    assert q.unit == "hour" and fmt_value(q) == "34 seconds"
+    assert parse_quantities("He began the attack at 3.32pm and 57 seconds.") == []
 
 
 def test_cabin_crew_are_some_of_the_crew():
