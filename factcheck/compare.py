@@ -58,6 +58,7 @@ class Context:
     scope_stories: set | None = None  # the stories toll_scopes(self) found counted by country
     past: dict | None = None  # claim id -> historic(claim), once decided
     starts: dict | None = None  # story -> the first publication date of its articles, once found
+    ground: set | None = None  # ground_stories(self), once found
 
     def story(self, claim: Claim) -> str:
         return self.stories.get(claim.source_id, "")
@@ -306,11 +307,34 @@ def on_the_ground(q, c: Claim) -> bool:
     return False
 
 
+# A toll of those aboard: "241 of the 242 people aboard", "the other 241 people on board", "of the
+# 242 aboard, there are 241 confirmed fatalities".
+DEAD_ABOARD_AFTER = re.compile(r"(?i)\s+(?:of\s+(?:the\s+)?\d[\d,]*\s+)?(?:people\s+|passengers\s+and\s+crew(?:\s+members)?\s+)?"
+                               r"(?:aboard|on\s*board|onboard)\b")
+DEAD_ABOARD_BEFORE = re.compile(r"(?i)\bof\s+the\s+\d[\d,]*\s+(?:people\s+)?(?:aboard|on\s*board|onboard)\b[^.;\d]{0,30}$")
+
+
+def dead_aboard(q, c: Claim) -> bool:
+    """The toll figure is of the people aboard, not of everyone the crash killed."""
+    at = c.text.find(q.text)
+    return at >= 0 and bool(DEAD_ABOARD_AFTER.match(c.text, at + len(q.text))
+                            or DEAD_ABOARD_BEFORE.search(c.text, max(0, at - 60), at))
+
+
+def ground_stories(ctx: Context) -> set[str]:
+    """The stories with a toll of people on the ground: there those aboard are a group of their own."""
+    if ctx.ground is None:
+        ctx.ground = {ctx.story(c) for c in ctx.claims.values() for q in c.quantities if on_the_ground(q, c)}
+    return ctx.ground
+
+
 def scoped(q, c: Claim, ctx: Context):
     """The figure with the country it is of as its group, where the story counts by country; a toll
     of the people on the ground with that group."""
     if on_the_ground(q, c):
         return replace(q, group="on the ground", part=False)
+    if q.measure == "dead" and dead_aboard(q, c) and ctx.story(c) in ground_stories(ctx):
+        return replace(q, group="on board", part=False)  # "241 of the 242 aboard died", the others on the ground
     scope = toll_scopes(ctx).get((c.claim_id, q.text))
     if not scope and q.group and q.measure in EVENT_MEASURES and ctx.story(c) in counted_by_country(ctx):
         nation = party_of(q.group)  # "600 Egyptians" is Egypt's toll where the story counts by country

@@ -673,6 +673,16 @@ def test_a_span_of_time_is_compared_with_one_from_the_same_moment(other, compare
     assert bool(corpus(a, claim(other, "s2"), only=["count"])) is compared
 
 
+def test_the_dead_aboard_are_a_question_of_their_own_where_people_died_on_the_ground():
+    """In a crash that killed people on the ground too, "241 of the 242 aboard died" is no rival of
+    the total of 260; another outlet's "all 259 people on board were killed" is."""
+    aboard = claim("Air India confirmed 241 of the 242 people aboard have died.")
+    total = claim("The final toll of 260 includes 19 people killed on the ground.", "s2")
+    other = claim("The crash killed all 259 people on board.", "s3")
+    found = corpus(aboard, total, other, only=["toll"])
+    assert [sorted(side["value"] for side in d.detail["sides"]) for d in found] == [["241", "259"]]
+
+
 def test_a_combined_figure_is_no_rival_of_one_holders_own():
     """"The two pilots had a combined flying experience of 9,300 hours" sums two people's hours: the
     first officer's own 3,403 hours is no other answer to it; two combined figures still meet."""
