@@ -336,9 +336,14 @@ def scoped(q, c: Claim, ctx: Context):
     if q.measure == "dead" and dead_aboard(q, c) and ctx.story(c) in ground_stories(ctx):
         return replace(q, group="on board", part=False)  # "241 of the 242 aboard died", the others on the ground
     scope = toll_scopes(ctx).get((c.claim_id, q.text))
-    if not scope and q.group and q.measure in EVENT_MEASURES and ctx.story(c) in counted_by_country(ctx):
-        nation = party_of(q.group)  # "600 Egyptians" is Egypt's toll where the story counts by country
-        return replace(q, group=f"in {nation}") if nation else q
+    if not scope and q.measure in EVENT_MEASURES and ctx.story(c) in counted_by_country(ctx):
+        if q.group:
+            nation = party_of(q.group)  # "600 Egyptians" is Egypt's toll where the story counts by country
+            return replace(q, group=f"in {nation}") if nation else q
+        # "14 Jordanian pilgrims had died and 17 others were missing": the sentence's one nation
+        nations = {n for x in c.quantities if x.group and (n := party_of(x.group))}
+        if len(nations) == 1 and not q.part:
+            return replace(q, group=f"in {nations.pop()}")
     if not scope or q.group or (q.part and INCREMENT.search(c.text, 0, max(0, c.text.find(q.text)))):
         return q  # an increment ("the new deaths included 58 from Egypt") stays a part of its country's toll
     return replace(q, group=f"in {scope}", part=False)

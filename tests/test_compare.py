@@ -966,6 +966,12 @@ def test_a_story_counted_country_by_country_asks_one_question_per_country():
                           sources=SOURCES, pairs=[])
     questions = {key[3]: sorted(q.text for _, q in items) for key, items in compare.toll_answers(ctx).items()}
     assert questions == {"in Egypt": ["658", "At least 600"], "in Pakistan": ["58"], "": ["1,126"]}
+    # a figure of the sentence's one nation is that nation's: "and 31 were missing"
+    missing = with_places(claim("Medical sources said at least 530 Egyptians had died and 31 were missing.", "s1",
+                                start=900), "Egyptians")
+    ctx = compare.Context(settings=Settings(checks=("toll",)), claims={c.claim_id: c for c in claims + [missing]},
+                          sources=SOURCES, pairs=[])
+    assert ("count", "", "missing", "in Egypt", "") in compare.toll_answers(ctx)
 
 
 def test_a_story_counted_place_by_place_compares_one_places_tolls():
