@@ -682,10 +682,12 @@ PEOPLE_NOUNS = GENERIC_GROUPS | {"officer", "soldier", "police", "policeman", "p
 # Cue words that are also the noun of the group counted ("120 passengers").
 _GROUP_NOUNS = {"passengers", "passenger", "survivors", "detainees"}
 # "two of them", "five of the detainees": a part of a group counted elsewhere.
-_PART_AFTER = re.compile(r"\s+(?:of|among)\s+(?:them|those|these|whom|which|the\s+dead|the\s+victims|"
+_PART_AFTER = re.compile(r"\s+(?:(?:of|among)\s+(?:them|those|these|whom|which|the\s+dead|the\s+victims|"
                          r"the\s+(?:injured|wounded|missing|unaccounted(?:\s+for)?|detained|arrested|displaced|evacuated|"
                          r"hospitali[sz]ed)|"
-                         r"the\s+(?:[a-z]+\s+)?[a-z]+s)\b", re.I)
+                         r"the\s+(?:[a-z]+\s+)?[a-z]+s)|"
+                         # "six people associated with the club": the club's among the dead
+                         r"(?:[a-z]+\s+)?(?:associated|affiliated|linked|connected)\s+(?:with|to))\b", re.I)
 _PART_BEFORE = re.compile(r"(?i)\b(?:including|includ(?:ed|es)|among\s+them|among\s+whom|among\s+the\s+dead|"
                           r"of\s+whom|of\s+which|of\s+those|of\s+them|"
                           # "the other two sites", "the next four bombs", "the remaining three", "the first 12"

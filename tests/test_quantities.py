@@ -161,6 +161,11 @@ def test_seconds_are_a_span_of_time_and_a_clock_times_seconds_are_none():
     assert parse_quantities("He began the attack at 3.32pm and 57 seconds.") == []
 
 
+def test_people_associated_with_a_body_are_some_of_the_dead():
+    (q,) = parse_quantities("The club confirmed that six people associated with its organization died in the crash.")
+    assert (q.measure, q.part) == ("dead", True)
+
+
 def test_cabin_crew_are_some_of_the_crew():
     (pilots, cabin) = parse_quantities("The flight had two pilots and 10 cabin crew.")[:2]
     assert cabin.group == "cabin crew"
