@@ -283,7 +283,8 @@ def toll_scopes(ctx: Context) -> dict[tuple[str, str], str]:
 # Where the people of a toll were: a crash's dead "on the ground" are a group of their own, not the
 # toll of those aboard or the whole.
 ON_THE_GROUND = re.compile(r"(?i)\bon\s+the\s+ground\b")
-ABOARD = re.compile(r"(?i)\b(?:aboard|on\s*board|onboard|passengers?|crew)\b")
+ON_BOARD = r"(?:aboard|on\s*board|onboard)"
+ABOARD = re.compile(rf"(?i)\b(?:{ON_BOARD}|passengers?|crew)\b")
 # Characters between a toll figure and the "on the ground" it is of.
 GROUND_REACH = 45
 
@@ -310,8 +311,8 @@ def on_the_ground(q, c: Claim) -> bool:
 # A toll of those aboard: "241 of the 242 people aboard", "the other 241 people on board", "of the
 # 242 aboard, there are 241 confirmed fatalities".
 DEAD_ABOARD_AFTER = re.compile(r"(?i)\s+(?:of\s+(?:the\s+)?\d[\d,]*\s+)?(?:people\s+|passengers\s+and\s+crew(?:\s+members)?\s+)?"
-                               r"(?:aboard|on\s*board|onboard)\b")
-DEAD_ABOARD_BEFORE = re.compile(r"(?i)\bof\s+the\s+\d[\d,]*\s+(?:people\s+)?(?:aboard|on\s*board|onboard)\b[^.;\d]{0,30}$")
+                               rf"{ON_BOARD}\b")
+DEAD_ABOARD_BEFORE = re.compile(rf"(?i)\bof\s+the\s+\d[\d,]*\s+(?:people\s+)?{ON_BOARD}\b[^.;\d]{{0,30}}$")
 
 
 def dead_aboard(q, c: Claim) -> bool:
@@ -341,7 +342,9 @@ def scoped(q, c: Claim, ctx: Context):
             nation = party_of(q.group)  # "600 Egyptians" is Egypt's toll where the story counts by country
             return replace(q, group=f"in {nation}") if nation else q
         # "14 Jordanian pilgrims had died and 17 others were missing": the sentence's one nation
-        nations = {n for x in c.quantities if x.group and (n := party_of(x.group))}
+        at = c.text.find(q.text)
+        nations = {n for x in c.quantities if x.group and not x.part and 0 <= c.text.find(x.text) < at
+                   and (n := party_of(x.group))}
         if len(nations) == 1 and not q.part:
             return replace(q, group=f"in {nations.pop()}")
     if not scope or q.group or (q.part and INCREMENT.search(c.text, 0, max(0, c.text.find(q.text)))):
@@ -475,11 +478,10 @@ def counted_nouns(q, c: Claim) -> list[tuple[str, str]]:
     if q.unit in ("year", "month", "day", "hour") and (since := INTERVAL_FROM.match(c.text, at + len(q.text))):
         # "30 seconds after take-off" and "50 seconds into the flight" time two intervals; "three
         # minutes later" one from a moment another sentence gave
-        if not since["what"]:
+        if not since["rel"]:
             return []
-        what = TAKE_OFF.sub(" takeoff ", " " + since["what"].lower().replace("-", " ")).split()[0]
-        what = HAPPENING_SYNONYMS.get(stem(what), stem(what))
-        return [(f"{q.unit}:{since['rel'].lower()} {what}", f"{since['rel'].lower()} {what}")]
+        what = interval_end(c.text[since.end("rel"):])
+        return [(f"{q.unit}:{since['rel'].lower()} {what}", f"{since['rel'].lower()} {what}")] if what else []
     before = re.split(r"[,;:.!?—–()]", c.text[:at])[-1]
     after = re.split(r"[,;:.!?—–()]", c.text[at + len(q.text):])[0]
     words = re.findall(r"\b[a-z]{4,}\b", before)[-MEASURED_BEFORE:] + re.findall(r"\b[a-z]{4,}\b", after)[:MEASURED_AFTER]
@@ -502,8 +504,19 @@ COMBINED = re.compile(r"(?i)\b(?:combined|together|altogether|jointly|between\s+
 # The moment a span of time is counted from or to, written right after it: "30 seconds after take-off",
 # "four minutes prior to landing", "50 seconds into the flight"; none for "three minutes later".
 INTERVAL_FROM = re.compile(r"(?i)(?:\s+and\s+\d+\s+(?:seconds?|minutes?))?\s+(?:(?:later|earlier|afterwards?)\b|"
-                           r"(?P<rel>after|before|prior\s+to|into|since|until|ahead\s+of)\s+"
-                           r"(?:(?:the|a|an|its|his|her|their)\s+)?(?P<what>[a-z][\w-]*(?:\s+off\b)?))")
+                           r"(?P<rel>after|before|prior\s+to|into|since|until|ahead\s+of)\b)")
+# Words after "after" that name no moment of their own.
+_NOT_A_MOMENT = {"the", "a", "an", "its", "his", "her", "their", "it", "he", "she", "they", "was", "were", "had", "been"}
+
+
+def interval_end(rest: str) -> str:
+    """The moment a span of time runs from or to, in the clause after its "after" or "into": the
+    happening named there ("after the jet took off": depart, "after he was arrested": arrest),
+    else its first noun ("into the flight": flight)."""
+    clause = re.split(r"[,;:.!?—–()]", TAKE_OFF.sub(" takeoff ", rest.lower().replace("-", " ")))[0]
+    words = [w for w in re.findall(r"[a-z]+", clause) if w not in _NOT_A_MOMENT]
+    stems = [HAPPENING_SYNONYMS.get(stem(w), stem(w)) for w in words]
+    return next((x for x in stems if x in HAPPENINGS), stems[0] if stems else "")
 
 
 # A count narrowed to things near or besides another ("four countries neighbouring Congo", "three
@@ -814,30 +827,11 @@ def date_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrepancy
 
 
 # Happenings a story has one of, whose day every outlet should give alike: the crash, the
-# derailment, the collapse, the verdict (protests, attacks and strikes recur from day to day).
-ONCE_HAPPENINGS = {"crash", "derail", "collaps", "sank", "sink", "erupt", "hijack", "verdict", "explod"}
+# derailment, the collapse, the verdict (protests, attacks, strikes, eruptions and blasts recur).
+ONCE_HAPPENINGS = {"crash", "derail", "collaps", "sank", "sink", "hijack", "verdict"}
 # Days apart within which two days given for one such happening are one day misreported; further
 # apart, the two sentences are more likely of two happenings (an earlier crash).
 SAME_HAPPENING_DAYS = 3
-
-
-# Characters either side of a day, within its clause, in which the happening it dates is looked for.
-DAY_WINDOW = 60
-# A day right before a speech verb dates the saying ("the Railway Board on Sunday said").
-SAID_AFTER = re.compile(r"(?i)\s*(?:(?:night|morning|evening|afternoon)\s+)?(?:said|says|announced|stated|told|confirmed)\b")
-
-
-def day_happenings(text: str, date_text: str) -> frozenset[str]:
-    """The happenings a day in a sentence dates: those named in its own clause, near it ("climbed to
-    288 on Saturday" dates the toll, not the collision 80 characters before); none for a day that
-    dates a saying."""
-    at = text.find(date_text)
-    end = at + len(date_text)
-    if at < 0 or SAID_ON.search(text, 0, at) or SAID_AFTER.match(text, end):
-        return frozenset()
-    start = max(text.rfind(",", 0, at), text.rfind(";", 0, at), at - DAY_WINDOW, -1) + 1
-    stops = [i for i in (text.find(",", end), text.find(";", end)) if i >= 0]
-    return happenings(text[start:min(stops + [end + DAY_WINDOW])])
 
 
 @check("day", scope="corpus")
@@ -854,7 +848,7 @@ def day_check(ctx: Context) -> Iterable[Discrepancy]:
         d = c.dates[0]
         if not (d.resolved and d.granularity == "day" and d.start and d.start == d.end):
             continue
-        for word in day_happenings(c.text, d.text) & ONCE_HAPPENINGS:
+        for word in dated_happenings(c.text, d.text, clause=True) & ONCE_HAPPENINGS:
             dated[f"{ctx.story(c)}|{word}"].append((c, d))
     for key in sorted(dated):
         items = dated[key]
@@ -1054,13 +1048,20 @@ RELATIVE_CLAUSE = re.compile(_RELATIVE + r"\Z")
 RELATIVE_ASIDE = re.compile(_RELATIVE + ",")
 
 
-def dated_happenings(text: str, date_text: str) -> frozenset[str]:
+def dated_happenings(text: str, date_text: str, *, clause: bool = False) -> frozenset[str]:
     """What a date in a sentence dates: the words of happenings near it ("the attack, which occurred
     in the early hours of June 22" → attack; "on trial since April 15" → trial, not the verdict
-    the sentence mentions elsewhere)."""
+    the sentence mentions elsewhere); none for a date that dates a saying. With ``clause``, only the
+    happenings of its own clause, close to it ("climbed to 288 on Saturday" dates the toll, not the
+    collision 80 characters before)."""
     at = text.find(date_text)
-    if at < 0 or SAID_ON.search(text, 0, at):
-        return frozenset()  # "Trump said Saturday it was a successful attack" dates the saying
+    end = at + len(date_text)
+    if at < 0 or SAID_ON.search(text, 0, at) or SAID_AFTER.match(text, end):
+        return frozenset()  # "Trump said Saturday …", "the Railway Board on Sunday said …" date the saying
+    if clause:
+        start = max(text.rfind(",", 0, at), text.rfind(";", 0, at), at - DAY_WINDOW, -1) + 1
+        stops = [i for i in (text.find(",", end), text.find(";", end)) if i >= 0]
+        return happenings(text[start:min(stops + [end + DAY_WINDOW])])
     near = text[max(0, at - DATED_WINDOW):at + len(date_text) + DATED_WINDOW].lower()
     relative = RELATIVE_CLAUSE.search(text, 0, at)
     if relative:
@@ -1070,6 +1071,12 @@ def dated_happenings(text: str, date_text: str) -> frozenset[str]:
         near = ((text[:relative.start()].split() or [""])[-1] + " "
                 + text[relative.start():at + len(date_text) + DATED_WINDOW]).lower()
     return frozenset(HAPPENING_SYNONYMS.get(w, w) for w in event_words(near)) & (HAPPENINGS | EVENT_VERBS | EVENT_NOUNS)
+
+
+# Characters either side of a day, within its clause, in which the happening it dates is looked for.
+DAY_WINDOW = 60
+# A day right before a speech verb dates the saying ("the Railway Board on Sunday said").
+SAID_AFTER = re.compile(r"(?i)\s*(?:(?:night|morning|evening|afternoon)\s+)?(?:said|says|announced|stated|told|confirmed)\b")
 
 
 # A date written out (a month or a year), not one resolved from "today" or "on Tuesday" against

@@ -225,8 +225,7 @@ def ranked(edges: list[Discrepancy], ctx: Context) -> list[Discrepancy]:
     """The fact's conflicting pairs, the one that best shows the dispute first: two outlets
     disagreeing the same day before a figure that changed between reports; figures that cannot
     both be true before floors that differ ("6" against "at least 22" before "at least 5" against
-    "at least 22"); figures far apart before close ones ("6" against "at least 22" before "6"
-    against "5"); two exact figures before a bound against a figure; then by score."""
+    "at least 22"); two exact figures before a bound against a figure; then by score."""
     return sorted(edges, key=lambda d: (bool(d.detail.get("change_over_time")), not exclusive(d, ctx),
                                         bounded(d), -d.score, d.discrepancy_id))
 
@@ -243,13 +242,6 @@ def exclusive(d: Discrepancy, ctx: Context) -> bool:
         return True
     qa, qb = pair_figures(d, ctx)
     return qa is None or qb is None or quantities_compatible(qa, qb) is False
-
-
-def apart(d: Discrepancy, ctx: Context) -> float:
-    """How far apart a count's two figures are, up to ``GAP_FULL`` of the larger (1.0); 0 otherwise."""
-    if d.detail.get("question", [""])[0] != "count":
-        return 0.0
-    return relative_gap(*pair_figures(d, ctx)) or 0.0
 
 
 # How a figure's value reads when it is a bound, a range or a vague count ("at least 5", "180–220").
@@ -373,11 +365,10 @@ def disputed_fact(question: tuple[str, ...], edges: list[Discrepancy], ctx: Cont
                     if i in lead else 2} for i, g in enumerate(groups)),
                    key=(lambda s: ((s["as_of"] or s["published"])[:1], natural(s["value"]))) if timeline
                    else (lambda s: (s["lead"], -len(s["sources"]), natural(s["value"]))))
+    shown = values[top.detail["value_a"]] | values.get(top.detail.get("value_b", ""), set())
     for side in sides:
         side.pop("lead")
-        # the side's first claim gives the figure of the pair that best shows the dispute
-        shown = values[top.detail["value_a"]] | values.get(top.detail.get("value_b", ""), set())
-        side["claims"].sort(key=lambda cid: cid not in shown)
+        side["claims"].sort(key=lambda cid: cid not in shown)  # first, a claim of the pair that leads
     other = sorted((side_record(" / ".join(g), set().union(*(values[v] for v in g)), ctx) for g in others),
                    key=lambda s: natural(s["value"]))
     label = sides[0]["value"] if question[0] == "spelling" else str(top.detail.get("person") or top.detail.get("measure") or "")

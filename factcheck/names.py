@@ -83,8 +83,23 @@ def person_key(name: str) -> str:
         return ""
     surname = fold(parts[-1]).lower()
     surname = surname.rsplit("-", 1)[-1] if len(surname.rsplit("-", 1)[-1]) >= 2 else surname
-    initial = romanise(parts[0])[:1] if len(parts) > 1 else ""  # Dzhambulat and Jambulat: j
+    given = NICKNAMES.get(parts[0].lower(), parts[0]) if len(parts) > 1 else ""  # Tony Cooke is Anthony Cooke
+    initial = romanise(given)[:1] if given else ""  # Dzhambulat and Jambulat: j
     return f"person:{surname}|{initial}"
+
+
+# Familiar forms of English given names and the names they stand for (general knowledge): one
+# person written "Tony Cooke" in one outlet and "Anthony Cooke" in another.
+NICKNAMES = {**dict.fromkeys(("tony",), "anthony"), **dict.fromkeys(("bill", "billy", "will", "willy"), "william"),
+             **dict.fromkeys(("bob", "bobby", "rob", "robbie"), "robert"), "mike": "michael", "mick": "michael",
+             **dict.fromkeys(("jim", "jimmy"), "james"), **dict.fromkeys(("joe", "joey"), "joseph"),
+             **dict.fromkeys(("tom", "tommy"), "thomas"), **dict.fromkeys(("dick", "rick", "ricky"), "richard"),
+             "dave": "david", "danny": "daniel", "chris": "christopher", "steve": "steven", "ben": "benjamin",
+             "nick": "nicholas", "matt": "matthew", "pat": "patrick", **dict.fromkeys(("ed", "ted", "eddie"), "edward"),
+             "andy": "andrew", "kate": "katherine", "liz": "elizabeth", "beth": "elizabeth", "jenny": "jennifer",
+             "sue": "susan", "peggy": "margaret", "chuck": "charles", "charlie": "charles", "jack": "john",
+             "larry": "lawrence", "harry": "henry", "hank": "henry", "ron": "ronald", "don": "donald", "greg": "gregory",
+             "jeff": "jeffrey", "jerry": "gerald", "ken": "kenneth", "tim": "timothy", "fred": "frederick"}
 
 
 # Syllables of hyphenated (Korean) given names romanised several ways (Revised, McCune-Reischauer,

@@ -161,7 +161,7 @@ _UNIT_AFTER = re.compile(r"""(?ix)
   | [\s-]?(?P<u>km/h|mph|km|kilomet(?:er|re)s?|miles?|mi|met(?:er|re)s?|m|cm|feet|foot|ft|yards?|
            kg|kilos?|kilograms?|grams?|lbs?|pounds|tonnes?|tons?)\b(?!-old)
   | \s(?P<cur>dollars?|euros?|pounds\s+sterling|rubles?|roubles?|manats?|yen|yuan|rupees?|lira)\b
-  | [\s-](?P<time>years?|decades?|centuries|century|months?|weeks?|days?|hours?|minutes?|seconds?)\b(?P<old>-old)?
+  | [\s-](?P<time>years?|decades?|centuries|century|months?|weeks?|days?|hours?|minutes?|seconds?(?!-))\b(?P<old>-old)?
 """)
 
 # Cue words naming what a number counts: word -> (measure, strong?). Strong cues are predicates
@@ -276,7 +276,7 @@ def _is_number(m: re.Match, text: str) -> bool:
         return bool(_UNIT_AFTER.match(text, end))  # "5km" and "95%" are glued but fine
     if _ID_BEFORE.search(text, max(0, start - 12), start):
         return False
-    if _CLOCK_BEFORE.search(text, max(0, start - 16), start):
+    if _CLOCK_BEFORE.search(text, max(0, start - 16), start) and _SECONDS_AFTER.match(text, end):
         return False  # "at 3.32pm and 57 seconds": the seconds of a clock time, no span
     if start > 1 and text[start - 1] == "-" and re.search(r"[A-Za-z]\w*$", text[max(0, start - 12):start - 1]):
         return False  # COVID-19, Su-25, J2-8243
@@ -300,7 +300,8 @@ def _is_number(m: re.Match, text: str) -> bool:
 
 
 # A clock time the number goes on ("3.32pm and 57 seconds").
-_CLOCK_BEFORE = re.compile(r"(?i)(?:\d[ap]\.?m\.?|\d[:.]\d\d)\s+and\s+$")
+_CLOCK_BEFORE = re.compile(r"(?i)(?:\d\s?[ap]\.?m\.?|\d[:.]\d\d)\s+and\s+$")
+_SECONDS_AFTER = re.compile(r"(?i)\s+seconds?\b")
 
 
 # "One of the crew members suffered minor injuries", "one of them was killed": one of a group, said
@@ -545,8 +546,8 @@ def _measure(text: str, tokens: _Tokens, found: list[_Found], n: int) -> str | N
 
 # Where some of the dead died: "five victims were pronounced dead at the scene", "two died later in
 # hospital": a part of the toll.
-_WHERE_DIED = re.compile(r"(?i)[^.;:\d]{0,60}?(?P<died>\b(?:died|dead|killed|perished)\s+)?\b(?:at\s+the\s+scene|on\s+the\s+spot|(?:later\s+)?in\s+(?:the\s+)?hospital|"
-                         r"on\s+arrival)\b")
+_WHERE_DIED = re.compile(r"(?i)[^.;:\d]{0,60}?\b(?:died|dead|killed|perished)\s+(?:later\s+)?(?:at\s+the\s+scene|on\s+the\s+spot|"
+                         r"in\s+(?:the\s+)?hospital|on\s+arrival)\b")
 
 
 # A number a count changed by ("rose by three", "up by 12"): the change, not the count (a rate's change,
@@ -591,7 +592,7 @@ def parse_quantities(text: str, *, skip_spans: Iterable[tuple[int, int]] = (),
         out.append(Quantity(_text(text, q), q.low, q.high, q.unit, _measure(text, tokens, found, n), q.vague,
                             group=group, part=part))
     for n, q in enumerate(found):
-        if (where := _WHERE_DIED.match(text, q.end)) and (out[n].measure == "dead" or where["died"]):
+        if _WHERE_DIED.match(text, q.end) and (out[n].measure == "dead" or out[n].measure not in EVENT_MEASURES):
             out[n] = replace(out[n], part=True)  # "five died at the scene": some of the dead, the others later
         if (one := _ONE_OF_TOLL.match(text, q.end)) and text[q.start:q.end].lower() == "one":
             out[n] = replace(out[n], measure="dead" if one["dead"] else "injured", part=True)
@@ -687,7 +688,7 @@ _PART_AFTER = re.compile(r"\s+(?:(?:of|among)\s+(?:them|those|these|whom|which|t
                          r"hospitali[sz]ed)|"
                          r"the\s+(?:[a-z]+\s+)?[a-z]+s)|"
                          # "six people associated with the club": the club's among the dead
-                         r"(?:[a-z]+\s+)?(?:associated|affiliated|linked|connected)\s+(?:with|to))\b", re.I)
+                         r"(?:people|persons|individuals|members|staff|employees)\s+(?:associated|affiliated)\s+with)\b", re.I)
 _PART_BEFORE = re.compile(r"(?i)\b(?:including|includ(?:ed|es)|among\s+them|among\s+whom|among\s+the\s+dead|"
                           r"of\s+whom|of\s+which|of\s+those|of\s+them|"
                           # "the other two sites", "the next four bombs", "the remaining three", "the first 12"
@@ -767,12 +768,20 @@ _PERIOD_AFTER = re.compile(r"(?i)\s+(?:[a-z]+\s+){0,2}?(?:for|over|during|in)\s+
                            r"five|\d+)\s+(?:[a-z]+\s+)?(?:days?|hours?|weeks?)\b")
 # Figures of what was added to a toll ("the new deaths reported yesterday included 58"): an
 # increment, a part of the toll.
+INCREMENT = re.compile(r"(?i)\b(?:new|additional|more)\s+(?:deaths|fatalities|casualties|injuries|arrests|cases)\b"
+                        r"[^.;:]{0,40}$")
 # Words by which an outlet marks a figure as an earlier one it no longer holds: "initially, officials
 # said 10", "at least 3,958 instead of 11,300 as was before reported", "in its previous report, 11,300",
-# "the initial death toll, which was tallied at 28" (not "earlier this week", a time of the report).
-_SUPERSEDED_BEFORE = re.compile(r"(?i)\b(?:initial(?:ly)?|at\s+first|original(?:ly)?|previous(?:ly)?|"
-                                r"earlier(?!\s+(?:this|that|on|in|today|yesterday|tonight|last)\b)|first\s+reported|"
-                                r"instead\s+of|up\s+from|down\s+from|revised\s+from)\b(?P<tail>[^.;]{0,60})$")
+# "the initial death toll, which was tallied at 28" (not "earlier this week" or "earlier Monday", a
+# time of the report, nor "the initial blast killed 12", the first of several happenings). Between
+# the marker and the figure no other figure and no "but": "initially, eight were reported missing,
+# but 10 were later found dead" marks the eight only.
+_FIGURE_NOUN = r"(?:(?:death|casualty|injury)\s+)?(?:toll|figure|count|report|estimate|tally|number|assessment)s?"
+_SUPERSEDED_BEFORE = re.compile(r"(?i)\b(?:initially|at\s+first|originally|previously|"
+                                rf"(?:initial|original|previous|earlier)\s+{_FIGURE_NOUN}|"
+                                r"earlier(?!\s+(?:this|that|on|in|today|yesterday|tonight|last|"
+                                r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b)|first\s+reported|"
+                                r"instead\s+of|up\s+from|down\s+from|revised\s+from)\b(?P<tail>(?:(?!\bbut\b)[^.;\d]){0,60})$")
 _SUPERSEDED_AFTER = re.compile(r"(?i)^[^.;\d]{0,40}\b(?:as\s+(?:was\s+)?(?:before|previously|earlier|initially)"
                                r"\s+reported|had\s+been\s+reported\s+earlier)\b")
 # A participle clause between the marker and the figure ("amended the earlier toll, remarking that
@@ -786,13 +795,9 @@ def superseded(q: Quantity, text: str) -> bool:
     if at < 0:
         return False
     before = _SUPERSEDED_BEFORE.search(text, max(0, at - 80), at)
-    if before and not _NEW_CLAUSE.search(before.group("tail").lstrip(" ,")):
+    if before and not _NEW_CLAUSE.search(before.group("tail")):
         return True
     return bool(_SUPERSEDED_AFTER.search(text[at + len(q.text):]))
-
-
-INCREMENT = re.compile(r"(?i)\b(?:new|additional|more)\s+(?:deaths|fatalities|casualties|injuries|arrests|cases)\b"
-                        r"[^.;:]{0,40}$")
 # A group a part of the dead is said to be: "at least 323 of those who died were Egyptians".
 _WERE_GROUP = re.compile(r"\s+of\s+(?:the\s+dead|those\s+(?:who\s+)?(?:died|killed)|the\s+victims)\s+were\s+"
                          r"([A-Z][a-z]+s)\b")
@@ -833,7 +838,7 @@ def _with_totals(text: str, tokens: "_Tokens", found: list[_Found], qs: list[Qua
 
 
 # A list of counted groups that goes on with one more named without a number ("... and a Canadian").
-_ONE_MORE = re.compile(r"(?i)\s*(?:,\s*)?(?:and\s+|plus\s+)?(?:a|an)\s+(?!(?:total|further|number|few|couple|dozen|"
+_ONE_MORE = re.compile(r"(?i)\s*(?:,\s*)?(?:and|plus)\s+(?:a|an)\s+(?!(?:total|further|number|few|couple|dozen|"
                        r"handful|hundred|thousand|million|half)\b)[a-z]+\b")
 
 

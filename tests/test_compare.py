@@ -656,6 +656,7 @@ def test_two_days_for_the_one_crash_of_a_story_are_a_dispute():
     "The toll in the triple-train collision near the railway station in the district climbed to 288 on Thursday.",  # far
     "The Railway Board on Thursday said both trains that crashed were within their speed limit.",  # the saying's day
     "The plane crashed on Wednesday, killing everyone on board.",  # the same day
+    "The volcano erupted again on Thursday, days after the plane crashed.",  # an eruption recurs
 ])
 def test_days_that_date_something_else_or_agree_are_no_crash_dispute(other):
     friday = date(2025, 7, 4)
@@ -681,6 +682,23 @@ def test_the_dead_aboard_are_a_question_of_their_own_where_people_died_on_the_gr
     other = claim("The crash killed all 259 people on board.", "s3")
     found = corpus(aboard, total, other, only=["toll"])
     assert [sorted(side["value"] for side in d.detail["sides"]) for d in found] == [["241", "259"]]
+
+
+def test_the_dead_aboard_are_the_toll_where_nobody_died_on_the_ground():
+    """Without a toll on the ground, "241 of the 242 aboard have died" answers the story's toll; with
+    one, "of the 242 aboard, there are 241 confirmed fatalities" is the toll aboard."""
+    aboard = claim("Air India confirmed 241 of the 242 people aboard have died.")
+    total = claim("The crash killed 260 people.", "s2")
+    assert [sorted(s["value"] for s in d.detail["sides"]) for d in corpus(aboard, total, only=["toll"])] == [["241", "260"]]
+    worded = claim("We regret to inform that, of the 242 aboard, there are 241 confirmed fatalities.")
+    ground = claim("The final toll of 260 includes 19 people killed on the ground.", "s2")
+    assert corpus(worded, ground, only=["toll"]) == []
+
+
+def test_a_span_runs_from_the_happening_named_after_it():
+    a = claim("The jet crashed 34 seconds after take-off from the city airport.")
+    b = claim("The jet came down 20 seconds after it took off.", "s2")
+    assert len(corpus(a, b, only=["count"])) == 1
 
 
 def test_a_combined_figure_is_no_rival_of_one_holders_own():
@@ -966,12 +984,16 @@ def test_a_story_counted_country_by_country_asks_one_question_per_country():
                           sources=SOURCES, pairs=[])
     questions = {key[3]: sorted(q.text for _, q in items) for key, items in compare.toll_answers(ctx).items()}
     assert questions == {"in Egypt": ["658", "At least 600"], "in Pakistan": ["58"], "": ["1,126"]}
-    # a figure of the sentence's one nation is that nation's: "and 31 were missing"
+    # a figure of the sentence's one nation is that nation's: "and 31 were missing"; a total
+    # before a nation's part stays everyone's
+    overall = with_places(claim("The overall toll rose to 1,126, including 658 Egyptians.", "s3", start=950), "Egyptians")
     missing = with_places(claim("Medical sources said at least 530 Egyptians had died and 31 were missing.", "s1",
                                 start=900), "Egyptians")
-    ctx = compare.Context(settings=Settings(checks=("toll",)), claims={c.claim_id: c for c in claims + [missing]},
+    ctx = compare.Context(settings=Settings(checks=("toll",)), claims={c.claim_id: c for c in claims + [missing, overall]},
                           sources=SOURCES, pairs=[])
-    assert ("count", "", "missing", "in Egypt", "") in compare.toll_answers(ctx)
+    answers = compare.toll_answers(ctx)
+    assert ("count", "", "missing", "in Egypt", "") in answers
+    assert [c.claim_id for c, q in answers[("count", "", "dead", "", "")] if q.text == "1,126" and c is overall]
 
 
 def test_a_story_counted_place_by_place_compares_one_places_tolls():

@@ -101,3 +101,11 @@ def test_one_surname_under_two_initials_meets_when_the_first_names_are_one_name(
 def test_same_person(x, y, same):
     from factcheck.names import name_words, same_person
     assert same_person(name_words(x), name_words(y)) is same
+
+
+def test_a_familiar_given_name_keys_the_person_of_its_full_form():
+    """"Tony Cooke" and "Anthony Cooke" are one person; "Tony Cooke" and "Tina Cooke" are not."""
+    from factcheck.names import person_key
+    assert person_key("Tony Cooke") == person_key("Anthony Cooke") == "person:cooke|a"
+    assert person_key("Bill Nelson") == person_key("William Nelson")
+    assert person_key("Tina Cooke") != person_key("Tony Cooke")

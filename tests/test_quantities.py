@@ -166,6 +166,34 @@ def test_people_associated_with_a_body_are_some_of_the_dead():
     assert (q.measure, q.part) == ("dead", True)
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("The explosion happened at 9pm and 20 people died.", [("20", "dead", None, False)]),  # no clock's seconds
+    ("He scored two second-half goals.", [("two", "goal", None, False)]),  # no span of seconds
+    ("There were 12 deaths linked to the heatwave.", [("12", "dead", None, False)]),  # linked to a cause: whole
+    ("The blast killed 12 people, police at the scene said.", [("12", "dead", None, False)]),  # the police there
+    ("12 people were injured and two died at the scene.", [("12", "injured", None, False), ("two", "dead", None, True)]),
+])
+def test_what_the_new_readings_leave_alone(text, expected):
+    assert [(q.text, q.measure, q.unit, q.part) for q in parse_quantities(text)] == expected
+
+
+def test_a_list_closed_by_an_aside_still_sums():
+    qs = parse_quantities("The ferry carried 60 passengers and 4 crew, a spokesman said.")
+    assert [q.low for q in qs if q.total] == [64]
+
+
+@pytest.mark.parametrize("text, figure", [
+    ("Initially, eight men were reported missing, but 10 were later found dead.", "10"),
+    ("Police said earlier Monday that 12 people died.", "12"),
+    ("The initial blast killed 12 people.", "12"),
+    ("The toll rose to 40, up from 30 on Monday, with 12 injured.", "12"),
+])
+def test_a_figure_near_a_marker_of_another_is_not_marked_earlier(text, figure):
+    from factcheck.quantities import superseded
+    (q,) = [q for q in parse_quantities(text) if q.text == figure]
+    assert not superseded(q, text)
+
+
 def test_cabin_crew_are_some_of_the_crew():
     (pilots, cabin) = parse_quantities("The flight had two pilots and 10 cabin crew.")[:2]
     assert cabin.group == "cabin crew"
