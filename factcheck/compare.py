@@ -155,8 +155,8 @@ def quantity_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrep
     only on near-paraphrases that name the same people, since two players' points are two facts.
     A figure about the past ("the 1960 quake killed 12,000") is not compared with the story's own.
     Two exact figures published on different days are a change between reports, said as such."""
-    if historic(a, ctx) != historic(b, ctx):
-        return None
+    if historic(a, ctx) != historic(b, ctx) or historic(a, ctx) and not same_past(a, b):
+        return None  # the story's own against the past, or two pasts apart (1881 against 1910)
     people_a = {e.key for e in a.entities if e.label == "PERSON"}
     people_b = {e.key for e in b.entities if e.label == "PERSON"}
     same_people = not (people_a and people_b) or bool(people_a & people_b)
@@ -187,6 +187,12 @@ def quantity_check(a: Claim, b: Claim, pair: Alignment, ctx: Context) -> Discrep
 # Two floors of one toll ("at least 6" and "at least 23" dead) published the same day are two
 # counts so far, and differ when one is this many times the other (rounding stays below it).
 FLOOR_RATIO = 1.5
+
+
+def same_past(a: Claim, b: Claim) -> bool:
+    """Two claims about the past date it alike: each gives a resolved date and some pair of them
+    can both be true (the 1910 fire and the fire of 1910; not the 1881 fire and the 1910 one)."""
+    return any(da.resolved and db.resolved and dates_compatible(da, db) for da in a.dates for db in b.dates)
 
 
 def same_source(a: Claim, b: Claim) -> bool:
@@ -1061,7 +1067,10 @@ def dated_happenings(text: str, date_text: str, *, clause: bool = False) -> froz
     if clause:
         start = max(text.rfind(",", 0, at), text.rfind(";", 0, at), at - DAY_WINDOW, -1) + 1
         stops = [i for i in (text.find(",", end), text.find(";", end)) if i >= 0]
-        return happenings(text[start:min(stops + [end + DAY_WINDOW])])
+        after = text[end:min(stops + [end + DAY_WINDOW])]
+        # what follows the day is its happening only when it says so ("on Wednesday when the plane
+        # crashed", "Sunday's crash"), not "found the recorder on Monday within 24 hours of the crash"
+        return happenings(text[start:at] + (after if DAY_THEN.match(after) else ""))
     near = text[max(0, at - DATED_WINDOW):at + len(date_text) + DATED_WINDOW].lower()
     relative = RELATIVE_CLAUSE.search(text, 0, at)
     if relative:
@@ -1075,6 +1084,8 @@ def dated_happenings(text: str, date_text: str, *, clause: bool = False) -> froz
 
 # Characters either side of a day, within its clause, in which the happening it dates is looked for.
 DAY_WINDOW = 60
+# Words right after a day that go on to the happening it dates: "on Wednesday when …", "Sunday's crash".
+DAY_THEN = re.compile(r"(?i)(?:['’]s\b|\s+(?:(?:night|morning|evening|afternoon)\s+)?(?:when|as|while)\b)")
 # A day right before a speech verb dates the saying ("the Railway Board on Sunday said").
 SAID_AFTER = re.compile(r"(?i)\s*(?:(?:night|morning|evening|afternoon)\s+)?(?:said|says|announced|stated|told|confirmed)\b")
 

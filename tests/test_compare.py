@@ -657,6 +657,7 @@ def test_two_days_for_the_one_crash_of_a_story_are_a_dispute():
     "The Railway Board on Thursday said both trains that crashed were within their speed limit.",  # the saying's day
     "The plane crashed on Wednesday, killing everyone on board.",  # the same day
     "The volcano erupted again on Thursday, days after the plane crashed.",  # an eruption recurs
+    "Searchers found the cockpit voice recorder on Thursday within 24 hours of the crash.",  # the finding's day
 ])
 def test_days_that_date_something_else_or_agree_are_no_crash_dispute(other):
     friday = date(2025, 7, 4)
@@ -699,6 +700,22 @@ def test_a_span_runs_from_the_happening_named_after_it():
     a = claim("The jet crashed 34 seconds after take-off from the city airport.")
     b = claim("The jet came down 20 seconds after it took off.", "s2")
     assert len(corpus(a, b, only=["count"])) == 1
+
+
+def test_two_pasts_apart_are_not_compared():
+    """Background: the 1881 fire's 282 dead and the 1910 fire's 87 are two fires, not two tolls of one."""
+    day = date(2023, 8, 13)
+    sources = {sid: replace(src, published=day) for sid, src in SOURCES.items()}
+    a = claim("Then in 1881, lightning started the Thumb Fire, which killed 282 people.", published=day)
+    b = claim("The Great Fire of 1910 claimed the lives of 87 people.", "s2", published=day)
+    c = claim("In 1910, the Great Fire killed 86 people.", "s3", published=day)
+
+    def compared(x, y):
+        ctx = compare.Context(settings=Settings(checks=("quantity",)), claims={x.claim_id: x, y.claim_id: y},
+                              sources=sources, pairs=[Alignment(x.claim_id, y.claim_id, 0.9, 0.9)])
+        return compare.compare(ctx)
+    assert compared(a, b) == []
+    assert len(compared(b, c)) == 1, "one past, two tolls"
 
 
 def test_a_combined_figure_is_no_rival_of_one_holders_own():
