@@ -1784,6 +1784,16 @@ JOINED_PART_MIN = 3
 NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 
 
+# Endings English gives a country's name for its people (general knowledge): Nepal, Nepali, Nepalese.
+DEMONYM_ENDINGS = ("i", "ese", "ian", "an", "n", "ish", "ic", "er")
+
+
+def demonym_of(word: str, place: str) -> bool:
+    """``word`` is ``place`` with the ending of its people ("Nepali" of "Nepal", "Bhutanese" of "Bhutan")."""
+    w, p = word.lower(), place.lower()
+    return len(p) >= 4 and w.startswith(p) and w[len(p):] in DEMONYM_ENDINGS
+
+
 def joined_parts(px: list[str], py: list[str]) -> tuple[list[str], list[str]]:
     """Two names one word apart with two words of the longer joined into one ("Vishwash Kumar"
     as "Viswashkumar"), where the joined pair is the one most like the other's word there; the
@@ -1813,6 +1823,8 @@ def _variant(key: str, x: str, y: str, spellings, ctx: Context) -> Iterable[Disc
         px, py = joined_parts(px, py)
     if len(px) != len(py) or utils.default_process(x.replace(" ", "")) == utils.default_process(y.replace(" ", "")):
         return  # a difference of case, punctuation or spacing is typography, not spelling
+    if not key.startswith("person:") and any(demonym_of(a, b) or demonym_of(b, a) for a, b in zip(px, py)):
+        return  # "Nepali" is the people of Nepal, no spelling of it
     apart = not ({c.source_id for c in spellings[x]} & {c.source_id for c in spellings[y]})
     relations = [short_name_slip(a, b) if apart and i == 0 else spelling_variant(a, b)
                  for i, (a, b) in enumerate(zip(px, py))]

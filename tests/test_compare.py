@@ -221,6 +221,14 @@ def test_names_written_with_two_words_joined_are_compared_joined(x, y, expected)
     assert [expected in d.explanation for d in found] == ([True] if expected else [])
 
 
+def test_a_peoples_name_is_no_spelling_of_its_country():
+    a = with_places(claim("Authorities in Nepal continued the search on Tuesday."), "Nepal")
+    b = with_places(claim("Most of the dead were Nepali citizens, officials said on Tuesday.", "s2"), "Nepali")
+    c = with_places(claim("Authorities in Nepaul continued the search on Tuesday.", "s3"), "Nepaul")
+    assert corpus(a, b, only=["name_variant"]) == []
+    assert kinds(corpus(a, c, only=["name_variant"])) == ["name_variant"], "a misspelled country still is one"
+
+
 def test_the_story_itself_named_a_year_on_is_no_background():
     """A trial report a year after the attack: "last year's attack" is the story, not its past (a
     claim dated well before the story's first article still is)."""
