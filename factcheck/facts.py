@@ -394,23 +394,19 @@ GAP_FULL, GAP_FLOOR = 0.3, 0.8
 HEDGED_WEIGHT = 0.9
 
 
-def relative_gap(qa, qb) -> float | None:
-    """The gap between two figures as a share of the larger, counted up to ``GAP_FULL`` (1.0 at
-    and past it); None when either is missing or zero."""
-    va = None if qa is None else qa.low if qa.low is not None else qa.high
-    vb = None if qb is None else qb.low if qb.low is not None else qb.high
-    if not va or not vb:
-        return None
-    return min(1.0, abs(va - vb) / max(abs(va), abs(vb)) / GAP_FULL)
-
-
 def gap_weight(qa, qb) -> float:
     """How much the gap between two disputed figures weighs: a relative gap of ``GAP_FULL`` or more
     counts fully, a small one down to ``GAP_FLOOR``; a bound or a range weighs less."""
-    if (gap := relative_gap(qa, qb)) is None:
+    if qa is None or qb is None:
         return 1.0
+    va = qa.low if qa.low is not None else qa.high
+    vb = qb.low if qb.low is not None else qb.high
+    if not va or not vb:
+        return 1.0
+    rel = abs(va - vb) / max(abs(va), abs(vb))
+    weight = GAP_FLOOR + (1 - GAP_FLOOR) * min(1.0, rel / GAP_FULL)
     hedged = any(q.low != q.high or q.vague for q in (qa, qb))
-    return (GAP_FLOOR + (1 - GAP_FLOOR) * gap) * (HEDGED_WEIGHT if hedged else 1.0)
+    return weight * (HEDGED_WEIGHT if hedged else 1.0)
 
 
 def quantity_of(value: str, claim_ids: Iterable[str], ctx: Context):
